@@ -1,0 +1,21 @@
+"""Backprop Explorer: the entrypoint. Shared sidebar and session defaults, then the chosen page."""
+
+from pathlib import Path
+
+import streamlit as st
+
+from ui import state, widgets
+
+PAGES = Path(__file__).parent / "pages"  # absolute, so tests can run this file from tests/
+
+st.set_page_config(page_title="Backprop Explorer", page_icon="🧮", layout="wide")
+state.init()
+widgets.apply_pending_edits()
+
+pages = [
+    st.Page(PAGES / "overview.py", title="Overview", icon=":material/home:", default=True),
+    st.Page(PAGES / "step_by_step.py", title="Step by step", icon=":material/footprint:"),
+]
+page = st.navigation(pages)
+widgets.settings_ui()
+page.run()

@@ -1,0 +1,316 @@
+"""The traced forward and backward pass of one neuron, a = f(Xw + b), with a mean loss.
+
+Shapes: X (N, d), y (N,), w (d,), b float. Forward: z = Xw + b, a = f(z), L = loss(a, y).
+Backward by the chain rule: delta_i = dL/dz_i = dL/da_i * f'(z_i); the gradient is the sum of the
+per-sample contributions, dL/dw = sum_i delta_i x_i = X^T delta and dL/db = sum_i delta_i. The mean's
+1/N lives in dL/da once; it is not applied again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from . import latex
+from .activations import Activation, get_activation
+from .losses import Loss, get_loss
+from .validation import InputError, Inputs, as_learning_rate, param_names, validate
+
+
+@dataclass(frozen=True)
+class Step:
+    """One operation of a pass, as the UI shows it.
+
+    `formula` is symbolic LaTeX; `formula_numbers` the same with the numbers substituted (None when the
+    arrays are too large to print); `details` one LaTeX line per element that shows where each number
+    comes from (empty when large). `value` has `shape`; `row_labels` / `col_labels` name its table.
+    `marked` flags the rows to highlight (samples whose activation is off), or is empty.
+    """
+
+    key: str
+    title: str
+    phase: str  # "forward", "backward" or "update"
+    formula: str
+    formula_numbers: str | None
+    value: np.ndarray
+    shape: tuple[int, ...]
+    explanation: str
+    details: tuple[str, ...] = ()
+    row_labels: tuple[str, ...] = ()
+    col_labels: tuple[str, ...] = ()
+    marked: tuple[int, ...] = ()
+
+    def table(self) -> np.ndarray:
+        """`value` as a 2-D table: a column for vectors, 1 x 1 for scalars."""
+        v = np.asarray(self.value)
+        return v.reshape(-1, 1) if v.ndim < 2 else v
+
+
+@dataclass(frozen=True)
+class Pass:
+    """The bare numbers of one forward/backward pass (no steps): what training needs per step."""
+
+    z: np.ndarray
+    prediction: np.ndarray
+    loss: float
+    dloss_dpred: np.ndarray
+    dpred_dz: np.ndarray
+    delta: np.ndarray
+    grad_w: np.ndarray
+    grad_b: float
+
+
+def compute_pass(X: np.ndarray, w: np.ndarray, b: float, y: np.ndarray, act: Activation, loss: Loss) -> Pass:
+    """Forward and backward on validated float64 arrays."""
+    z = X @ w + b
+    a = act.fn(z)
+    dL_da = loss.grad(a, y)
+    da_dz = act.der(z)
+    delta = dL_da * da_dz
+    return Pass(z, a, loss.fn(a, y), dL_da, da_dz, delta, X.T @ delta, float(delta.sum()))
+
+
+@dataclass(frozen=True)
+class Trace:
+    """Every named intermediate of one forward/backward pass (and, given a learning rate, one SGD step).
+
+    Inputs: X (N, d), y (N,), w (d,), b, `activation` and `loss_name`. Forward: z (N,), prediction (N,),
+    loss. Backward: dloss_dpred (N,), dpred_dz (N,) (the ReLU mask), delta = dL/dz (N,),
+    per_sample_grad_w (N, d) whose rows sum to grad_w (d,), per_sample_grad_b (N,) summing to grad_b.
+    Update (when `lr` is given): new_w, new_b and new_loss. `steps` lists the operations in order.
+    """
+
+    X: np.ndarray
+    y: np.ndarray
+    w: np.ndarray
+    b: float
+    activation: str
+    loss_name: str
+    z: np.ndarray
+    prediction: np.ndarray
+    loss: float
+    dloss_dpred: np.ndarray
+    dpred_dz: np.ndarray
+    delta: np.ndarray
+    per_sample_grad_w: np.ndarray
+    per_sample_grad_b: np.ndarray
+    grad_w: np.ndarray
+    grad_b: float
+    lr: float | None = None
+    new_w: np.ndarray | None = None
+    new_b: float | None = None
+    new_loss: float | None = None
+    steps: tuple[Step, ...] = field(default=(), repr=False)
+
+    @property
+    def inactive(self) -> np.ndarray:
+        """Boolean (N,): samples whose activation passes no gradient (dpred/dz = 0, a dead ReLU)."""
+        return self.dpred_dz == 0
+
+    @property
+    def param_names(self) -> list[str]:
+        return param_names(self.X.shape[1])
+
+    @property
+    def grad(self) -> np.ndarray:
+        """The gradient over all parameters, (d + 1,): dL/dw then dL/db."""
+        return np.append(self.grad_w, self.grad_b)
+
+    def step(self, key: str) -> Step:
+        """The step called `key`."""
+        for s in self.steps:
+            if s.key == key:
+                return s
+        raise KeyError(key)
+
+
+def forward_backward(
+    X: Any,
+    w: Any,
+    b: Any,
+    y: Any,
+    activation: str = "relu",
+    loss: str = "mse",
+    lr: Any = None,
+    precision: int = 4,
+) -> Trace:
+    """Validate the inputs, run the forward and backward pass, and return its `Trace`.
+
+    With `lr`, the trace also holds one gradient-descent step (new_w, new_b, new_loss) and its step.
+    `precision` is the number of decimals used in the steps' LaTeX. Raises InputError on bad input.
+    """
+    act, lossf = get_activation(activation), get_loss(loss)
+    inputs = validate(X, w, b, y, loss=lossf.name)
+    rate = None if lr is None else as_learning_rate(lr)
+    p = compute_pass(inputs.X, inputs.w, inputs.b, inputs.y, act, lossf)
+    per_w = p.delta[:, None] * inputs.X
+    new_w = new_b = new_loss = None
+    if rate is not None:
+        new_w = inputs.w - rate * p.grad_w
+        new_b = inputs.b - rate * p.grad_b
+        new_loss = lossf.fn(act.fn(inputs.X @ new_w + new_b), inputs.y)
+    _check_finite(p, new_w, new_b, new_loss)
+    values = dict(
+        X=inputs.X, y=inputs.y, w=inputs.w, b=inputs.b, activation=act.name, loss_name=lossf.name,
+        z=p.z, prediction=p.prediction, loss=p.loss, dloss_dpred=p.dloss_dpred, dpred_dz=p.dpred_dz,
+        delta=p.delta, per_sample_grad_w=per_w, per_sample_grad_b=p.delta.copy(), grad_w=p.grad_w,
+        grad_b=p.grad_b, lr=rate, new_w=new_w, new_b=None if new_b is None else float(new_b),
+        new_loss=new_loss,
+    )
+    for v in values.values():
+        if isinstance(v, np.ndarray):
+            v.setflags(write=False)
+    steps = _steps(values, inputs, act, lossf, precision)
+    return Trace(**values, steps=steps)
+
+
+def _check_finite(p: Pass, *more: Any) -> None:
+    for name, arr in (("z", p.z), ("the prediction", p.prediction), ("dL/dz", p.delta)):
+        bad = np.flatnonzero(~np.isfinite(arr))
+        if bad.size:
+            raise InputError(f"sample row {int(bad[0])}: {name} overflows; use smaller values")
+    parts = [p.loss, p.grad_w, p.grad_b, *(m for m in more if m is not None)]
+    if not all(np.isfinite(np.asarray(m, dtype=float)).all() for m in parts):
+        raise InputError("the loss or the gradient overflows; use smaller values or a smaller learning rate")
+
+
+def _steps(v: dict, inputs: Inputs, act: Activation, lossf: Loss, prec: int) -> tuple[Step, ...]:
+    X, y, w, b = inputs.X, inputs.y, inputs.w, inputs.b
+    n, d = X.shape
+    small = n <= latex.SMALL and d <= latex.SMALL
+    samples = tuple(f"sample {i}" for i in range(n))
+    params = tuple(param_names(d))
+    off = tuple(int(i) for i in np.flatnonzero(v["dpred_dz"] == 0))
+    f = lambda x: latex.num(x, prec)  # noqa: E731
+    vec = lambda x: latex.vector(x, prec)  # noqa: E731
+    z, a, L = v["z"], v["prediction"], v["loss"]
+    opname = act.name.replace("_", r"\_")
+    dL_da, da_dz, delta = v["dloss_dpred"], v["dpred_dz"], v["delta"]
+
+    def each(template) -> tuple[str, ...]:
+        return tuple(template(i) for i in range(n)) if small else ()
+
+    off_note = (
+        f" Samples {', '.join(map(str, off))} have f'(z) = 0: no gradient flows back through them."
+        if off else ""
+    )
+    steps = [
+        Step(
+            "z", "Pre-activation z = Xw + b", "forward",
+            r"z = Xw + b",
+            rf"z = {latex.matrix(X, prec)}{vec(w)} + {f(b)} = {vec(z)}" if small else None,
+            z, z.shape,
+            "Each sample's features are weighted by w and summed, then the bias is added: one number per sample.",
+            each(lambda i: rf"z_{{{i}}} = "
+                 + " ".join(rf"{'' if j == 0 else '+'} {latex.factor(X[i, j], prec)} \cdot {latex.factor(w[j], prec)}"
+                            for j in range(d))
+                 + rf" {latex.signed(b, prec)} = {f(z[i])}"),
+            samples, ("z",),
+        ),
+        Step(
+            "activation", f"Activation a = {act.label}(z)", "forward",
+            rf"a = {act.latex}",
+            rf"a = \operatorname{{{opname}}}\left({vec(z)}\right) = {vec(a)}" if small else None,
+            a, a.shape,
+            f"The activation turns each z into the neuron's output, its prediction.{off_note}",
+            each(lambda i: rf"a_{{{i}}} = f({f(z[i])}) = {f(a[i])}"),
+            samples, ("a",), off,
+        ),
+        Step(
+            "loss", f"Loss L ({lossf.label})", "forward",
+            lossf.latex,
+            _loss_numbers(lossf.name, a, y, L, prec) if small else None,
+            np.array(L), (),
+            "One number says how far the predictions are from the targets; averaged over the samples.",
+        ),
+        Step(
+            "dloss_dpred", "Gradient of the loss w.r.t. the prediction, dL/da", "backward",
+            lossf.grad_latex,
+            rf"\frac{{\partial L}}{{\partial a}} = {vec(dL_da)}" if small else None,
+            dL_da, dL_da.shape,
+            "How much the loss changes when one prediction moves; the 1/N of the mean appears here, once.",
+            each(lambda i: _dloss_detail(lossf.name, i, a[i], y[i], n, dL_da[i], prec)),
+            samples, ("dL/da",),
+        ),
+        Step(
+            "dpred_dz", "Local derivative of the activation, da/dz", "backward",
+            rf"\frac{{\partial a}}{{\partial z}} = {act.der_latex}",
+            rf"\frac{{\partial a}}{{\partial z}} = {vec(da_dz)}" if small else None,
+            da_dz, da_dz.shape,
+            "The activation's slope at each sample's z: it gates how much gradient passes back."
+            + (" ReLU's slope at exactly z = 0 is taken as 0, as in PyTorch." if act.name == "relu" else ""),
+            each(lambda i: rf"f'({f(z[i])}) = {f(da_dz[i])}"),
+            samples, ("da/dz",), off,
+        ),
+        Step(
+            "delta", "Chain rule: delta = dL/dz", "backward",
+            r"\delta_i = \frac{\partial L}{\partial z_i} = \frac{\partial L}{\partial a_i}\cdot\frac{\partial a_i}{\partial z_i}",
+            rf"\delta = {vec(dL_da)} \odot {vec(da_dz)} = {vec(delta)}" if small else None,
+            delta, delta.shape,
+            f"Multiply the two factors sample by sample: the error signal at z.{off_note}",
+            each(lambda i: rf"\delta_{{{i}}} = {latex.factor(dL_da[i], prec)} \cdot {latex.factor(da_dz[i], prec)} = {f(delta[i])}"),
+            samples, ("delta",), off,
+        ),
+        Step(
+            "per_sample_grad", "Each sample's share of the gradient", "backward",
+            r"\frac{\partial L}{\partial w}\Big|_i = \delta_i\, x_i, \qquad \frac{\partial L}{\partial b}\Big|_i = \delta_i",
+            rf"\begin{{bmatrix}} \delta_i x_i & \delta_i \end{{bmatrix}} = {latex.matrix(np.column_stack([v['per_sample_grad_w'], delta]), prec)}"
+            if small else None,
+            np.column_stack([v["per_sample_grad_w"], v["per_sample_grad_b"]]), (n, d + 1),
+            "Since z_i = x_i . w + b, dz_i/dw = x_i and dz_i/db = 1: each sample contributes delta_i times its "
+            "own inputs. Rows of inactive samples are zero.",
+            each(lambda i: rf"\text{{sample {i}}}: {latex.factor(delta[i], prec)} \cdot {latex.row(X[i], prec)} = "
+                 + latex.row(v["per_sample_grad_w"][i], prec)),
+            samples, params, off,
+        ),
+        Step(
+            "grad", "Sum over samples: dL/dw and dL/db", "backward",
+            r"\frac{\partial L}{\partial w} = \sum_i \delta_i x_i = X^\top \delta, \qquad \frac{\partial L}{\partial b} = \sum_i \delta_i",
+            (rf"\frac{{\partial L}}{{\partial w}} = {latex.row(v['grad_w'], prec)}, \quad"
+             rf" \frac{{\partial L}}{{\partial b}} = {f(v['grad_b'])}") if small else None,
+            np.append(v["grad_w"], v["grad_b"]), (d + 1,),
+            "The gradient is the plain sum of the per-sample rows: the loss's 1/N was already applied in dL/da, "
+            "so no second average.",
+            tuple(rf"\frac{{\partial L}}{{\partial {latex.symbol(p)}}} = " + " ".join(
+                latex.signed(x, prec) if i else f(x)
+                for i, x in enumerate(v["per_sample_grad_w"][:, j] if j < d else delta))
+                + rf" = {f(v['grad_w'][j] if j < d else v['grad_b'])}" for j, p in enumerate(params))
+            if small else (),
+            params, ("gradient",),
+        ),
+    ]
+    if v["lr"] is not None:
+        lr, new = v["lr"], np.append(v["new_w"], v["new_b"])
+        old, g = np.append(w, b), np.append(v["grad_w"], v["grad_b"])
+        steps.append(Step(
+            "update", "Gradient-descent update", "update",
+            r"w \leftarrow w - \eta\,\frac{\partial L}{\partial w}, \qquad b \leftarrow b - \eta\,\frac{\partial L}{\partial b}",
+            rf"\theta' = {latex.row(old, prec)} - {f(lr)} \cdot {latex.row(g, prec)} = {latex.row(new, prec)}"
+            if d + 1 <= latex.SMALL + 1 else None,
+            new, new.shape,
+            f"Step against the gradient (downhill) with learning rate {f(lr)}: the loss goes from "
+            f"{f(L)} to {f(v['new_loss'])}.",
+            tuple(rf"{latex.symbol(p)}' = {f(old[j])} - {f(lr)} \cdot {latex.factor(g[j], prec)} = {f(new[j])}"
+                  for j, p in enumerate(params)) + (rf"L' = {f(v['new_loss'])}",),
+            params, ("new value",),
+        ))
+    return tuple(steps)
+
+
+def _loss_numbers(name: str, a: np.ndarray, y: np.ndarray, L: float, prec: int) -> str:
+    n = a.shape[0]
+    if name == "mse":
+        terms = " + ".join(rf"({latex.num(ai, prec)} - {latex.num(yi, prec)})^2" for ai, yi in zip(a, y))
+    else:
+        terms = " + ".join(rf"\ell({latex.num(ai, prec)}, {latex.num(yi, prec)})" for ai, yi in zip(a, y))
+    return rf"L = \frac{{1}}{{{n}}}\left[{terms}\right] = {latex.num(L, prec)}"
+
+
+def _dloss_detail(name: str, i: int, a: float, y: float, n: int, g: float, prec: int) -> str:
+    f = lambda x: latex.num(x, prec)  # noqa: E731
+    if name == "mse":
+        return rf"\frac{{\partial L}}{{\partial a_{{{i}}}}} = \frac{{2}}{{{n}}}({f(a)} - {f(y)}) = {f(g)}"
+    return rf"\frac{{\partial L}}{{\partial a_{{{i}}}}} = \frac{{1}}{{{n}}}(\sigma({f(a)}) - {f(y)}) = {f(g)}"
+

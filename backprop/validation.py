@@ -1,0 +1,183 @@
+"""Validation: turn what a user typed into float64 arrays, or raise `InputError` naming the cell.
+
+Cells are named the way the app's editors show them (0-based rows, features x0..x{d-1}, weights
+w0..w{d-1}, bias b): "X row 2, column x1: 'abc' is not a number".
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+MAX_SAMPLES = 1_000_000
+MAX_FEATURES = 64
+MAX_ABS = 1e9  # any input cell; keeps every product and square of the one-neuron model finite
+MAX_LR = 1e6
+
+
+class InputError(ValueError):
+    """Bad user input. The message names the offending cell or the mismatched shapes."""
+
+
+def feature_names(d: int) -> list[str]:
+    """Column names of X: x0 .. x{d-1}."""
+    return [f"x{j}" for j in range(d)]
+
+
+def param_names(d: int) -> list[str]:
+    """Names of the model's parameters: w0 .. w{d-1}, then b."""
+    return [f"w{j}" for j in range(d)] + ["b"]
+
+
+def _is_missing(value: Any) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return not value.strip()
+    return type(value).__name__ in ("NAType", "NaTType")
+
+
+def to_number(value: Any, where: str) -> float:
+    """One cell as a finite float within +-MAX_ABS, or InputError naming `where`."""
+    if _is_missing(value):
+        raise InputError(f"{where}: the cell is empty; type a number")
+    if isinstance(value, (bool, np.bool_)):
+        raise InputError(f"{where}: {value!r} is not a number")
+    try:
+        number = float(value.strip() if isinstance(value, str) else value)
+    except (TypeError, ValueError, OverflowError):
+        raise InputError(f"{where}: {str(value)[:40]!r} is not a number") from None
+    if math.isnan(number):
+        raise InputError(f"{where}: the cell is empty or NaN; type a number")
+    if math.isinf(number):
+        raise InputError(f"{where}: {str(value)[:40]!r} is infinite; type a finite number")
+    if abs(number) > MAX_ABS:
+        raise InputError(
+            f"{where}: {number:g} is too large; values must lie within ±{MAX_ABS:g} "
+            "so that products and squares stay finite"
+        )
+    return number + 0.0  # folds -0.0 into 0.0
+
+
+def _fast_array(values: Any) -> np.ndarray | None:
+    """The values as a clean float64 array, or None when any cell needs a closer look."""
+    try:
+        arr = np.array(values, dtype=np.float64)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    if arr.size and not (np.isfinite(arr).all() and np.abs(arr).max() <= MAX_ABS):
+        return None
+    return arr + 0.0
+
+
+def as_matrix(X: Any) -> np.ndarray:
+    """X as an (N, d) float64 array; InputError for empty, ragged, oversized or bad cells."""
+    arr = _fast_array(X)
+    if arr is not None and arr.ndim == 2 and arr.size:
+        _check_size(*arr.shape)
+        return arr
+    rows = _rows_of(X)
+    if not rows:
+        raise InputError("X is empty: add at least one sample row")
+    d = len(rows[0])
+    if d == 0:
+        raise InputError("X has no feature columns: add at least one column")
+    for i, row in enumerate(rows):
+        if len(row) != d:
+            raise InputError(f"X row {i} has {len(row)} values but row 0 has {d}")
+    _check_size(len(rows), d)
+    names = feature_names(d)
+    out = np.empty((len(rows), d))
+    for i, row in enumerate(rows):
+        for j, cell in enumerate(row):
+            out[i, j] = to_number(cell, f"X row {i}, column {names[j]}")
+    return out
+
+
+def _rows_of(X: Any) -> list[list[Any]]:
+    if hasattr(X, "to_numpy"):  # a pandas DataFrame from an editor
+        X = X.to_numpy(dtype=object)
+    if isinstance(X, np.ndarray):
+        if X.ndim != 2:
+            if X.size == 0:
+                return []
+            raise InputError(f"X must be a table of samples (rows) by features, got shape {X.shape}")
+        return [list(r) for r in X]
+    try:
+        rows = [r for r in X]
+    except TypeError:
+        raise InputError("X must be a table of samples (rows) by features") from None
+    out = []
+    for i, r in enumerate(rows):
+        if isinstance(r, (str, bytes)) or not hasattr(r, "__len__"):
+            raise InputError(f"X row {i} is a single value; each row needs one value per feature")
+        out.append(list(r))
+    return out
+
+
+def _check_size(n: int, d: int) -> None:
+    if n > MAX_SAMPLES:
+        raise InputError(f"X has {n:,} rows; the limit is {MAX_SAMPLES:,} samples")
+    if d > MAX_FEATURES:
+        raise InputError(f"X has {d} feature columns; the limit is {MAX_FEATURES}")
+
+
+def as_vector(values: Any, length: int, name: str, cell: str, against: str) -> np.ndarray:
+    """A 1-D float64 vector of `length` entries; cell names come from `cell.format(i)`."""
+    if hasattr(values, "to_numpy"):
+        values = values.to_numpy(dtype=object)
+    if np.ndim(values) == 0:
+        values = [values]
+    arr = _fast_array(values)
+    items = list(np.ravel(np.asarray(values, dtype=object))) if arr is None else None
+    count = arr.size if arr is not None else len(items)
+    if arr is not None and arr.ndim > 1 and arr.size != max(arr.shape):
+        raise InputError(f"{name} must be a single column of numbers, got shape {arr.shape}")
+    if count != length:
+        raise InputError(f"{name} has {count} values but {against}")
+    if arr is not None:
+        return arr.reshape(length)
+    return np.array([to_number(v, cell.format(i)) for i, v in enumerate(items)])
+
+
+def as_learning_rate(lr: Any) -> float:
+    """A learning rate in (0, MAX_LR]."""
+    value = to_number(lr, "learning rate")
+    if value <= 0:
+        raise InputError(f"learning rate: {value:g} must be greater than 0 (gradient descent needs a step)")
+    if value > MAX_LR:
+        raise InputError(f"learning rate: {value:g} is too large; the limit is {MAX_LR:g}")
+    return value
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """Validated model inputs: X (N, d), y (N,), w (d,), b float; all float64."""
+
+    X: np.ndarray
+    w: np.ndarray
+    b: float
+    y: np.ndarray
+
+
+def validate(X: Any, w: Any, b: Any, y: Any, loss: str = "mse") -> Inputs:
+    """Check and convert every cell; InputError names the first bad cell or shape mismatch."""
+    Xa = as_matrix(X)
+    n, d = Xa.shape
+    ya = as_vector(y, n, "y", "y row {}", f"X has {n} rows (one target per sample)")
+    wa = as_vector(w, d, "w", "weight w{}", f"X has {d} feature columns (one weight per feature)")
+    ba = to_number(b.item() if isinstance(b, np.ndarray) and b.size == 1 else b, "bias b")
+    if loss == "bce":
+        bad = np.flatnonzero((ya < 0) | (ya > 1))
+        if bad.size:
+            i = int(bad[0])
+            raise InputError(
+                f"y row {i}: {ya[i]:g} is outside [0, 1]; binary cross-entropy needs targets "
+                "between 0 and 1 (use MSE for other targets)"
+            )
+    for arr in (Xa, ya, wa):
+        arr.setflags(write=False)
+    return Inputs(Xa, wa, ba, ya)
