@@ -1,1 +1,38 @@
-"""Shared test helpers."""
+"""Shared test helpers: an AppTest factory and data_editor edit injection."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+ENTRY = str(Path(__file__).with_name("app_entry.py"))
+
+
+def open_app(page: str | None = None, timeout: float = 30) -> AppTest:
+    """Run the app (through tests/app_entry.py), optionally switched to `page`, e.g. "step_by_step"."""
+    at = AppTest.from_file(ENTRY, default_timeout=timeout).run()
+    if page:
+        at.switch_page(f"../pages/{page}.py").run()
+    return at
+
+
+def edit_xy(at: AppTest, edited=None, added=None, deleted=None) -> AppTest:
+    """Inject an edit of the X|y editor as the browser would send it, and rerun."""
+    key = f"xy_editor_{at.session_state['editor_version']}"
+    at.session_state[key] = {"edited_rows": edited or {}, "added_rows": added or [], "deleted_rows": deleted or []}
+    return at.run()
+
+
+def edit_wb(at: AppTest, changes: dict) -> AppTest:
+    """Inject an edit of the one-row w|b editor, e.g. {"w0": "0.5"}, and rerun."""
+    key = f"wb_editor_{at.session_state['editor_version']}"
+    at.session_state[key] = {"edited_rows": {0: changes}, "added_rows": [], "deleted_rows": []}
+    return at.run()
+
+
+@pytest.fixture
+def app():
+    """The app on its default page."""
+    return open_app()
