@@ -18,6 +18,7 @@ from .model import PRESETS, SEED, Model
 MODEL = "model"
 EDITOR_VERSION = "editor_version"
 PRESET = "preset"
+PRESENTER = "presenter"  # lecture mode on/off (bool)
 
 
 def init() -> None:
@@ -25,6 +26,7 @@ def init() -> None:
     st.session_state.setdefault(MODEL, SEED)
     st.session_state.setdefault(EDITOR_VERSION, 0)
     st.session_state.setdefault(PRESET, "seed")
+    st.session_state.setdefault(PRESENTER, False)
 
 
 def model() -> Model:
