@@ -59,7 +59,7 @@ class Model:
 
     def edited(self, rows: dict, added: list, deleted: list) -> Model:
         """Apply a data editor's delta on the X|y table: edited {row: {col: value}}, added rows, deleted."""
-        table = [list(r) + [t] for r, t in zip(self.X, self.y)]
+        table = [list(r) + [t] for r, t in zip(self.X, self.y, strict=True)]
         cols = self.features + ["y"]
         for i, changes in rows.items():
             for col, value in changes.items():
@@ -134,5 +134,9 @@ PRESETS: dict[str, tuple[str, Model]] = {
         "A learning rate that diverges (lr = 2)",
         from_arrays([[1, 2], [2, 1], [-1, -2]], [1, 0, 0], [0.1, 0.2], 1, lr=2),
     ),
-    "random": ("Random data (seed 0)", random_model(0)),
+    "relu_kink": (
+        "A sample exactly at ReLU's kink (z = 0)",
+        from_arrays([[1, 2], [2, 1], [-1, -2]], [1, 0, 0], [1, 0], -1, lr=0.01),
+    ),
+    "random": ("Random data with a seed", random_model(0)),
 }

@@ -2,7 +2,8 @@
 
 The model lives under MODEL as a frozen `Model`; editors write their edits back into it and bump
 EDITOR_VERSION when the table must be rebuilt (a preset, a new column), so a data_editor never replays
-a stale delta. Nothing here is module-level mutable state: sessions never share data.
+a stale delta. The engine's results are computed here, cached per model, and an `InputError` becomes an
+`st.error` naming the cell. Nothing here is module-level mutable state: sessions never share data.
 """
 
 from __future__ import annotations
@@ -13,12 +14,15 @@ import streamlit as st
 
 import backprop as bp
 
-from .model import PRESETS, SEED, Model
+from .model import PRESETS, SEED, Model, random_model
 
 MODEL = "model"
 EDITOR_VERSION = "editor_version"
 PRESET = "preset"
 PRESENTER = "presenter"  # lecture mode on/off (bool)
+STEP = "step"  # the step page's current step, 1-based (int)
+STEP_IN_URL = "step_in_url"  # the `step` query parameter this session last wrote (str)
+PAGES = "pages"  # the registered st.Page objects by url path, for st.page_link
 
 
 def init() -> None:
@@ -47,13 +51,39 @@ def update(**changes) -> None:
 
 
 def load_preset(name: str) -> None:
-    set_model(PRESETS[name][1], rebuild_editors=True)
+    """Replace the data with a preset's; the chosen number of decimals stays."""
+    set_model(replace(PRESETS[name][1], precision=model().precision), rebuild_editors=True)
     st.session_state[PRESET] = name
+
+
+def load_random(seed: int) -> None:
+    """Replace the data with the random example drawn with `seed`."""
+    set_model(replace(random_model(seed), precision=model().precision), rebuild_editors=True)
+    st.session_state[PRESET] = "random"
 
 
 def editor_key(name: str) -> str:
     """The widget key of an editor for the current table version."""
     return f"{name}_editor_{st.session_state.get(EDITOR_VERSION, 0)}"
+
+
+def register_pages(pages) -> None:
+    """Remember the app's pages (from app.py) so pages can link to each other by url path."""
+    st.session_state[PAGES] = {p.url_path: p for p in pages}
+
+
+def page(url_path: str):
+    """The registered page at `url_path` ("step_by_step", ...), or None when the app has no such page."""
+    return st.session_state.get(PAGES, {}).get(url_path)
+
+
+def _show(err: bp.InputError) -> None:
+    st.error(f"Please fix the input: {_plain(str(err))}", icon="⚠️")
+
+
+def _plain(text: str) -> str:
+    """Text that may hold what a user typed, with Markdown's and LaTeX's special characters escaped."""
+    return "".join("\\" + c if c in "\\`*_[]<>$~#|!{}" else c for c in text)
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -67,5 +97,50 @@ def trace(m: Model | None = None) -> bp.Trace | None:
     try:
         return _trace(m or model())
     except bp.InputError as err:
-        st.error(f"Please fix the input: {err}", icon="⚠️")
+        _show(err)
+        return None
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _notebook(m: Model) -> bp.NotebookStep:
+    return bp.notebook_step(m.X, m.w, m.b, m.y, m.lr)
+
+
+def notebook(m: Model | None = None) -> bp.NotebookStep | None:
+    """The seed notebook's step (ReLU, MSE) on the model's data beside the correct one, or None on bad input."""
+    try:
+        return _notebook(m or model())
+    except bp.InputError as err:
+        _show(err)
+        return None
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _gradient_check(m: Model, activation: str, loss: str, eps: float) -> bp.GradientCheck:
+    return bp.gradient_check(m.X, m.w, m.b, m.y, activation=activation, loss=loss, eps=eps)
+
+
+def gradient_check(m: Model | None = None, eps: float = 1e-6, activation: str | None = None,
+                   loss: str | None = None) -> bp.GradientCheck | None:
+    """Finite differences against the analytic gradient (the model's activation and loss unless given)."""
+    m = m or model()
+    try:
+        return _gradient_check(m, activation or m.activation, loss or m.loss, eps)
+    except bp.InputError as err:
+        _show(err)
+        return None
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _train(m: Model, optimizer: str, steps: int, activation: str, loss: str) -> bp.Trajectory:
+    return bp.train(m.X, m.w, m.b, m.y, lr=m.lr, steps=steps, optimizer=optimizer, activation=activation, loss=loss)
+
+
+def trajectory(m: Model, optimizer: str, steps: int, activation: str | None = None,
+               loss: str | None = None) -> bp.Trajectory | None:
+    """`steps` updates of `optimizer` from the model's parameters, or None after showing the InputError."""
+    try:
+        return _train(m, optimizer, steps, activation or m.activation, loss or m.loss)
+    except bp.InputError as err:
+        _show(err)
         return None

@@ -24,7 +24,7 @@ def _xy_frame(m: Model) -> pd.DataFrame:
 
 
 def _wb_frame(m: Model) -> pd.DataFrame:
-    return pd.DataFrame({name: [v] for name, v in zip(m.params, (*m.w, m.b))}, dtype="string")
+    return pd.DataFrame({name: [v] for name, v in zip(m.params, (*m.w, m.b), strict=True)}, dtype="string")
 
 
 def apply_pending_edits() -> None:
@@ -75,13 +75,35 @@ def editors_ui() -> Model:
     return m
 
 
+def editors_expander(expanded: bool = False) -> Model:
+    """The editors inside an expander (open when the input needs fixing), for pages about something else."""
+    with st.expander("Edit X, y, w and b", expanded=expanded, icon=":material/edit:"):
+        return editors_ui()
+
+
+def page_link(url_path: str, label: str, help: str | None = None, **query) -> None:
+    """A link to another page of the app (skipped when the app has no such page)."""
+    target = state.page(url_path)
+    if target is not None:
+        st.page_link(target, label=label, help=help, query_params=query or None)
+
+
 def _on_setting(name: str) -> None:
     value = st.session_state[SETTINGS[name]]
     state.update(**{name: value.strip() if isinstance(value, str) else value})
 
 
 def _on_preset() -> None:
-    state.load_preset(st.session_state["preset_select"])
+    name = st.session_state["preset_select"]
+    if name == "random":
+        state.load_random(int(st.session_state.get("random_seed", 0)))
+    else:
+        state.load_preset(name)
+    sync_settings()
+
+
+def _on_random_seed() -> None:
+    state.load_random(int(st.session_state["random_seed"]))
     sync_settings()
 
 
@@ -98,10 +120,14 @@ def settings_ui() -> Model:
     for name, key in SETTINGS.items():
         st.session_state.setdefault(key, getattr(m, name))
     st.session_state.setdefault("preset_select", st.session_state.get(state.PRESET, "seed"))
+    st.session_state.setdefault("random_seed", 0)
     with st.sidebar:
         st.header("Model")
         st.selectbox("Example", list(PRESETS), key="preset_select", on_change=_on_preset,
                      format_func=lambda k: PRESETS[k][0], help="Load a prepared example (replaces the tables).")
+        if st.session_state["preset_select"] == "random":
+            st.number_input("Random seed", min_value=0, max_value=2**31 - 1, step=1, key="random_seed",
+                            on_change=_on_random_seed, help="The same seed always gives the same data.")
         st.selectbox("Activation", ACTIVATION_CHOICES, key=SETTINGS["activation"], on_change=_on_setting,
                      args=("activation",), format_func=lambda k: bp.ACTIVATIONS[k].label)
         st.selectbox("Loss", LOSS_CHOICES, key=SETTINGS["loss"], on_change=_on_setting, args=("loss",),
