@@ -15,7 +15,10 @@ widgets.apply_pending_edits()
 pages = [
     st.Page(PAGES / "overview.py", title="Overview", icon=":material/home:", default=True),
     st.Page(PAGES / "step_by_step.py", title="Step by step", icon=":material/footprint:"),
+    st.Page(PAGES / "gradient_check.py", title="Gradient check", icon=":material/fact_check:"),
+    st.Page(PAGES / "notebook.py", title="The notebook", icon=":material/bug_report:"),
 ]
+state.register_pages(pages)
 page = st.navigation(pages)
 widgets.settings_ui()
 page.run()

@@ -1,22 +1,61 @@
 """Overview: what the app is, the editors, the headline numbers, where to go next."""
 
+import pandas as pd
 import streamlit as st
 
-from ui import state, widgets
+from ui import render, state, widgets
 
-st.title("Backprop Explorer")
+st.title("Backprop Explorer", anchor=False)
 st.markdown(
-    "Type an input matrix **X**, targets **y**, weights **w** and a bias **b**, and watch one neuron "
-    "learn: every operation of the forward and backward pass, with its formula and its numbers."
+    "One neuron, **a = f(Xw + b)**, learns from your numbers. Type the inputs **X**, the targets **y**, the "
+    "weights **w** and the bias **b** below; every page follows at once: the forward pass, the loss, the chain "
+    "rule sample by sample, the gradient, and one step of gradient descent, each with its formula and numbers."
 )
+st.caption("Change a cell, press Enter, and the results follow. Activation, loss, learning rate, examples and "
+           "decimals are in the sidebar.")
+
 m = widgets.editors_ui()
 t = state.trace(m)
 if t is not None:
     p = m.precision
-    st.subheader("Results")
-    cols = st.columns(4)
-    cols[0].metric("Loss L", f"{t.loss:.{p}f}")
-    cols[1].metric("dL/db", f"{t.grad_b:.{p}f}")
-    cols[2].metric("New loss after one step", f"{t.new_loss:.{p}f}")
-    st.table({"parameter": t.param_names, "value": [f"{v:.{p}f}" for v in (*t.w, t.b)],
-              "gradient": [f"{v:.{p}f}" for v in t.grad], "after the update": [f"{v:.{p}f}" for v in (*t.new_w, t.new_b)]})
+    st.subheader("Results", anchor=False)
+    cols = st.columns(3)
+    cols[0].metric("Loss L", render.fmt(t.loss, p), help="The mean loss of the current w and b.")
+    cols[1].metric("dL/db", render.fmt(t.grad_b, p), help="The gradient's bias component; dL/dw is below.")
+    cols[2].metric("New loss after one step", render.fmt(t.new_loss, p),
+                   help=f"After w ← w − η·dL/dw and b ← b − η·dL/db with η = {render.fmt(t.lr, p)}.")
+    st.markdown(f"**Gradient:** dL/dw = {render.fmt_list(t.grad_w, p)}, dL/db = {render.fmt(t.grad_b, p)}  \n"
+                f"**After one step:** w = {render.fmt_list(t.new_w, p)}, b = {render.fmt(t.new_b, p)}")
+    went = "goes down" if t.new_loss < t.loss else "goes up" if t.new_loss > t.loss else "stays the same"
+    st.caption(f"One gradient-descent step with learning rate η = {render.fmt(t.lr, p)}: the loss {went} "
+               f"({render.fmt(t.loss, p)} → {render.fmt(t.new_loss, p)}).")
+    left, right = st.columns(2)
+    with left:
+        st.markdown("**Parameters, gradient and one update**")
+        st.table(pd.DataFrame({
+            "value now": [render.fmt(v, p) for v in (*t.w, t.b)],
+            "gradient dL/dθ": [render.fmt(v, p) for v in t.grad],
+            "after one step": [render.fmt(v, p) for v in (*t.new_w, t.new_b)],
+        }, index=pd.Index(t.param_names, name="parameter")))
+    with right:
+        st.markdown("**Every sample's forward pass and error signal**")
+        samples = pd.DataFrame({"y": [render.fmt(v, p) for v in t.y], "z": [render.fmt(v, p) for v in t.z],
+                                "a (prediction)": [render.fmt(v, p) for v in t.prediction],
+                                "δ = dL/dz": [render.fmt(v, p) for v in t.delta]},
+                               index=pd.Index([f"sample {i}" for i in range(len(t.z))], name="sample"))
+        if render.shows_activity(t):
+            samples["active?"] = [render.INACTIVE if off else render.ACTIVE for off in t.inactive]
+        st.table(render.styled(render.limited(samples)))
+    note = render.inactive_note(t)
+    if note:
+        st.warning(note, icon=":material/block:")
+
+st.subheader("Where to go next", anchor=False)
+widgets.page_link("step_by_step", "Step by step: every operation, forward then backward, with its formula",
+                  help="Prev/Next buttons, ← and → keys, a slider; the step is in the URL.")
+if t is not None:
+    shares = [s.key for s in t.steps].index("per_sample_grad") + 1
+    widgets.page_link("step_by_step", "Jump to each sample's share of the gradient", step=shares)
+widgets.page_link("gradient_check", "Gradient check: the gradient against finite differences")
+widgets.page_link("notebook", "The notebook: the two most common backprop bugs, on your numbers")
+widgets.page_link("landscape", "Loss landscape: the loss surface and the parameters' path across it")
