@@ -1,0 +1,160 @@
+"""AppTest: editing the model — bad input, presets, features, rows — on every page, never lost or replayed."""
+
+import pytest
+from conftest import edit_wb, edit_xy, open_app
+
+PAGES = ["overview", "step_by_step", "gradient_check", "notebook"]
+BAD_CELLS = [  # (what is typed, words the error must contain)
+    ("", "empty"),
+    ("abc", "not a number"),
+    ("nan", "NaN"),
+    ("inf", "infinite"),
+    ("1e308", "too large"),
+]
+
+
+def editor(at, name: str):
+    """The editor's table as drawn (a DataFrame of cell texts)."""
+    return next(df.value for df in at.dataframe if str(df.key).startswith(f"{name}_editor_"))
+
+
+def loss(at) -> str:
+    return next(m.value for m in at.metric if m.label == "Loss L")
+
+
+def open_page(page: str):
+    return open_app(None if page == "overview" else page)
+
+
+@pytest.mark.parametrize(("typed", "words"), BAD_CELLS)
+def test_bad_x_cell_shows_an_error_naming_the_cell_and_keeps_the_table(typed, words):
+    at = edit_xy(open_app(), edited={1: {"x1": typed}})
+    assert not at.exception
+    assert len(at.error) == 1
+    message = at.error[0].value
+    assert "X row 1, column x1" in message and words in message
+    assert editor(at, "xy").loc[1, "x1"] == typed
+    assert editor(at, "xy").loc[0, "x0"] == "1"
+    assert at.session_state["model"].X[1][1] == typed
+
+
+@pytest.mark.parametrize("page", PAGES[1:])
+def test_bad_input_on_each_page_shows_the_error_and_the_editors(page):
+    at = open_page(page)
+    at = edit_xy(at, edited={2: {"y": "abc"}})
+    assert not at.exception
+    assert any("y row 2" in e.value and "not a number" in e.value for e in at.error)
+    assert editor(at, "xy").loc[2, "y"] == "abc"
+    assert at.expander[0].proto.expanded
+
+
+@pytest.mark.parametrize(("cell", "typed", "name"), [
+    ("w1", "x", "weight w1"), ("b", "", "bias b"), ("b", "-inf", "bias b"), ("w0", "1e308", "weight w0"),
+])
+def test_bad_parameter_cell_names_the_parameter(cell, typed, name):
+    at = edit_wb(open_app(), {cell: typed})
+    assert not at.exception
+    assert name in at.error[0].value
+    assert editor(at, "wb").loc[0, cell] == typed
+
+
+def test_fixing_the_bad_cell_brings_the_results_back():
+    at = edit_xy(open_app(), edited={0: {"x0": "abc"}})
+    assert at.error
+    at = edit_xy(at, edited={0: {"x0": "3"}})
+    assert not at.error and loss(at) == "0.9000"
+
+
+def test_bad_learning_rate_names_the_learning_rate():
+    at = open_app()
+    at.text_input(key="setting_lr").input("fast").run()
+    assert not at.exception and "learning rate" in at.error[0].value
+
+
+def test_user_text_in_an_error_cannot_render_as_markdown():
+    at = edit_xy(open_app(), edited={0: {"x0": "![x](http://example.com/a.png)"}})
+    assert "\\!\\[x\\]" in at.error[0].value
+
+
+def test_edits_are_kept_across_page_switches_and_never_replayed():
+    at = edit_xy(open_app(), edited={0: {"x0": "3"}}, added=[{"x0": "1", "x1": "1", "y": "1"}])
+    assert len(at.session_state["model"].X) == 4
+    for page in PAGES[1:]:
+        at.switch_page(f"../pages/{page}.py").run()
+        assert not at.exception and not at.error
+    at.switch_page("../pages/overview.py").run()
+    at.run()
+    m = at.session_state["model"]
+    assert len(m.X) == 4 and m.X[0] == ("3", "2") and m.X[3] == ("1", "1")
+    assert len(editor(at, "xy")) == 4
+
+
+def test_adding_and_deleting_rows():
+    at = edit_xy(open_app(), added=[{"x0": "0", "x1": "1", "y": "2"}])
+    assert editor(at, "xy").shape == (4, 3)
+    assert at.table[1].value.loc["sample 3", "z"] == "1.2000"
+    at = edit_xy(at, deleted=[0, 3])
+    assert at.session_state["model"].X == (("2", "1"), ("-1", "-2"))
+    assert list(at.table[1].value.index) == ["sample 0", "sample 1"]
+
+
+def test_an_added_row_with_empty_cells_names_the_first_empty_cell():
+    at = edit_xy(open_app(), added=[{"x0": "1"}])
+    assert "X row 3, column x1" in at.error[0].value and "empty" in at.error[0].value
+
+
+def test_deleting_every_row_asks_for_a_sample():
+    at = edit_xy(open_app(), deleted=[0, 1, 2])
+    assert not at.exception and "X is empty" in at.error[0].value
+    at = edit_xy(at, added=[{"x0": "1", "x1": "2", "y": "1"}])
+    assert not at.error and loss(at) == "0.2500"  # z = 1.5, (1.5 - 1)^2
+
+
+def test_add_and_remove_feature_column_resizes_x_and_w():
+    at = open_app()
+    at.button(key="add_feature").click().run()
+    assert list(editor(at, "xy").columns) == ["x0", "x1", "x2", "y"]
+    assert list(editor(at, "wb").columns) == ["w0", "w1", "w2", "b"]
+    assert loss(at) == "0.8200"  # a zero column with a zero weight changes nothing
+    at = edit_xy(at, edited={0: {"x2": "1"}})
+    at = edit_wb(at, {"w2": "1"})
+    assert loss(at) == "1.4867"  # z0 = 2.5: ((2.5 - 1)^2 + 1.4^2 + 0.5^2) / 3 = 4.46 / 3
+    at.button(key="remove_feature").click().run()
+    at.button(key="remove_feature").click().run()
+    assert list(editor(at, "wb").columns) == ["w0", "b"]
+    assert at.button(key="remove_feature").disabled
+
+
+@pytest.mark.parametrize("name", ["seed", "dead_relu", "all_dead", "saturated_sigmoid", "diverging_lr",
+                                  "relu_kink", "random"])
+def test_every_preset_loads_and_renders(name):
+    at = open_app()
+    at.selectbox(key="preset_select").select(name).run()
+    assert not at.exception and not at.error
+    from ui.model import PRESETS
+
+    expected = PRESETS[name][1]
+    assert at.session_state["model"].X == expected.X
+    assert at.session_state["setting_activation"] == expected.activation
+    assert at.text_input(key="setting_lr").value == expected.lr
+
+
+def test_a_preset_replaces_edits_and_keeps_the_decimals():
+    at = open_app()
+    at.slider(key="setting_precision").set_value(2).run()
+    at = edit_xy(at, edited={0: {"x0": "3"}})
+    at.selectbox(key="preset_select").select("dead_relu").run()
+    assert at.session_state["model"].X[0] == ("1", "2")
+    assert loss(at) == "0.88"
+    assert len(editor(at, "xy")) == 4
+
+
+def test_random_preset_takes_a_seed():
+    at = open_app()
+    at.selectbox(key="preset_select").select("random").run()
+    seed0 = at.session_state["model"].X
+    at.number_input(key="random_seed").set_value(7).run()
+    seed7 = at.session_state["model"].X
+    at.number_input(key="random_seed").set_value(0).run()
+    assert not at.exception and seed7 != seed0
+    assert seed0 == at.session_state["model"].X

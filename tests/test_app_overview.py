@@ -1,0 +1,77 @@
+"""AppTest: the overview page shows the editors, the headline numbers and where to go next."""
+
+from conftest import edit_wb, edit_xy, open_app
+
+
+def metric(at, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def markdown_text(at) -> str:
+    return "\n".join(m.value for m in at.markdown)
+
+
+def test_overview_renders_the_seed_example_without_exceptions():
+    at = open_app()
+    assert not at.exception and not at.error
+    assert metric(at, "Loss L") == "0.8200"
+    assert metric(at, "dL/db") == "1.6000"
+    assert metric(at, "New loss after one step") == "0.7533"
+    text = markdown_text(at)
+    assert "dL/dw = [1.8667, 0.9333]" in text
+    assert "w = [0.0813, 0.1907], b = 0.9840" in text
+
+
+def test_overview_parameter_table_holds_values_gradient_and_update():
+    at = open_app()
+    table = at.table[0].value
+    assert list(table.index) == ["w0", "w1", "b"]
+    assert list(table["gradient dL/dθ"]) == ["1.8667", "0.9333", "1.6000"]
+    assert list(table["after one step"]) == ["0.0813", "0.1907", "0.9840"]
+
+
+def test_editing_x00_to_3_makes_the_loss_0_9():
+    at = edit_xy(open_app(), edited={0: {"x0": "3"}})
+    assert not at.exception and not at.error
+    assert metric(at, "Loss L") == "0.9000"
+    samples = at.table[1].value
+    assert samples.loc["sample 0", "z"] == "1.7000"
+
+
+def test_editing_a_weight_flows_to_the_numbers():
+    at = edit_wb(open_app(), {"w0": "1"})
+    # z = [2.4, 3.2, -0.4]: sample 2 turns off; L = (1.4^2 + 3.2^2 + 0^2) / 3 = 12.2 / 3
+    assert metric(at, "Loss L") == "4.0667"
+    assert at.table[1].value.loc["sample 2", "active?"].startswith("✗")
+    assert any("Inactive sample 2" in w.value for w in at.warning)
+
+
+def test_activation_and_loss_switches_change_the_results():
+    at = open_app()
+    at.selectbox(key="setting_activation").select("sigmoid").run()
+    sigmoid_loss = metric(at, "Loss L")
+    assert sigmoid_loss != "0.8200" and not at.exception
+    at.selectbox(key="setting_loss").select("bce").run()
+    assert not at.exception and not at.error
+    assert metric(at, "Loss L") not in (sigmoid_loss, "0.8200")
+
+
+def test_decimals_setting_changes_every_number_shown():
+    at = open_app()
+    at.slider(key="setting_precision").set_value(6).run()
+    assert metric(at, "Loss L") == "0.820000"
+    assert at.table[0].value.loc["w0", "gradient dL/dθ"] == "1.866667"
+
+
+def test_learning_rate_setting_changes_the_update():
+    at = open_app()
+    at.text_input(key="setting_lr").input("0.1").run()
+    assert at.table[0].value.loc["w0", "after one step"] == "-0.0867"
+
+
+def test_where_to_go_next_links_every_page():
+    at = open_app()
+    links = [link.proto.page for link in at.get("page_link")]
+    assert {"step_by_step", "gradient_check", "notebook"} <= set(links)
+    shares = next(link for link in at.get("page_link") if "share" in link.proto.label)
+    assert shares.proto.query_string == "step=7"
