@@ -4,12 +4,13 @@ from pathlib import Path
 
 import streamlit as st
 
-from ui import state, widgets
+from ui import share_ui, state, widgets
 
 PAGES = Path(__file__).parent / "pages"  # absolute, so tests can run this file from tests/
 
 st.set_page_config(page_title="Backprop Explorer", page_icon="🧮", layout="wide")
 state.init()
+share_ui.restore_once()
 widgets.apply_pending_edits()
 
 pages = [
@@ -17,8 +18,10 @@ pages = [
     st.Page(PAGES / "step_by_step.py", title="Step by step", icon=":material/footprint:"),
     st.Page(PAGES / "gradient_check.py", title="Gradient check", icon=":material/fact_check:"),
     st.Page(PAGES / "notebook.py", title="The notebook", icon=":material/bug_report:"),
+    st.Page(PAGES / "data.py", title="Data & sharing", icon=":material/share:"),
 ]
 state.register_pages(pages)
 page = st.navigation(pages)
 widgets.settings_ui()
+share_ui.sidebar_ui(page)
 page.run()

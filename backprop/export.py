@@ -1,0 +1,295 @@
+"""Export a `Trace`: its numbers as CSV and JSON, and a standalone NumPy script that recomputes them.
+
+- `data_csv`: just x0..x{d-1} and y, which the app's CSV import reads back.
+- `samples_csv`: one row per sample: x0..x{d-1}, y, then z, a, dL/da, da/dz, delta and the sample's
+  share of each gradient.
+- `parameters_csv`: one row per parameter (w0..w{d-1}, b): value, gradient, value after the update.
+- `trace_json`: everything, with the steps' titles, formulas (LaTeX) and explanations.
+- `numpy_script`: a Python file needing only NumPy that holds the data, spells out the forward pass, the
+  chain rule and the update with the same operations as the engine, and prints every step's numbers at
+  the app's precision, so a student can check the app line by line.
+
+Numbers in CSV and JSON are written exactly (the shortest text that reads back as the same float64).
+Pure: no Streamlit or Plotly.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+import numpy as np
+
+from .trace import Trace
+from .validation import feature_names
+
+SCRIPT_ROW_LIMIT = 200  # the script prints per-sample values for at most this many samples, like the app
+
+
+def exact(value: float) -> str:
+    """The shortest text that reads back as exactly `value` (Python's repr), -0 folded into 0."""
+    return repr(float(value) + 0.0).removesuffix(".0")
+
+
+def _csv(header: list[str], rows: list[list[Any]]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def data_csv(t: Trace) -> str:
+    """Just the data: x0..x{d-1} and y, one row per sample (the app's CSV import reads it back)."""
+    header = [*feature_names(t.X.shape[1]), "y"]
+    return _csv(header, [[*(exact(v) for v in t.X[i]), exact(t.y[i])] for i in range(t.X.shape[0])])
+
+
+def samples_csv(t: Trace) -> str:
+    """Per-sample table: features, target, every per-sample intermediate and gradient share."""
+    header = ["sample", *feature_names(t.X.shape[1]), "y", "z", "a", "dL_da", "da_dz", "delta",
+              *(f"share_dL_d{p}" for p in t.param_names)]
+    rows = []
+    for i in range(t.X.shape[0]):
+        values = [*t.X[i], t.y[i], t.z[i], t.prediction[i], t.dloss_dpred[i], t.dpred_dz[i], t.delta[i],
+                  *t.per_sample_grad_w[i], t.per_sample_grad_b[i]]
+        rows.append([i, *(exact(v) for v in values)])
+    return _csv(header, rows)
+
+
+def parameters_csv(t: Trace) -> str:
+    """Per-parameter table: value, gradient and (when the trace has an update) the value after it."""
+    header = ["parameter", "value", "gradient"] + (["after_update"] if t.lr is not None else [])
+    old = np.append(t.w, t.b)
+    new = np.append(t.new_w, t.new_b) if t.lr is not None else None
+    rows = [[name, exact(old[j]), exact(t.grad[j]), *([exact(new[j])] if new is not None else [])]
+            for j, name in enumerate(t.param_names)]
+    return _csv(header, rows)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, (np.floating, float)):
+        return float(value) + 0.0
+    return value
+
+
+def trace_json(t: Trace, precision: int = 4) -> str:
+    """The whole trace as JSON: settings, inputs, forward, backward, update, and the steps shown."""
+    doc = {
+        "format": "backprop-explorer-trace",
+        "version": 1,
+        "model": "a = f(Xw + b), one neuron; the loss is the mean over the samples",
+        "settings": {"activation": t.activation, "loss": t.loss_name, "lr": t.lr, "precision": precision},
+        "shapes": {"N": int(t.X.shape[0]), "d": int(t.X.shape[1])},
+        "inputs": {"X": t.X, "y": t.y, "w": t.w, "b": t.b},
+        "forward": {"z": t.z, "a": t.prediction, "loss": t.loss},
+        "backward": {
+            "dL_da": t.dloss_dpred, "da_dz": t.dpred_dz, "delta": t.delta,
+            "per_sample_grad_w": t.per_sample_grad_w, "per_sample_grad_b": t.per_sample_grad_b,
+            "grad_w": t.grad_w, "grad_b": t.grad_b,
+            "inactive_samples": [int(i) for i in np.flatnonzero(t.inactive)],
+        },
+        "update": None if t.lr is None else {"new_w": t.new_w, "new_b": t.new_b, "new_loss": t.new_loss},
+        "steps": [
+            {"number": k, "key": s.key, "title": s.title, "phase": s.phase, "formula": s.formula,
+             "formula_numbers": s.formula_numbers, "explanation": s.explanation, "shape": list(s.shape)}
+            for k, s in enumerate(t.steps, 1)
+        ],
+    }
+    return json.dumps(_tree(doc), allow_nan=False, ensure_ascii=False) + "\n"
+
+
+def _tree(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _tree(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_tree(v) for v in value]
+    return _plain(value)
+
+
+# Each activation and loss as the script writes it: the same NumPy operations as backprop/activations.py
+# and backprop/losses.py, so the script's numbers equal the engine's to the last bit.
+_ACTIVATION_CODE = {
+    "relu": ("ReLU", '''\
+def f(z):
+    return np.where(z > 0, z, 0.0)  # ReLU: max(0, z)
+
+
+def f_prime(z):
+    return np.where(z > 0, 1.0, 0.0)  # ReLU'(0) = 0, as in PyTorch
+'''),
+    "leaky_relu": ("leaky ReLU (slope 0.01 for z <= 0)", '''\
+def f(z):
+    return np.where(z > 0, z, 0.01 * z)  # leaky ReLU
+
+
+def f_prime(z):
+    return np.where(z > 0, 1.0, 0.01)  # its slope at z = 0 is 0.01, as in PyTorch
+'''),
+    "sigmoid": ("sigmoid", '''\
+def f(z):
+    return np.exp(-np.logaddexp(0.0, -z))  # sigmoid 1 / (1 + e^-z), without overflow
+
+
+def f_prime(z):
+    s = f(z)
+    return s * (1.0 - s)
+'''),
+    "tanh": ("tanh", '''\
+def f(z):
+    return np.tanh(z)
+
+
+def f_prime(z):
+    return 1.0 - np.tanh(z) ** 2
+'''),
+    "identity": ("the identity (a linear neuron)", '''\
+def f(z):
+    return np.asarray(z, dtype=np.float64).copy()  # identity: a = z
+
+
+def f_prime(z):
+    return np.ones_like(z)
+'''),
+}
+
+_LOSS_CODE = {
+    "mse": ("mean squared error", '''\
+def loss(a, y):
+    return float(np.mean((a - y) ** 2))  # L = (1/N) sum (a_i - y_i)^2
+
+
+def loss_grad(a, y):
+    return 2.0 * (a - y) / a.shape[0]  # dL/da_i = 2 (a_i - y_i) / N: the mean's 1/N, once
+'''),
+    "bce": ("binary cross-entropy of sigmoid(a), from the logits a (PyTorch's BCEWithLogitsLoss)", '''\
+def loss(a, y):
+    return float(np.mean(np.logaddexp(0.0, a) - y * a))  # -[y log s(a) + (1 - y) log(1 - s(a))], stably
+
+
+def loss_grad(a, y):
+    sigmoid_a = np.exp(-np.logaddexp(0.0, -a))
+    return (sigmoid_a - y) / a.shape[0]  # dL/da_i = (sigmoid(a_i) - y_i) / N
+'''),
+}
+
+
+def _float(value: float) -> str:
+    """A float literal that reads back exactly: 1.0, 0.1, -2.5e-07."""
+    return repr(float(value) + 0.0)
+
+
+def _literal(values: np.ndarray) -> str:
+    """A float64 NumPy array literal with exact numbers, one sample per line for matrices."""
+    if values.ndim == 1:
+        return "np.array([" + ", ".join(_float(v) for v in values) + "], dtype=np.float64)"
+    rows = ",\n    ".join("[" + ", ".join(_float(v) for v in row) + "]" for row in values)
+    return "np.array([\n    " + rows + ",\n], dtype=np.float64)"
+
+
+def numpy_script(t: Trace, precision: int = 4) -> str:
+    """A standalone Python script (NumPy only) that recomputes this trace and prints its numbers.
+
+    It prints each step as `label = value` lines in the app's format: `precision` decimals, very large or
+    tiny values in e-notation, vectors as `[a, b, ...]`, per-sample values for at most SCRIPT_ROW_LIMIT
+    samples (the app's tables show the same number).
+    """
+    n, d = t.X.shape
+    act_label, act_code = _ACTIVATION_CODE[t.activation]
+    loss_label, loss_code = _LOSS_CODE[t.loss_name]
+    lr = "None  # no update step" if t.lr is None else _float(t.lr)
+    update = "" if t.lr is None else _UPDATE
+    return _SCRIPT.format(
+        n=n, d=d, act_label=act_label, loss_label=loss_label, X=_literal(t.X), y=_literal(t.y), w=_literal(t.w),
+        b=_float(t.b), lr=lr, precision=int(precision), limit=SCRIPT_ROW_LIMIT, activation=act_code.rstrip(),
+        loss=loss_code.rstrip(), update=update,
+    )
+
+
+_UPDATE = '''
+# ---- Update: one step of gradient descent, against the gradient -------------------------------------
+new_w = w - lr * grad_w
+new_b = b - lr * grad_b
+new_L = loss(f(X @ new_w + new_b), y)  # the loss at the new parameters
+
+show("9. update: new [w, b]", np.append(new_w, new_b))
+show("new loss L'", new_L)
+show("the loss changes by", new_L - L)
+'''
+
+_SCRIPT = '''\
+"""Backprop Explorer export: one neuron a = f(Xw + b) on your data, forward, backward and one update.
+
+N = {n} samples, d = {d} features. Activation: {act_label}. Loss: {loss_label}.
+Run it with `python` (it needs only NumPy): it prints every step's numbers the way the app shows them.
+"""
+
+import numpy as np
+
+X = {X}  # inputs, shape (N, d) = ({n}, {d}): one row per sample
+y = {y}  # targets, shape (N,)
+w = {w}  # weights, shape (d,)
+b = {b}  # bias
+lr = {lr}  # learning rate
+PRECISION = {precision}  # decimals shown, as in the app
+ROW_LIMIT = {limit}  # per-sample values printed for at most this many samples
+
+
+{activation}
+
+
+{loss}
+
+
+def fmt(value):
+    """A number as the app shows it: PRECISION decimals; very large or tiny (non-zero) ones in e-notation."""
+    value = float(value) + 0.0
+    if value != 0 and (abs(value) >= 1e7 or abs(value) < 0.5 * 10.0 ** -PRECISION):
+        return f"{{value:.{{PRECISION}}e}}"
+    return f"{{value:.{{PRECISION}}f}}"
+
+
+def show(label, value):
+    """Print `label = value`; arrays as [a, b, ...], one line per sample for tables."""
+    value = np.asarray(value, dtype=np.float64)
+    if value.ndim == 0:
+        print(f"{{label}} = {{fmt(value)}}")
+    elif value.ndim == 1:
+        print(f"{{label}} = [{{', '.join(fmt(v) for v in value[:ROW_LIMIT])}}]")
+    else:
+        print(f"{{label}}:")
+        for i, row in enumerate(value[:ROW_LIMIT]):
+            print(f"  sample {{i}} = [{{', '.join(fmt(v) for v in row)}}]")
+    if value.ndim and len(value) > ROW_LIMIT:
+        print(f"  ... the first {{ROW_LIMIT}} of {{len(value)}} samples shown")
+
+
+# ---- Forward pass ------------------------------------------------------------------------------------
+z = X @ w + b  # pre-activation, (N,)
+a = f(z)  # the neuron's output, its prediction, (N,)
+L = loss(a, y)  # one number
+
+# ---- Backward pass: the chain rule, sample by sample --------------------------------------------------
+dL_da = loss_grad(a, y)  # (N,); the mean's 1/N is applied here, once
+da_dz = f_prime(z)  # (N,); 0 where the activation passes no gradient
+delta = dL_da * da_dz  # dL/dz, (N,)
+shares = np.column_stack([delta[:, None] * X, delta])  # each sample's share of [dL/dw, dL/db], (N, d + 1)
+grad_w = X.T @ delta  # dL/dw = sum_i delta_i x_i: a plain sum, no second 1/N
+grad_b = float(delta.sum())  # dL/db = sum_i delta_i
+
+show("1. z = Xw + b", z)
+show("2. a = f(z)", a)
+show("3. loss L", L)
+show("4. dL/da", dL_da)
+show("5. da/dz", da_dz)
+show("6. delta = dL/dz", delta)
+show("7. per-sample shares [dL/dw, dL/db]", shares)
+show("8. gradient [dL/dw, dL/db]", np.append(grad_w, grad_b))
+inactive = np.flatnonzero(da_dz == 0)
+if inactive.size:
+    print(f"inactive samples (da/dz = 0, no gradient flows back): {{', '.join(map(str, inactive))}}")
+{update}'''

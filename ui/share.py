@@ -1,0 +1,261 @@
+"""Share links: one declared schema of the shareable state, and the query string derived from it.
+
+As in TensorFlow Playground's `state.ts`, every shareable property is declared once in `SCHEMA` (its
+query key, kind, bounds, default and where it lives); `encode` (state -> query parameters) and `decode`
+(query parameters -> state, or the list of what is wrong) are both derived from that list, so adding a
+property is one line. Links stay human-readable: `?X=1,2;2,1;-1,-2&y=1,0,0&w=0.1,0.2&b=1&lr=0.01`
+(rows of X separated by `;`, values by `,`).
+
+Pure Python, no Streamlit. Nothing is eval'd: numbers go through `float` and the engine's cell checks
+(`backprop.validation`), choices are looked up in fixed tuples, and a link is rejected as a whole when
+any part is wrong, so a tampered link never half-applies.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+from urllib.parse import quote
+
+import backprop as bp
+from backprop.validation import as_learning_rate, as_matrix, as_vector, to_number
+
+from .model import ACTIVATION_CHOICES, LOSS_CHOICES, PRECISION_RANGE, SEED, Model
+
+MAX_LINK_CHARS = 8192  # the encoded query string; larger data travels as a CSV file instead
+ROW_SEP, COL_SEP = ";", ","
+IGNORED = frozenset({"embed", "embed_options"})  # Streamlit's own parameters
+SAFE = ",;.-_~"  # left unescaped in links, so numbers and separators stay readable
+
+
+class ShareError(ValueError):
+    """A link that cannot be restored; `problems` lists each thing wrong, in plain words."""
+
+    def __init__(self, problems: Sequence[str]):
+        self.problems = tuple(problems)
+        super().__init__("; ".join(self.problems))
+
+
+@dataclass(frozen=True)
+class Field:
+    """One shareable property.
+
+    `key` is its query parameter; `kind` one of matrix, vector, number, rate, choice, int, bool;
+    `home` says where it lives: "model" (an attribute of `Model` named `attr`), "session" (a session-state
+    value, bound to its key by the Streamlit glue) or "page" (read by its page itself, e.g. the step page's
+    `step`; encoded here, validated there). `always` fields are written into every link; others only when
+    they differ from `default`.
+    """
+
+    key: str
+    kind: str
+    home: str
+    label: str
+    default: Any = None
+    attr: str = ""
+    choices: tuple[str, ...] = ()
+    bounds: tuple[float, float] | None = None
+    always: bool = False
+
+
+SCHEMA: tuple[Field, ...] = (
+    Field("X", "matrix", "model", "the inputs X", attr="X", always=True),
+    Field("y", "vector", "model", "the targets y", attr="y", always=True),
+    Field("w", "vector", "model", "the weights w", attr="w", always=True),
+    Field("b", "number", "model", "the bias b", attr="b", always=True),
+    Field("lr", "rate", "model", "the learning rate", attr="lr", always=True),
+    Field("activation", "choice", "model", "the activation", SEED.activation, "activation", ACTIVATION_CHOICES,
+          always=True),
+    Field("loss", "choice", "model", "the loss", SEED.loss, "loss", LOSS_CHOICES, always=True),
+    Field("decimals", "int", "model", "the decimals shown", SEED.precision, "precision", bounds=PRECISION_RANGE),
+    Field("presenter", "bool", "session", "presenter mode", False),
+    Field("step", "int", "page", "the step shown by the step page", 1, bounds=(1, 99)),
+)
+FIELDS = {f.key: f for f in SCHEMA}
+
+
+@dataclass(frozen=True)
+class Shared:
+    """What a link restores: the model, session values by field key, and the keys the link set."""
+
+    model: Model
+    session: dict[str, Any] = field(default_factory=dict)
+    given: tuple[str, ...] = ()
+
+
+def number_text(value: float) -> str:
+    """The shortest text that reads back as exactly `value`: 0.1, 2, -3.5, 1e-07, 1e20."""
+    text = repr(float(value) + 0.0)
+    return text.removesuffix(".0").replace("e+", "e")
+
+
+def encode(model: Model, session: Mapping[str, Any] | None = None, page: Mapping[str, Any] | None = None
+           ) -> dict[str, str]:
+    """The query parameters of a link to this state, in schema order.
+
+    Numbers are written in their shortest exact form. Raises ShareError when the model holds a bad cell
+    (a link must open a working state), naming the cell.
+    """
+    try:
+        inputs = bp.validate(model.X, model.w, model.b, model.y, loss=model.loss)
+        rate = as_learning_rate(model.lr)
+    except bp.InputError as err:
+        raise ShareError([f"fix the input before sharing: {err}"]) from None
+    numbers = {"X": inputs.X, "y": inputs.y, "w": inputs.w, "b": inputs.b, "lr": rate}
+    values = {**(session or {}), **(page or {})}
+    out = {}
+    for f in SCHEMA:
+        if f.home == "model":
+            value = numbers.get(f.key, getattr(model, f.attr))
+        elif f.key in values:
+            value = values[f.key]
+        else:
+            continue
+        if f.always or value != f.default:
+            out[f.key] = _write(f, value)
+    return out
+
+
+def query_string(params: Mapping[str, str]) -> str:
+    """`key=value&...`, with only what a URL needs escaped, so numbers and separators stay readable."""
+    return "&".join(f"{quote(k, safe='')}={quote(v, safe=SAFE)}" for k, v in params.items())
+
+
+def _write(f: Field, value: Any) -> str:
+    if f.kind == "matrix":
+        return ROW_SEP.join(COL_SEP.join(number_text(v) for v in row) for row in value)
+    if f.kind == "vector":
+        return COL_SEP.join(number_text(v) for v in value)
+    if f.kind in ("number", "rate"):
+        return number_text(value)
+    if f.kind == "bool":
+        return "1" if value else "0"
+    return str(value)
+
+
+def shareable_keys() -> set[str]:
+    """Every query parameter the schema knows."""
+    return set(FIELDS)
+
+
+def decode(params: Mapping[str, str | Sequence[str]]) -> Shared | None:
+    """The state a link's query parameters describe, or None when they set nothing this app shares.
+
+    `params` maps each key to its value, or to all its values when it was repeated. Missing properties
+    take their defaults (the seed example's). Raises ShareError listing every problem: a link longer than
+    MAX_LINK_CHARS, a repeated or empty parameter, a bad number (named by its row and column), shapes that
+    do not fit together, a choice or a number out of its range.
+    """
+    values = {k: ([v] if isinstance(v, str) else list(v)) for k, v in params.items()}
+    length = sum(len(query_string({k: v})) + 1 for k, vs in values.items() for v in vs) - 1
+    if length > MAX_LINK_CHARS:
+        raise ShareError([f"the link's parameters are {length:,} characters long; a link holds at most "
+                          f"{MAX_LINK_CHARS:,} (8 KB). Share larger data as a CSV file (Data & sharing page)"])
+    problems = []
+    given = {}
+    for key, vs in values.items():
+        f = FIELDS.get(key)
+        if f is None or f.home == "page":
+            continue
+        if len(vs) > 1:
+            problems.append(f"parameter {key!r} appears {len(vs)} times; give it once")
+        else:
+            given[key] = vs[0].strip()
+    if not given and not problems:
+        return None
+    model_values, session = _read_model(given, problems), {}
+    for key, text in given.items():
+        f = FIELDS[key]
+        if f.home == "session":
+            try:
+                session[key] = _read(f, text)
+            except bp.InputError as err:
+                problems.append(str(err))
+    if problems:
+        raise ShareError(problems)
+    return Shared(model=replace(SEED, **model_values), session=session, given=tuple(given))
+
+
+def _read_model(given: dict[str, str], problems: list[str]) -> dict[str, Any]:
+    """The model attributes the link sets, as cell texts; appends to `problems` what is wrong."""
+    out: dict[str, Any] = {}
+    for key in ("activation", "loss", "decimals"):
+        if key in given:
+            try:
+                out[FIELDS[key].attr] = _read(FIELDS[key], given[key])
+            except bp.InputError as err:
+                problems.append(str(err))
+    X = _rows(given["X"]) if "X" in given else [list(r) for r in SEED.X]
+    try:
+        n, d = as_matrix(X).shape
+    except bp.InputError as err:
+        problems.append(f"X: {err}" if not str(err).startswith("X") else str(err))
+        return out
+    unset = [k for k in ("y", "w") if k not in given]
+    for key, length, cell, against in (
+        ("y", n, "y row {}", f"X has {n} rows (one target per sample)"),
+        ("w", d, "weight w{}", f"X has {d} feature columns (one weight per feature)"),
+    ):
+        items = _cells(given[key]) if key in given else list(getattr(SEED, key))
+        try:
+            as_vector(items, length, key, cell, against)
+        except bp.InputError as err:
+            note = f" (the link sets X but not {key})" if key in unset else ""
+            problems.append(f"{err}{note}")
+        out[key] = tuple(items)
+    if "X" in given:
+        out["X"] = tuple(tuple(r) for r in X)
+    if "b" in given:
+        try:
+            to_number(given["b"], "bias b")
+            out["b"] = given["b"]
+        except bp.InputError as err:
+            problems.append(str(err))
+    if "lr" in given:
+        try:
+            as_learning_rate(given["lr"])
+            out["lr"] = given["lr"]
+        except bp.InputError as err:
+            problems.append(str(err))
+    loss = out.get("loss", SEED.loss)
+    if loss == "bce" and not problems:
+        try:
+            bp.validate(out.get("X", SEED.X), out.get("w", SEED.w), out.get("b", SEED.b), out.get("y", SEED.y), loss)
+        except bp.InputError as err:
+            problems.append(str(err))
+    return out
+
+
+def _rows(text: str) -> list[list[str]]:
+    """`1,2;2,1` -> [["1", "2"], ["2", "1"]]; a trailing `;` (as some editors add) is dropped."""
+    text = text.strip().removesuffix(ROW_SEP)
+    return [_cells(row) for row in text.split(ROW_SEP)] if text else []
+
+
+def _cells(text: str) -> list[str]:
+    text = text.strip()
+    return [c.strip() for c in text.split(COL_SEP)] if text else []
+
+
+_INT = re.compile(r"[+]?[0-9]{1,6}")
+
+
+def _read(f: Field, text: str) -> Any:
+    """One scalar field's value from its text, or InputError saying what the link should hold."""
+    if f.kind == "choice":
+        if text not in f.choices:
+            raise bp.InputError(f"{f.key}: {text[:40]!r} is not {f.label}'s name; choose one of "
+                                f"{', '.join(f.choices)}")
+        return text
+    if f.kind == "int":
+        lo, hi = f.bounds
+        if not _INT.fullmatch(text) or not lo <= int(text) <= hi:
+            raise bp.InputError(f"{f.key}: {text[:40]!r} must be a whole number from {lo} to {hi}")
+        return int(text)
+    if f.kind == "bool":
+        if text.lower() not in ("0", "1", "true", "false", "on", "off"):
+            raise bp.InputError(f"{f.key}: {text[:40]!r} must be 1 (on) or 0 (off)")
+        return text.lower() in ("1", "true", "on")
+    raise AssertionError(f"{f.kind} is read with the model")

@@ -1,0 +1,171 @@
+"""Share links in the app: restore a session from its link once, and show the link of the current state.
+
+The schema and the encoding live in `ui.share` (pure); this module binds the schema's session fields to
+their session-state keys, reads `st.query_params` when a session starts, and draws the copy control.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from . import share, state, widgets
+
+RESTORED = "share_restored"  # this session has read its link (bool)
+NOTICE = "share_notice"  # (kind, text, model shown) of the link's message, kept until the model changes
+LINK_PAGE = "share_link_page"  # the Data & sharing page's "the link opens" choice
+LINK_STEP = "share_link_step"
+STEP_PAGE = "step_by_step"
+
+# The schema's session fields and the session-state keys they live under.
+SESSION_KEYS: dict[str, str] = {"presenter": state.PRESENTER}
+
+
+def escape(text: str) -> str:
+    """Text that may hold what a user typed, with Markdown's special characters escaped (never HTML)."""
+    return "".join("\\" + c if c in "\\`*_[]()<>$~#|!{}:" else c for c in str(text))
+
+
+def _query() -> dict[str, list[str]]:
+    return {key: st.query_params.get_all(key) for key in st.query_params}
+
+
+def restore_once() -> None:
+    """On a session's first run, restore the state its link describes (call right after `state.init()`).
+
+    A good link replaces the defaults and its parameters leave the address bar (the link control gives
+    the current one); a bad one leaves the defaults in place, says what is wrong, and is removed too.
+    Parameters the schema does not know stay (another page may read them) and are mentioned; the step
+    page reads its own `step`. The message stays until the user changes the model.
+    """
+    if not st.session_state.get(RESTORED):
+        st.session_state[RESTORED] = True
+        _restore(_query())
+    _show_notice()
+
+
+def _restore(params: dict[str, list[str]]) -> None:
+    known = {k: v for k, v in params.items() if k in share.FIELDS}
+    unknown = [k for k in params if k not in share.FIELDS and k not in share.IGNORED]
+    notes = []
+    try:
+        shared = share.decode(known)
+    except share.ShareError as err:
+        shared = None
+        problems = "\n".join(f"- {escape(p)}" for p in err.problems[:8])
+        notes.append(("error", f"**This link could not be opened**, so the app shows its default example "
+                               f"instead:\n{problems}\n\nAsk for a fresh link (Data & sharing page), or fix "
+                               "the address."))
+    if shared is not None:
+        _apply(shared)
+        notes.append(("success", f"Opened a shared example: {len(shared.model.X)} samples × "
+                                 f"{shared.model.n_features} features."))
+    if unknown:
+        names = ", ".join(f"`{k[:30].replace('`', '')}`" for k in unknown[:10])
+        notes.append(("warning", f"The link's parameter{'s' if len(unknown) > 1 else ''} {names} "
+                                 f"{'are' if len(unknown) > 1 else 'is'} not one this app knows; ignored."))
+    for key in known:
+        if share.FIELDS[key].home != "page":
+            del st.query_params[key]
+    if notes:
+        st.session_state[NOTICE] = (notes, state.model())
+
+
+def _apply(shared: share.Shared) -> None:
+    state.set_model(shared.model, rebuild_editors=True)
+    widgets.sync_settings()
+    for key, value in shared.session.items():
+        st.session_state[SESSION_KEYS[key]] = value
+
+
+def _show_notice() -> None:
+    notice = st.session_state.get(NOTICE)
+    if not notice:
+        return
+    notes, shown = notice
+    if state.model() != shown:
+        del st.session_state[NOTICE]
+        return
+    for kind, text in notes:
+        {"error": st.error, "warning": st.warning, "success": st.success}[kind](
+            text, icon={"error": ":material/link_off:", "warning": ":material/help:",
+                        "success": ":material/link:"}[kind])
+
+
+def _session_values() -> dict[str, Any]:
+    return {key: st.session_state[k] for key, k in SESSION_KEYS.items() if k in st.session_state}
+
+
+def base_url() -> str | None:
+    """The app's root address in the user's browser (no page, no query), or None when unknown (tests)."""
+    url = st.context.url
+    if not url:
+        return None
+    url = url.removesuffix("/")
+    for path in st.session_state.get(state.PAGES, {}):
+        if path and url.endswith("/" + path):
+            return url.removesuffix("/" + path)
+    return url
+
+
+def link(page_path: str = "", step: int | None = None) -> str:
+    """The share link of the current state, opening at `page_path` (and `step` on the step page).
+
+    Raises share.ShareError when the input has a bad cell or the link would pass MAX_LINK_CHARS.
+    """
+    m = state.model()
+    if 2 * len(m.X) * (m.n_features + 1) > share.MAX_LINK_CHARS:  # each number takes 2 characters or more
+        raise share.ShareError([_too_long(f"more than {share.MAX_LINK_CHARS:,}")])
+    page_values = {"step": step} if page_path == STEP_PAGE and step else {}
+    query = share.query_string(share.encode(state.model(), _session_values(), page_values))
+    if len(query) > share.MAX_LINK_CHARS:
+        raise share.ShareError([_too_long(f"{len(query):,}")])
+    root = base_url() or ""
+    return f"{root}/{page_path}?{query}" if page_path else f"{root}/?{query}"
+
+
+def _too_long(chars: str) -> str:
+    return (f"this data needs a link of {chars} characters, and links hold at most {share.MAX_LINK_CHARS:,} "
+            "(8 KB). Share the data as a CSV file instead: download it on the Data & sharing page, where it "
+            "imports too")
+
+
+def link_ui(page_path: str = "", step: int | None = None) -> str | None:
+    """The link as copyable code (its copy button is at its top right), or the reason there is none."""
+    try:
+        url = link(page_path, step)
+    except share.ShareError as err:
+        st.info(f"No share link yet: {escape('; '.join(err.problems))}", icon=":material/link_off:")
+        return None
+    st.code(url, language=None, wrap_lines=True)
+    if not base_url():
+        st.caption("Put the app's address in front of the part starting with `/`.")
+    return url
+
+
+def sidebar_ui(page: Any) -> None:
+    """A small "Copy share link" item in the sidebar, for the page being shown (call from app.py)."""
+    path = getattr(page, "url_path", "")
+    step = st.session_state.get(state.STEP) if path == STEP_PAGE else None
+    with st.sidebar, st.expander("Copy share link", icon=":material/share:"):
+        st.caption("Opens this example" + (f" at step {step}" if step else "") + " in any browser. Copy it "
+                   "with the button at the top right of the box.")
+        link_ui(path, step)
+
+
+def page_choice_ui() -> tuple[str, int | None]:
+    """Which page (and step) a link opens at, chosen on the Data & sharing page."""
+    pages = {path: page.title for path, page in st.session_state.get(state.PAGES, {}).items()}
+    if not pages:
+        return "", None
+    left, right = st.columns([2, 1])
+    st.session_state.setdefault(LINK_PAGE, "")
+    with left:
+        path = st.selectbox("The link opens at", list(pages), format_func=pages.get, key=LINK_PAGE)
+    step = None
+    if path == STEP_PAGE:
+        st.session_state.setdefault(LINK_STEP, int(st.session_state.get(state.STEP, 1)))
+        with right:
+            step = st.number_input("at step", min_value=1, max_value=99, step=1, key=LINK_STEP)
+    return path, step
