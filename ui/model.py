@@ -19,7 +19,7 @@ PRECISION_RANGE = (1, 10)
 
 def cell(value: float) -> str:
     """A number as the text an editor cell shows: short, exact for round values."""
-    return f"{float(value):.10g}"
+    return f"{float(value) + 0.0:.10g}"  # + 0.0 folds -0.0 into 0
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,80 @@
+"""Unit tests of the pages' rendering helpers: formatting, step tables, inactive marks, figures."""
+
+import numpy as np
+import pytest
+
+import backprop as bp
+from ui import render
+from ui.model import PRESETS
+
+
+def trace_of(name: str) -> bp.Trace:
+    m = PRESETS[name][1]
+    return bp.forward_backward(m.X, m.w, m.b, m.y, activation=m.activation, loss=m.loss, lr=m.lr)
+
+
+@pytest.mark.parametrize(("value", "precision", "text"), [
+    (0.82, 4, "0.8200"), (1.6, 2, "1.60"), (-0.0, 4, "0.0000"), (0.0, 1, "0.0"), (2.0 / 3, 6, "0.666667"),
+    (3e-9, 4, "3.0000e-09"), (-4e-5, 4, "-4.0000e-05"), (0.00005, 4, "0.0001"), (1.5e8, 3, "1.500e+08"),
+])
+def test_fmt_shows_the_chosen_decimals_and_never_hides_a_tiny_number(value, precision, text):
+    assert render.fmt(value, precision) == text
+
+
+def test_code_span_keeps_user_text_literal():
+    assert render.code_span("a`b") == "`a'b`"
+    assert render.code_span("x" * 50, limit=5) == "`xxxxx…`"
+
+
+def test_per_sample_table_ends_with_its_column_sums_the_gradient():
+    t = trace_of("dead_relu")
+    frame = render.step_frame(t.step("per_sample_grad"), t, 4)
+    assert list(frame.index)[-1] == render.SUM_ROW
+    assert list(frame.loc[render.SUM_ROW, ["w0", "w1", "b"]]) == [render.fmt(v, 4) for v in t.grad]
+    assert list(frame["active?"]) == [render.ACTIVE, render.ACTIVE, render.INACTIVE, render.INACTIVE, ""]
+
+
+def test_activity_column_only_where_it_means_something():
+    seed = trace_of("seed")
+    assert "active?" in render.step_frame(seed.step("delta"), seed, 4).columns
+    assert "active?" not in render.step_frame(seed.step("grad"), seed, 4).columns
+    sig = trace_of("saturated_sigmoid")
+    assert "active?" not in render.step_frame(sig.step("delta"), sig, 4).columns
+
+
+def test_inactive_note_names_the_samples_and_the_all_dead_case():
+    assert render.inactive_note(trace_of("seed")) is None
+    assert "samples 2, 3" in render.inactive_note(trace_of("dead_relu"))
+    assert "every sample" in render.inactive_note(trace_of("all_dead"))
+
+
+def test_shape_text_describes_each_kind_of_value():
+    t = trace_of("seed")
+    assert render.shape_text(t.step("loss"), t) == "Shape (): a single number (a scalar)."
+    assert render.shape_text(t.step("z"), t) == "Shape (3,): one number per sample (N = 3)."
+    assert render.shape_text(t.step("grad"), t).startswith("Shape (3,): one number per parameter")
+    assert render.shape_text(t.step("per_sample_grad"), t).startswith("Shape (3, 3): 3 samples × 3 parameters")
+
+
+def test_share_figure_has_one_bar_series_per_parameter_with_the_per_sample_shares():
+    t = trace_of("dead_relu")
+    fig = render.share_figure(t)
+    assert [bar.name for bar in fig.data] == ["∂L/∂w0", "∂L/∂w1", "∂L/∂b"]
+    np.testing.assert_array_equal(fig.data[0].y, t.per_sample_grad_w[:, 0])
+    np.testing.assert_array_equal(fig.data[2].y, t.per_sample_grad_b)
+    assert fig.data[0].x[2] == "sample 2 ✗ off"
+
+
+def test_loss_curves_figure_plots_each_trajectory():
+    m = PRESETS["seed"][1]
+    runs = [(name, bp.train(m.X, m.w, m.b, m.y, lr=0.01, steps=5, optimizer=name)) for name in ("notebook", "sgd")]
+    fig = render.loss_curves_figure(runs)
+    assert [s.name for s in fig.data] == ["notebook", "sgd"]
+    np.testing.assert_array_equal(fig.data[1].y, runs[1][1].loss)
+
+
+def test_roadmap_marks_the_current_step():
+    t = trace_of("seed")
+    line = render.roadmap(t.steps, 3)
+    assert "**▶ 3 loss L**" in line and line.startswith("Forward pass: 1 z = Xw + b")
+    assert "Update: 9 update" in line
