@@ -10,8 +10,8 @@ PAGES = Path(__file__).parent / "pages"  # absolute, so tests can run this file 
 
 st.set_page_config(page_title="Backprop Explorer", page_icon="🧮", layout="wide")
 state.init()
-share_ui.restore_once()
 widgets.apply_pending_edits()
+share_ui.restore_once()
 
 pages = [
     st.Page(PAGES / "overview.py", title="Overview", icon=":material/home:", default=True),

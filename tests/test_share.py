@@ -1,0 +1,294 @@
+"""Share links: the declared schema, encode/decode round trips, tampered links, and restoring a session."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+from pathlib import Path
+from urllib.parse import parse_qs
+
+import numpy as np
+import pytest
+from conftest import ENTRY, edit_wb, edit_xy, open_app
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from streamlit.testing.v1 import AppTest
+
+import backprop as bp
+from ui import share
+from ui.model import PRESETS, SEED, Model
+
+EXAMPLE = "X=1,2;2,1;-1,-2&y=1,0,0&w=0.1,0.2&b=1&lr=0.01&step=4"
+
+
+def _numbers(m: Model):
+    inputs = bp.validate(m.X, m.w, m.b, m.y, loss=m.loss)
+    return inputs.X.tolist(), inputs.y.tolist(), inputs.w.tolist(), inputs.b, float(m.lr)
+
+
+def _through_the_url(params: dict[str, str]) -> dict[str, list[str]]:
+    """What a server reads back from the link's query string (as Streamlit parses it)."""
+    return parse_qs(share.query_string(params), keep_blank_values=True)
+
+
+def _problems(params) -> str:
+    with pytest.raises(share.ShareError) as caught:
+        share.decode(params)
+    return " | ".join(caught.value.problems)
+
+
+def open_link(query: str, page: str | None = None) -> AppTest:
+    """A new session opened from a link with this query string (optionally on a page)."""
+    at = AppTest.from_file(ENTRY, default_timeout=30)
+    at.query_params = {k: v if len(v) > 1 else v[0] for k, v in parse_qs(query, keep_blank_values=True).items()}
+    if page:
+        at.switch_page(f"../pages/{page}.py")
+    return at.run()
+
+
+def _shown(at: AppTest) -> str:
+    """Every text the page shows: markdown, metrics, tables, alerts."""
+    parts = [m.value for m in at.markdown] + [f"{m.label} {m.value}" for m in at.metric]
+    parts += [a.value for kind in (at.error, at.warning, at.success, at.info) for a in kind]
+    parts += [t.value.to_string() for t in at.table]
+    return "\n".join(parts)
+
+
+# ---- the schema --------------------------------------------------------------------------------------------
+
+def test_every_model_attribute_is_declared_once_in_the_schema():
+    attrs = [f.attr for f in share.SCHEMA if f.home == "model"]
+    assert sorted(attrs) == sorted(Model.__dataclass_fields__)
+    assert len({f.key for f in share.SCHEMA}) == len(share.SCHEMA)
+
+
+def test_each_session_field_is_bound_to_a_session_state_key():
+    from ui import share_ui, state
+
+    assert {f.key for f in share.SCHEMA if f.home == "session"} == set(share_ui.SESSION_KEYS)
+    assert share_ui.SESSION_KEYS["presenter"] == state.PRESENTER
+
+
+def test_the_issue_example_link_opens_the_seed_example():
+    shared = share.decode(parse_qs(EXAMPLE))
+    assert _numbers(shared.model) == _numbers(SEED)
+    assert shared.model.activation == "relu" and shared.model.loss == "mse"
+    assert "step" not in shared.given  # the step page reads its own parameter
+
+
+def test_a_link_is_human_readable():
+    q = share.query_string(share.encode(SEED))
+    assert q == "X=1,2;2,1;-1,-2&y=1,0,0&w=0.1,0.2&b=1&lr=0.01&activation=relu&loss=mse"
+
+
+def test_settings_differing_from_the_defaults_travel_and_defaults_stay_out():
+    m = replace(SEED, activation="sigmoid", loss="bce", precision=6, lr="0.5")
+    params = share.encode(m, {"presenter": True}, {"step": 3})
+    assert params["activation"] == "sigmoid" and params["loss"] == "bce" and params["decimals"] == "6"
+    assert params["presenter"] == "1" and params["step"] == "3" and params["lr"] == "0.5"
+    assert "decimals" not in share.encode(SEED) and "presenter" not in share.encode(SEED, {"presenter": False})
+    back = share.decode(_through_the_url(params))
+    assert back.model.activation == "sigmoid" and back.model.loss == "bce" and back.model.precision == 6
+    assert back.session == {"presenter": True}
+
+
+@pytest.mark.parametrize("name", list(PRESETS))
+def test_every_preset_survives_a_round_trip_through_the_url(name):
+    m = PRESETS[name][1]
+    back = share.decode(_through_the_url(share.encode(m))).model
+    assert _numbers(back) == _numbers(m)
+    assert (back.activation, back.loss, back.precision) == (m.activation, m.loss, m.precision)
+
+
+finite = st.floats(min_value=-1e9, max_value=1e9, allow_nan=False, allow_infinity=False)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 6), st.integers(1, 4), st.data())
+def test_any_numbers_come_back_exactly(n, d, data):
+    X = data.draw(st.lists(st.lists(finite, min_size=d, max_size=d), min_size=n, max_size=n))
+    y, w = data.draw(st.lists(finite, min_size=n, max_size=n)), data.draw(st.lists(finite, min_size=d, max_size=d))
+    b = data.draw(finite)
+    lr = data.draw(st.floats(min_value=1e-12, max_value=1e6))
+    m = Model(X=tuple(tuple(repr(v) for v in r) for r in X), y=tuple(map(repr, y)), w=tuple(map(repr, w)),
+              b=repr(b), lr=repr(lr))
+    back = share.decode(_through_the_url(share.encode(m))).model
+    assert _numbers(back) == _numbers(m)
+
+
+@pytest.mark.parametrize("value", [0.1, 2.0, -3.5, 1e-7, 1e20, 123456789.123, -0.0, 5e-324])
+def test_numbers_are_written_short_and_exact(value):
+    text = share.number_text(value)
+    assert float(text) == value and "+" not in text and not text.endswith(".0")
+
+
+def test_sharing_a_bad_cell_is_refused_naming_it():
+    bad = SEED.edited({1: {"x1": "abc"}}, [], [])
+    with pytest.raises(share.ShareError, match="X row 1, column x1"):
+        share.encode(bad)
+
+
+def test_a_link_without_known_parameters_restores_nothing():
+    assert share.decode({}) is None
+    assert share.decode({"utm_source": "mail", "step": "2"}) is None
+
+
+def test_missing_parameters_take_the_defaults():
+    m = share.decode({"lr": "0.5"}).model
+    assert m.lr == "0.5" and _numbers(replace(m, lr=SEED.lr)) == _numbers(SEED)
+
+
+# ---- tampered, truncated, huge and nonsensical links ---------------------------------------------------------
+
+@pytest.mark.parametrize("params, expected", [
+    ({"X": "1,2;2,x;-1,-2"}, "X row 1, column x1: 'x' is not a number"),
+    ({"X": "1,2;2;-1,-2"}, "X row 1 has 1 values but row 0 has 2"),
+    ({"X": ""}, "X is empty"),
+    ({"X": "1,2;2,1;-1,-2;4,4"}, "the link sets X but not y"),
+    ({"y": "1,0"}, "y has 2 values but X has 3 rows"),
+    ({"w": "0.1,0.2,"}, "w has 3 values but X has 2 feature columns"),
+    ({"w": "0.1"}, "w has 1 values but X has 2 feature columns"),
+    ({"b": "nan"}, "bias b: the cell is empty or NaN"),
+    ({"b": "inf"}, "bias b: 'inf' is infinite"),
+    ({"b": "1e308"}, "bias b: 1e+308 is too large"),
+    ({"lr": "0"}, "learning rate: 0 must be greater than 0"),
+    ({"lr": "-1"}, "learning rate: -1 must be greater than 0"),
+    ({"lr": "1e7"}, "learning rate: 1e+07 is too large"),
+    ({"lr": "fast"}, "learning rate: 'fast' is not a number"),
+    ({"activation": "softmax"}, "activation: 'softmax' is not the activation's name"),
+    ({"loss": "hinge"}, "loss: 'hinge' is not the loss's name"),
+    ({"decimals": "99"}, "decimals: '99' must be a whole number from 1 to 10"),
+    ({"decimals": "4.5"}, "decimals: '4.5' must be a whole number"),
+    ({"presenter": "maybe"}, "presenter: 'maybe' must be 1 (on) or 0 (off)"),
+    ({"loss": "bce", "y": "1,0,2"}, "y row 2: 2 is outside [0, 1]"),
+    ({"X": ["1,2;2,1;-1,-2", "0,0;0,0;0,0"]}, "parameter 'X' appears 2 times"),
+    ({"b": "__import__('os').system('true')"}, "is not a number"),
+    ({"X": "1," * 5000}, "a link holds at most 8,192"),
+])
+def test_a_bad_link_names_the_problem(params, expected):
+    assert expected in _problems(params)
+
+
+def test_a_link_lists_all_its_problems_at_once():
+    problems = _problems({"activation": "x", "decimals": "0", "lr": "-2"})
+    assert "activation" in problems and "decimals" in problems and "learning rate" in problems
+
+
+def test_a_truncated_link_is_refused():
+    full = share.query_string(share.encode(PRESETS["dead_relu"][1]))
+    cut = full[: full.index("&w=") + 5]  # cut inside w
+    assert "w has 1 values" in _problems(parse_qs(cut))
+
+
+# ---- the app: a session opened from a link -------------------------------------------------------------------
+
+def test_opening_a_link_restores_the_state_and_clears_its_parameters():
+    at = open_link("X=3,2;2,1;-1,-2&y=1,0,0&w=0.1,0.2&b=1&lr=0.01&activation=relu&loss=mse&decimals=3")
+    assert not at.exception
+    m = at.session_state["model"]
+    assert m.X[0] == ("3", "2") and m.precision == 3
+    assert any("Opened a shared example" in s.value for s in at.success)
+    assert "Loss L 0.900" in _shown(at)  # X[0][0] = 3 makes the loss 0.9, shown with 3 decimals
+    assert at.query_params == {}
+    assert at.session_state["setting_precision"] == 3  # the sidebar shows the link's settings
+
+
+def test_a_link_opens_at_its_page_and_step():
+    at = open_link(EXAMPLE.replace("w=0.1,0.2", "w=0.5,0.2"), page="step_by_step")
+    assert not at.exception
+    assert "Step 4 of" in _shown(at)
+    assert at.session_state["model"].w == ("0.5", "0.2")
+    assert at.query_params == {"step": "4"}
+
+
+def test_a_link_turns_presenter_mode_on():
+    at = open_link("presenter=1")
+    assert not at.exception and at.session_state["presenter"] is True
+
+
+def test_a_tampered_link_says_what_is_wrong_and_shows_the_defaults():
+    at = open_link("X=1,2;2,oops;-1,-2&y=1,0,0&w=0.1,0.2&b=1&lr=0.01")
+    assert not at.exception
+    errors = " ".join(e.value for e in at.error)
+    assert "This link could not be opened" in errors and "X row 1, column x1" in errors and "oops" in errors
+    assert at.session_state["model"] == SEED
+    assert "Loss L 0.8200" in _shown(at)
+    assert at.query_params == {}
+
+
+def test_a_huge_link_is_refused_before_anything_is_parsed():
+    at = open_link("X=" + ";".join(["1,2"] * 3000))
+    assert "at most 8,192" in " ".join(e.value for e in at.error)
+    assert at.session_state["model"] == SEED
+
+
+def test_unknown_parameters_are_mentioned_and_left_alone():
+    at = open_link("hello=world&lr=0.02")
+    assert "`hello`" in " ".join(w.value for w in at.warning)
+    assert at.session_state["model"].lr == "0.02"
+    assert at.query_params == {"hello": "world"}
+
+
+def test_the_link_message_stays_until_the_user_changes_the_model_and_the_link_is_read_once():
+    at = open_link("X=1,2;2,oops;-1,-2")
+    at.run()
+    assert at.error, "the message should survive a rerun"
+    edit_xy(at, edited={0: {"x0": "3"}})
+    assert not at.error
+    at.query_params = {"X": "9,9;9,9;9,9"}
+    at.run()
+    assert at.session_state["model"].X[0] == ("3", "2"), "a running session must not re-read a link"
+
+
+def test_user_text_in_a_link_is_shown_escaped():
+    at = open_link("X=1,2;2,**bold**<b>x</b>;-1,-2")
+    error = " ".join(e.value for e in at.error)
+    assert "\\*\\*bold\\*\\*" in error and "\\<b\\>" in error
+
+
+# ---- the share control -------------------------------------------------------------------------------------
+
+def _link_query(at: AppTest) -> str:
+    links = [c.value for c in at.code if "X=" in c.value]
+    assert links, "no share link on screen"
+    return links[0].split("?", 1)[1]
+
+
+def test_the_sidebar_link_follows_edits_and_opens_the_same_state_elsewhere():
+    at = open_app()
+    edit_xy(at, edited={0: {"x0": "3"}})
+    edit_wb(at, {"b": "0.75"})
+    query = _link_query(at)
+    assert "X=3,2;2,1;-1,-2" in query and "b=0.75" in query
+    other = open_link(query)
+    assert other.session_state["model"] == at.session_state["model"]
+
+
+def test_the_data_page_link_can_open_at_a_chosen_step():
+    at = open_app("data")
+    at.selectbox(key="share_link_page").set_value("step_by_step").run()
+    at.number_input(key="share_link_step").set_value(6).run()
+    links = [c.value for c in at.code if c.value.startswith("/step_by_step?")]
+    assert len(links) == 1 and links[0].endswith("&step=6")
+    opened = open_link(links[0].split("?", 1)[1], page="step_by_step")
+    assert "Step 6 of" in _shown(opened)
+
+
+def test_no_link_while_a_cell_is_bad_and_a_note_says_why():
+    at = open_app("data")
+    edit_xy(at, edited={2: {"y": "abc"}})
+    assert not [c for c in at.code if "X=" in c.value]
+    assert any("fix the input before sharing" in i.value and "y row 2" in i.value for i in at.info)
+
+
+def test_data_too_large_for_a_link_points_to_csv():
+    at = open_app("data")
+    edit_xy(at, added=[{"x0": str(i), "x1": "1", "y": "0"} for i in range(2000)])
+    assert any("8 KB" in i.value and "CSV" in i.value for i in at.info)
+
+
+def test_math_and_numbers_in_links_never_need_eval():
+    source = (Path(__file__).parents[1] / "ui" / "share.py").read_text()
+    assert "eval(" not in source and "exec(" not in source
+    assert math.isclose(float(share.number_text(0.1 + 0.2)), 0.1 + 0.2, rel_tol=0)
+    assert np.float64(share.number_text(np.float64(1 / 3))) == 1 / 3
