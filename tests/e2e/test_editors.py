@@ -1,0 +1,89 @@
+"""Editing the model in the data editors, as a user does it: double-click a cell, type, Enter."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import expect
+
+from .app_helpers import assert_shows, click, metric, step_label, type_cell
+from .browser import column_index, editor, main_text, open_app, rerun, screenshot
+from .oracle import SEED, fmt, relu_mse
+
+
+def test_typing_into_x_updates_the_loss_the_gradient_and_the_stepper(page, app_url):
+    open_app(page, app_url)
+    expect(metric(page, "Loss L")).to_have_text("0.8200")
+    type_cell(page, "xy", "x0", 0, "3")
+
+    X = [[3, 2], *SEED["X"][1:]]
+    ref = relu_mse(X, SEED["y"], SEED["w"], SEED["b"])
+    expect(metric(page, "Loss L")).to_have_text("0.9000")
+    expect(metric(page, "dL/db")).to_have_text(fmt(ref["grad_b"]))
+    assert_shows(main_text(page), [*ref["grad_w"], *ref["new_w"], ref["new_b"], *ref["z"], *ref["delta"]])
+    screenshot(page, "overview-after-editing-x00")
+
+    with rerun(page):
+        page.get_by_test_id("stSidebarNav").get_by_role("link", name=re.compile("Step by step")).click()
+    expect(step_label(page)).to_have_text(re.compile("^Step 1 of"))
+    assert_shows(main_text(page), ref["z"])
+    for _ in range(2):
+        click(page, "step_next")
+    expect(step_label(page)).to_have_text(re.compile("^Step 3 of"))
+    assert_shows(main_text(page), [ref["loss"]])
+    click(page, "step_last")
+    assert_shows(main_text(page), [*ref["new_w"], ref["new_b"]])
+    click(page, "step_prev")
+    assert_shows(main_text(page), [*ref["grad_w"], ref["grad_b"]])
+    screenshot(page, "step-by-step-after-editing-x00")
+
+
+def test_adding_a_sample_row_and_filling_it_in(page, app_url):
+    open_app(page, app_url)
+    grid = editor(page, "xy")
+    grid.hover()
+    with rerun(page):
+        grid.get_by_role("button", name="Add row").click()
+    expect(editor(page, "xy").locator("[role='gridcell'][id$='-3']")).to_have_count(3)
+    expect(page.get_by_test_id("stAlertContentError")).to_contain_text("row 3")
+
+    for header, text in (("x0", "1"), ("x1", "-1"), ("y", "0.5")):
+        type_cell(page, "xy", header, 3, text)
+    expect(page.get_by_test_id("stAlertContentError")).to_have_count(0)
+    ref = relu_mse([*SEED["X"], [1, -1]], [*SEED["y"], 0.5], SEED["w"], SEED["b"])
+    expect(metric(page, "Loss L")).to_have_text(fmt(ref["loss"]))
+    expect(page.get_by_test_id("stMain")).to_contain_text("4 samples × 2 features")
+    assert_shows(main_text(page), [*ref["grad_w"], ref["grad_b"], *ref["z"]])
+    screenshot(page, "overview-after-adding-a-row")
+
+
+def test_adding_a_feature_column_grows_x_and_w(page, app_url):
+    open_app(page, app_url)
+    click(page, "add_feature")
+    expect(editor(page, "xy").locator("[role='columnheader']")).to_have_text(["x0", "x1", "x2", "y"])
+    expect(editor(page, "wb").locator("[role='columnheader']")).to_have_text(["w0", "w1", "w2", "b"])
+    expect(page.get_by_test_id("stMain")).to_contain_text("3 samples × 3 features")
+    expect(metric(page, "Loss L")).to_have_text("0.8200")  # the new column and weight start at zero
+
+    type_cell(page, "xy", "x2", 0, "2")
+    type_cell(page, "wb", "w2", 0, "-0.5")
+    ref = relu_mse([[1, 2, 2], [2, 1, 0], [-1, -2, 0]], SEED["y"], [0.1, 0.2, -0.5], SEED["b"])
+    expect(metric(page, "Loss L")).to_have_text(fmt(ref["loss"]))
+    assert_shows(main_text(page), [*ref["grad_w"], ref["grad_b"]])
+    screenshot(page, "overview-after-adding-a-feature")
+
+
+def test_text_in_a_cell_shows_an_error_naming_it_and_fixing_it_recovers(page, app_url):
+    open_app(page, app_url)
+    type_cell(page, "xy", "x1", 1, "abc")
+    error = page.get_by_test_id("stAlertContentError")
+    expect(error).to_be_visible()
+    expect(error).to_contain_text(re.compile(r"row 1\b.*x1|x1.*row 1\b", re.S))
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+    assert editor(page, "xy").locator(f"#glide-cell-{column_index(page, 'xy', 'x1')}-1").text_content() == "abc"
+    expect(metric(page, "Loss L")).to_have_count(0)
+    screenshot(page, "overview-with-a-bad-cell")
+
+    type_cell(page, "xy", "x1", 1, "1")
+    expect(error).to_have_count(0)
+    expect(metric(page, "Loss L")).to_have_text("0.8200")
