@@ -36,7 +36,7 @@ def backward_pass(x,w,b,actual):
 
     #chain rule
     print((dL_dpred * dpred_dz)[:, np.newaxis]*x)
-    # ⚠ bug 1: np.mean divides by N again; dL_dpred already holds the 1/N
+    # ⚠ bug 1: a second mean; dL_dpred already holds the 1/N
     dL_dw = np.mean((dL_dpred * dpred_dz)[:, np.newaxis] * x, axis=0)
     dL_db = np.mean(dL_dpred * dpred_dz)
 
@@ -46,7 +46,7 @@ def backward_pass(x,w,b,actual):
 
 dL_dw , dL_db , loss , predicted = backward_pass(x,w,b,actual)
 
-# ⚠ bug 2: minus a minus is a plus; these steps go uphill
+# ⚠ bug 2: minus a minus is a plus: a step uphill
 nw = w - learning_rate * -dL_dw
 nb = b - learning_rate * -dL_db
 
@@ -128,13 +128,10 @@ if c.new_loss > c.loss:
                "the step overshoots the valley. The direction is right; the step is too long. Try a smaller η.")
 
 st.subheader("The notebook's code, run on your numbers", anchor=False)
-left, right = st.columns([3, 2])
-with left:
-    st.code(CODE.replace("{data}", data_cell(nb)), language="python", line_numbers=True)
-with right:
-    st.markdown("**What it prints**")
-    st.code(printed(nb), language=None)
-    st.caption("For the seed example this is, digit for digit, the output saved in the notebook.")
+st.code(CODE.replace("{data}", data_cell(nb)), language="python", line_numbers=True)
+st.markdown("**What it prints**")
+st.code(printed(nb), language=None)
+st.caption("For the seed example this is, digit for digit, the output saved in the notebook.")
 
 st.subheader("Line by line: the notebook beside the correct computation", anchor=False)
 fd = {pc.name: pc.numeric for pc in check.params} if check is not None else {}

@@ -27,10 +27,26 @@ PAGES = "pages"  # the registered st.Page objects by url path, for st.page_link
 
 def init() -> None:
     """Put the defaults in place for a new session."""
+    _leave_legacy_multipage_mode()
     st.session_state.setdefault(MODEL, SEED)
     st.session_state.setdefault(EDITOR_VERSION, 0)
     st.session_state.setdefault(PRESET, "seed")
     st.session_state.setdefault(PRESENTER, False)
+
+
+def _leave_legacy_multipage_mode() -> None:
+    """Make a deep link into a fresh server run the app, not the page file alone.
+
+    Streamlit treats a main script with a `pages/` folder beside it as a legacy (v1) multipage app until
+    some session has run `st.navigation`. Until then a first visitor arriving at /step_by_step gets
+    pages/step_by_step.py run alone: no sidebar, no settings. Clearing the flag and rerunning runs
+    app.py, whose st.navigation then opens the requested page (query parameters kept).
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
 
 
 def model() -> Model:
