@@ -1,5 +1,7 @@
 """AppTest: the step-by-step page — buttons, slider, URL, every step's formula, table and marks."""
 
+from pathlib import Path
+
 import pytest
 from conftest import edit_xy, open_app
 from streamlit.testing.v1 import AppTest
@@ -169,3 +171,14 @@ def test_more_samples_than_fit_in_a_formula_still_show_every_value():
     at.switch_page("../pages/step_by_step.py").run()
     assert len(values(at)) == 8
     assert any("not written out" in c.value for c in at.caption)
+
+
+def test_a_page_reached_before_app_py_ran_still_gets_the_whole_app():
+    # app.py itself as the main script has pages/ beside it: Streamlit's legacy multipage mode would run the
+    # page file alone (no sidebar) until st.navigation has run; the state module leaves that mode.
+    at = AppTest.from_file(str(Path(__file__).parents[1] / "app.py"), default_timeout=30).run()
+    at.switch_page("pages/step_by_step.py").run()
+    assert not at.exception
+    assert [s.key for s in at.sidebar.selectbox][:3] == ["preset_select", "setting_activation", "setting_loss"]
+    at.button(key="step_next").click().run()
+    assert current(at) == 2 and at.sidebar.selectbox
