@@ -18,7 +18,6 @@ from .trace import Step, Trace, forward_backward
 from .training import OPTIMIZERS, Trajectory, sgd_update, train
 from .validation import InputError, feature_names, param_names, validate
 
-
 __all__ = [
     "ACTIVATIONS", "LOSSES", "OPTIMIZERS", "Activation", "Difference", "GradientCheck", "InputError", "Loss",
     "NotebookStep", "ParamCheck", "Step", "Surface", "Trace", "Trajectory", "feature_names", "forward_backward",

@@ -29,7 +29,8 @@ class Loss:
     grad_latex: str
 
     def fn(self, a: np.ndarray, y: np.ndarray) -> float:
-        return float(np.mean(self.per_sample(a, y)))
+        """The mean loss (1/N) sum_i per_sample(a, y)_i."""
+        return float(self.per_sample(a, y).sum()) / a.shape[0]
 
 
 LOSSES: dict[str, Loss] = {

@@ -8,6 +8,7 @@ per-sample contributions, dL/dw = sum_i delta_i x_i = X^T delta and dL/db = sum_
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,7 +17,7 @@ import numpy as np
 from . import latex
 from .activations import Activation, get_activation
 from .losses import Loss, get_loss
-from .validation import InputError, Inputs, as_learning_rate, param_names, validate
+from .validation import InputError, as_learning_rate, as_precision, param_names, validate
 
 
 @dataclass(frozen=True)
@@ -69,7 +70,7 @@ def compute_pass(X: np.ndarray, w: np.ndarray, b: float, y: np.ndarray, act: Act
     dL_da = loss.grad(a, y)
     da_dz = act.der(z)
     delta = dL_da * da_dz
-    return Pass(z, a, loss.fn(a, y), dL_da, da_dz, delta, X.T @ delta, float(delta.sum()))
+    return Pass(z, a, loss.fn(a, y), dL_da, da_dz, delta, delta @ X, float(delta.sum()))
 
 
 @dataclass(frozen=True)
@@ -144,6 +145,7 @@ def forward_backward(
     act, lossf = get_activation(activation), get_loss(loss)
     inputs = validate(X, w, b, y, loss=lossf.name)
     rate = None if lr is None else as_learning_rate(lr)
+    precision = as_precision(precision)
     p = compute_pass(inputs.X, inputs.w, inputs.b, inputs.y, act, lossf)
     per_w = p.delta[:, None] * inputs.X
     new_w = new_b = new_loss = None
@@ -162,155 +164,186 @@ def forward_backward(
     for v in values.values():
         if isinstance(v, np.ndarray):
             v.setflags(write=False)
-    steps = _steps(values, inputs, act, lossf, precision)
+    steps = _steps(values, act, lossf, precision)
     return Trace(**values, steps=steps)
 
 
 def _check_finite(p: Pass, *more: Any) -> None:
+    """InputError when any number of the pass overflowed (one cheap test; the message only when it did)."""
+    scalars = [p.loss, p.grad_b, *(m for m in more if m is not None and not isinstance(m, np.ndarray))]
+    arrays = [p.z, p.prediction, p.delta, p.grad_w, *(m for m in more if isinstance(m, np.ndarray))]
+    if all(math.isfinite(x) for x in scalars) and np.isfinite(np.concatenate(arrays)).all():
+        return
     for name, arr in (("z", p.z), ("the prediction", p.prediction), ("dL/dz", p.delta)):
         bad = np.flatnonzero(~np.isfinite(arr))
         if bad.size:
             raise InputError(f"sample row {int(bad[0])}: {name} overflows; use smaller values")
-    parts = [p.loss, p.grad_w, p.grad_b, *(m for m in more if m is not None)]
-    if not all(np.isfinite(np.asarray(m, dtype=float)).all() for m in parts):
-        raise InputError("the loss or the gradient overflows; use smaller values or a smaller learning rate")
+    raise InputError("the loss or the gradient overflows; use smaller values or a smaller learning rate")
 
 
-def _steps(v: dict, inputs: Inputs, act: Activation, lossf: Loss, prec: int) -> tuple[Step, ...]:
-    X, y, w, b = inputs.X, inputs.y, inputs.w, inputs.b
+def _format(parts: dict[str, Any], prec: int) -> dict[str, list[str]]:
+    """Every number in `parts` (floats and arrays) formatted in one `latex.nums` call: name -> flat strings."""
+    flat: list[float] = []
+    bounds = []
+    for p in parts.values():
+        if isinstance(p, np.ndarray):
+            flat.extend(p.ravel().tolist())
+        else:
+            flat.append(float(p))
+        bounds.append(len(flat))
+    strings = latex.nums(flat, prec)
+    return {name: strings[start:stop] for name, start, stop in zip(parts, [0, *bounds], bounds, strict=False)}
+
+
+def _steps(v: dict, act: Activation, lossf: Loss, prec: int) -> tuple[Step, ...]:
+    """The pass's operations in order, with numbers substituted into the formulas when the arrays are small."""
+    X, y, w, b = v["X"], v["y"], v["w"], v["b"]
     n, d = X.shape
     small = n <= latex.SMALL and d <= latex.SMALL
+    z, a, L = v["z"], v["prediction"], v["loss"]
+    dL_da, da_dz, delta, per_w = v["dloss_dpred"], v["dpred_dz"], v["delta"], v["per_sample_grad_w"]
+    grad = np.append(v["grad_w"], v["grad_b"])
+    per_sample = np.empty((n, d + 1))
+    per_sample[:, :d], per_sample[:, d] = per_w, v["per_sample_grad_b"]
+    loss_value = np.array(L)
+    for arr in (grad, per_sample, loss_value):
+        arr.setflags(write=False)
+    lr = v["lr"]
+    parts: dict[str, Any] = {"L": L}
+    if small:
+        parts.update(X=X, w=w, b=b, z=z, a=a, y=y, dL=dL_da, da=da_dz, delta=delta, per=per_sample, grad=grad)
+    if lr is not None:
+        parts.update(lr=lr, old=np.append(w, b), grad=grad, new=np.append(v["new_w"], v["new_b"]),
+                     new_loss=v["new_loss"])
+    s = _format(parts, prec)
+    rows = range(n) if small else range(0)
     samples = tuple(f"sample {i}" for i in range(n))
     params = tuple(param_names(d))
-    off = tuple(int(i) for i in np.flatnonzero(v["dpred_dz"] == 0))
-    f = lambda x: latex.num(x, prec)  # noqa: E731
-    vec = lambda x: latex.vector(x, prec)  # noqa: E731
-    z, a, L = v["z"], v["prediction"], v["loss"]
-    opname = act.name.replace("_", r"\_")
-    dL_da, da_dz, delta = v["dloss_dpred"], v["dpred_dz"], v["delta"]
-
-    def each(template) -> tuple[str, ...]:
-        return tuple(template(i) for i in range(n)) if small else ()
-
+    off = tuple(np.flatnonzero(da_dz == 0).tolist())
+    (loss_text,) = s["L"]
     off_note = (
         f" Samples {', '.join(map(str, off))} have f'(z) = 0: no gradient flows back through them."
         if off else ""
     )
+    col, row_of, F = latex.column, latex.row_of, latex.as_factor
+
+    def per_row(name: str) -> list[list[str]]:
+        entries, width = s[name], len(s[name]) // n
+        return [entries[i * width:(i + 1) * width] for i in rows]
+
+    if small:
+        Xs, ws, (bs,), zs, as_, ys = per_row("X"), s["w"], s["b"], s["z"], s["a"], s["y"]
+        dLs, das, deltas, pers, grads = s["dL"], s["da"], s["delta"], per_row("per"), s["grad"]
+    opname = act.name.replace("_", r"\_")
     steps = [
         Step(
             "z", "Pre-activation z = Xw + b", "forward",
             r"z = Xw + b",
-            rf"z = {latex.matrix(X, prec)}{vec(w)} + {f(b)} = {vec(z)}" if small else None,
+            rf"z = {latex.matrix_of(Xs)}{col(ws)} + {bs} = {col(zs)}" if small else None,
             z, z.shape,
             "Each sample's features are weighted by w and summed, then the bias is added: one number per sample.",
-            each(lambda i: rf"z_{{{i}}} = "
-                 + " ".join(rf"{'' if j == 0 else '+'} {latex.factor(X[i, j], prec)} \cdot {latex.factor(w[j], prec)}"
-                            for j in range(d))
-                 + rf" {latex.signed(b, prec)} = {f(z[i])}"),
+            tuple(rf"z_{{{i}}} = " + " + ".join(rf"{F(Xs[i][j])} \cdot {F(ws[j])}" for j in range(d))
+                  + rf" {latex.as_signed(bs)} = {zs[i]}" for i in rows),
             samples, ("z",),
         ),
         Step(
             "activation", f"Activation a = {act.label}(z)", "forward",
             rf"a = {act.latex}",
-            rf"a = \operatorname{{{opname}}}\left({vec(z)}\right) = {vec(a)}" if small else None,
+            rf"a = \operatorname{{{opname}}}\left({col(zs)}\right) = {col(as_)}" if small else None,
             a, a.shape,
             f"The activation turns each z into the neuron's output, its prediction.{off_note}",
-            each(lambda i: rf"a_{{{i}}} = f({f(z[i])}) = {f(a[i])}"),
+            tuple(rf"a_{{{i}}} = f({zs[i]}) = {as_[i]}" for i in rows),
             samples, ("a",), off,
         ),
         Step(
             "loss", f"Loss L ({lossf.label})", "forward",
             lossf.latex,
-            _loss_numbers(lossf.name, a, y, L, prec) if small else None,
-            np.array(L), (),
+            _loss_numbers(lossf.name, as_, ys, loss_text) if small else None,
+            loss_value, (),
             "One number says how far the predictions are from the targets; averaged over the samples.",
         ),
         Step(
             "dloss_dpred", "Gradient of the loss w.r.t. the prediction, dL/da", "backward",
             lossf.grad_latex,
-            rf"\frac{{\partial L}}{{\partial a}} = {vec(dL_da)}" if small else None,
+            rf"\frac{{\partial L}}{{\partial a}} = {col(dLs)}" if small else None,
             dL_da, dL_da.shape,
             "How much the loss changes when one prediction moves; the 1/N of the mean appears here, once.",
-            each(lambda i: _dloss_detail(lossf.name, i, a[i], y[i], n, dL_da[i], prec)),
+            tuple(_dloss_detail(lossf.name, i, as_[i], ys[i], n, dLs[i]) for i in rows),
             samples, ("dL/da",),
         ),
         Step(
             "dpred_dz", "Local derivative of the activation, da/dz", "backward",
             rf"\frac{{\partial a}}{{\partial z}} = {act.der_latex}",
-            rf"\frac{{\partial a}}{{\partial z}} = {vec(da_dz)}" if small else None,
+            rf"\frac{{\partial a}}{{\partial z}} = {col(das)}" if small else None,
             da_dz, da_dz.shape,
             "The activation's slope at each sample's z: it gates how much gradient passes back."
             + (" ReLU's slope at exactly z = 0 is taken as 0, as in PyTorch." if act.name == "relu" else ""),
-            each(lambda i: rf"f'({f(z[i])}) = {f(da_dz[i])}"),
+            tuple(rf"f'({zs[i]}) = {das[i]}" for i in rows),
             samples, ("da/dz",), off,
         ),
         Step(
             "delta", "Chain rule: delta = dL/dz", "backward",
-            r"\delta_i = \frac{\partial L}{\partial z_i} = \frac{\partial L}{\partial a_i}\cdot\frac{\partial a_i}{\partial z_i}",
-            rf"\delta = {vec(dL_da)} \odot {vec(da_dz)} = {vec(delta)}" if small else None,
+            r"\delta_i = \frac{\partial L}{\partial z_i} = \frac{\partial L}{\partial a_i}\cdot"
+            r"\frac{\partial a_i}{\partial z_i}",
+            rf"\delta = {col(dLs)} \odot {col(das)} = {col(deltas)}" if small else None,
             delta, delta.shape,
             f"Multiply the two factors sample by sample: the error signal at z.{off_note}",
-            each(lambda i: rf"\delta_{{{i}}} = {latex.factor(dL_da[i], prec)} \cdot {latex.factor(da_dz[i], prec)} = {f(delta[i])}"),
+            tuple(rf"\delta_{{{i}}} = {F(dLs[i])} \cdot {F(das[i])} = {deltas[i]}" for i in rows),
             samples, ("delta",), off,
         ),
         Step(
             "per_sample_grad", "Each sample's share of the gradient", "backward",
-            r"\frac{\partial L}{\partial w}\Big|_i = \delta_i\, x_i, \qquad \frac{\partial L}{\partial b}\Big|_i = \delta_i",
-            rf"\begin{{bmatrix}} \delta_i x_i & \delta_i \end{{bmatrix}} = {latex.matrix(np.column_stack([v['per_sample_grad_w'], delta]), prec)}"
-            if small else None,
-            np.column_stack([v["per_sample_grad_w"], v["per_sample_grad_b"]]), (n, d + 1),
+            r"\frac{\partial L}{\partial w}\Big|_i = \delta_i\, x_i, \qquad "
+            r"\frac{\partial L}{\partial b}\Big|_i = \delta_i",
+            rf"\begin{{bmatrix}} \delta_i x_i & \delta_i \end{{bmatrix}} = {latex.matrix_of(pers)}" if small else None,
+            per_sample, (n, d + 1),
             "Since z_i = x_i . w + b, dz_i/dw = x_i and dz_i/db = 1: each sample contributes delta_i times its "
             "own inputs. Rows of inactive samples are zero.",
-            each(lambda i: rf"\text{{sample {i}}}: {latex.factor(delta[i], prec)} \cdot {latex.row(X[i], prec)} = "
-                 + latex.row(v["per_sample_grad_w"][i], prec)),
+            tuple(rf"\text{{sample {i}}}: {F(deltas[i])} \cdot {row_of(Xs[i])} = {row_of(pers[i][:d])}"
+                  for i in rows),
             samples, params, off,
         ),
         Step(
             "grad", "Sum over samples: dL/dw and dL/db", "backward",
-            r"\frac{\partial L}{\partial w} = \sum_i \delta_i x_i = X^\top \delta, \qquad \frac{\partial L}{\partial b} = \sum_i \delta_i",
-            (rf"\frac{{\partial L}}{{\partial w}} = {latex.row(v['grad_w'], prec)}, \quad"
-             rf" \frac{{\partial L}}{{\partial b}} = {f(v['grad_b'])}") if small else None,
-            np.append(v["grad_w"], v["grad_b"]), (d + 1,),
+            r"\frac{\partial L}{\partial w} = \sum_i \delta_i x_i = X^\top \delta, \qquad "
+            r"\frac{\partial L}{\partial b} = \sum_i \delta_i",
+            (rf"\frac{{\partial L}}{{\partial w}} = {row_of(grads[:d])}, \quad"
+             rf" \frac{{\partial L}}{{\partial b}} = {grads[d]}") if small else None,
+            grad, (d + 1,),
             "The gradient is the plain sum of the per-sample rows: the loss's 1/N was already applied in dL/da, "
             "so no second average.",
-            tuple(rf"\frac{{\partial L}}{{\partial {latex.symbol(p)}}} = " + " ".join(
-                latex.signed(x, prec) if i else f(x)
-                for i, x in enumerate(v["per_sample_grad_w"][:, j] if j < d else delta))
-                + rf" = {f(v['grad_w'][j] if j < d else v['grad_b'])}" for j, p in enumerate(params))
-            if small else (),
+            tuple(rf"\frac{{\partial L}}{{\partial {latex.symbol(p)}}} = {pers[0][j]} "
+                  + " ".join(latex.as_signed(pers[i][j]) for i in range(1, n)) + f" = {grads[j]}"
+                  for j, p in enumerate(params)) if small else (),
             params, ("gradient",),
         ),
     ]
-    if v["lr"] is not None:
-        lr, new = v["lr"], np.append(v["new_w"], v["new_b"])
-        old, g = np.append(w, b), np.append(v["grad_w"], v["grad_b"])
+    if lr is not None:
+        (lrs,), olds, gs, news, (new_loss,) = s["lr"], s["old"], s["grad"], s["new"], s["new_loss"]
+        value = np.append(v["new_w"], v["new_b"])
+        value.setflags(write=False)
         steps.append(Step(
             "update", "Gradient-descent update", "update",
-            r"w \leftarrow w - \eta\,\frac{\partial L}{\partial w}, \qquad b \leftarrow b - \eta\,\frac{\partial L}{\partial b}",
-            rf"\theta' = {latex.row(old, prec)} - {f(lr)} \cdot {latex.row(g, prec)} = {latex.row(new, prec)}"
-            if d + 1 <= latex.SMALL + 1 else None,
-            new, new.shape,
-            f"Step against the gradient (downhill) with learning rate {f(lr)}: the loss goes from "
-            f"{f(L)} to {f(v['new_loss'])}.",
-            tuple(rf"{latex.symbol(p)}' = {f(old[j])} - {f(lr)} \cdot {latex.factor(g[j], prec)} = {f(new[j])}"
-                  for j, p in enumerate(params)) + (rf"L' = {f(v['new_loss'])}",),
+            r"w \leftarrow w - \eta\,\frac{\partial L}{\partial w}, \qquad "
+            r"b \leftarrow b - \eta\,\frac{\partial L}{\partial b}",
+            rf"\theta' = {row_of(olds)} - {lrs} \cdot {row_of(gs)} = {row_of(news)}" if d <= latex.SMALL else None,
+            value, value.shape,
+            f"Step against the gradient (downhill) with learning rate {lrs}: the loss goes from "
+            f"{loss_text} to {new_loss}.",
+            tuple(rf"{latex.symbol(p)}' = {olds[j]} - {lrs} \cdot {F(gs[j])} = {news[j]}"
+                  for j, p in enumerate(params)) + (rf"L' = {new_loss}",),
             params, ("new value",),
         ))
     return tuple(steps)
 
 
-def _loss_numbers(name: str, a: np.ndarray, y: np.ndarray, L: float, prec: int) -> str:
-    n = a.shape[0]
-    if name == "mse":
-        terms = " + ".join(rf"({latex.num(ai, prec)} - {latex.num(yi, prec)})^2" for ai, yi in zip(a, y))
-    else:
-        terms = " + ".join(rf"\ell({latex.num(ai, prec)}, {latex.num(yi, prec)})" for ai, yi in zip(a, y))
-    return rf"L = \frac{{1}}{{{n}}}\left[{terms}\right] = {latex.num(L, prec)}"
+def _loss_numbers(name: str, a: list[str], y: list[str], loss: str) -> str:
+    pattern = "({} - {})^2" if name == "mse" else r"\ell({}, {})"
+    terms = " + ".join(pattern.format(ai, yi) for ai, yi in zip(a, y, strict=True))
+    return rf"L = \frac{{1}}{{{len(a)}}}\left[{terms}\right] = {loss}"
 
 
-def _dloss_detail(name: str, i: int, a: float, y: float, n: int, g: float, prec: int) -> str:
-    f = lambda x: latex.num(x, prec)  # noqa: E731
-    if name == "mse":
-        return rf"\frac{{\partial L}}{{\partial a_{{{i}}}}} = \frac{{2}}{{{n}}}({f(a)} - {f(y)}) = {f(g)}"
-    return rf"\frac{{\partial L}}{{\partial a_{{{i}}}}} = \frac{{1}}{{{n}}}(\sigma({f(a)}) - {f(y)}) = {f(g)}"
-
+def _dloss_detail(name: str, i: int, a: str, y: str, n: int, g: str) -> str:
+    inner = f"{a} - {y}" if name == "mse" else rf"\sigma({a}) - {y}"
+    factor = 2 if name == "mse" else 1
+    return rf"\frac{{\partial L}}{{\partial a_{{{i}}}}} = \frac{{{factor}}}{{{n}}}({inner}) = {g}"
