@@ -16,6 +16,7 @@ MAX_SAMPLES = 1_000_000
 MAX_FEATURES = 64
 MAX_ABS = 1e9  # any input cell; keeps every product and square of the one-neuron model finite
 MAX_LR = 1e6
+MAX_PRECISION = 12  # decimals shown
 
 
 class InputError(ValueError):
@@ -63,18 +64,23 @@ def to_number(value: Any, where: str) -> float:
 
 
 def _fast_array(values: Any) -> np.ndarray | None:
-    """The values as a clean float64 array, or None when any cell needs a closer look."""
+    """The values as a clean float64 array (a copy; -0.0 folded into 0.0), or None when any cell needs a
+    closer look (not a number, NaN, infinite or beyond MAX_ABS)."""
     try:
         arr = np.array(values, dtype=np.float64)
     except (TypeError, ValueError, OverflowError):
         return None
-    if arr.size and not (np.isfinite(arr).all() and np.abs(arr).max() <= MAX_ABS):
+    if arr.size and not float(np.abs(arr).max()) <= MAX_ABS:  # False for NaN too
         return None
-    return arr + 0.0
+    arr += 0.0
+    return arr
 
 
 def as_matrix(X: Any) -> np.ndarray:
     """X as an (N, d) float64 array; InputError for empty, ragged, oversized or bad cells."""
+    shape = getattr(X, "shape", None)
+    if shape is not None and len(shape) == 2:
+        _check_size(*shape)  # before converting anything huge
     arr = _fast_array(X)
     if arr is not None and arr.ndim == 2 and arr.size:
         _check_size(*arr.shape)
@@ -129,18 +135,27 @@ def as_vector(values: Any, length: int, name: str, cell: str, against: str) -> n
     """A 1-D float64 vector of `length` entries; cell names come from `cell.format(i)`."""
     if hasattr(values, "to_numpy"):
         values = values.to_numpy(dtype=object)
-    if np.ndim(values) == 0:
-        values = [values]
     arr = _fast_array(values)
-    items = list(np.ravel(np.asarray(values, dtype=object))) if arr is None else None
-    count = arr.size if arr is not None else len(items)
-    if arr is not None and arr.ndim > 1 and arr.size != max(arr.shape):
-        raise InputError(f"{name} must be a single column of numbers, got shape {arr.shape}")
+    if arr is None:
+        items = list(np.ravel(np.asarray(values, dtype=object)))
+        count = len(items)
+    else:
+        if arr.ndim > 1 and arr.size != max(arr.shape):
+            raise InputError(f"{name} must be a single column of numbers, got shape {arr.shape}")
+        count = arr.size
     if count != length:
         raise InputError(f"{name} has {count} values but {against}")
     if arr is not None:
         return arr.reshape(length)
     return np.array([to_number(v, cell.format(i)) for i, v in enumerate(items)])
+
+
+def as_precision(precision: Any) -> int:
+    """A number of decimals for display, 0..MAX_PRECISION."""
+    if isinstance(precision, (bool, np.bool_)) or not isinstance(precision, (int, np.integer)) \
+            or not 0 <= precision <= MAX_PRECISION:
+        raise InputError(f"precision: {precision!r} must be a whole number of decimals from 0 to {MAX_PRECISION}")
+    return int(precision)
 
 
 def as_learning_rate(lr: Any) -> float:
