@@ -15,6 +15,7 @@ import numpy as np
 from .activations import get_activation
 from .losses import get_loss
 from .trace import forward_backward
+from .validation import InputError
 
 DEFAULT_TOLERANCE = 1e-6
 ABS_FLOOR = 1e-8  # below this (times the loss scale) a difference is finite-difference round-off
@@ -73,8 +74,15 @@ def gradient_check(
     eps: float = 1e-6,
     tolerance: float = DEFAULT_TOLERANCE,
 ) -> GradientCheck:
-    """Compare every analytic partial derivative with its central difference."""
+    """Compare every analytic partial derivative with its central difference; a `GradientCheck`.
+
+    `eps` is the perturbation of each parameter, `tolerance` the relative error that passes. Raises
+    InputError on bad input.
+    """
     trace = forward_backward(X, w, b, y, activation=activation, loss=loss)
+    for name, value in (("eps", eps), ("tolerance", tolerance)):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value < 1:
+            raise InputError(f"{name}: {value!r} must be a number between 0 and 1")
     act, lossf = get_activation(activation), get_loss(loss)
     Xa, ya = trace.X, trace.y
     n, d = Xa.shape
