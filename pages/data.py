@@ -55,7 +55,8 @@ st.markdown(f"The first line names the columns; each further line is one sample.
             "commas, semicolons or tabs between values, dots for decimals, UTF-8 text.")
 upload, paste = st.columns(2)
 with upload:
-    uploaded = st.file_uploader("CSV file", type=["csv", "tsv", "txt"], key="csv_file", max_upload_size=1)
+    uploaded = st.file_uploader("CSV file", type=["csv", "tsv", "txt"], key="csv_file", max_upload_size=1,
+                                help="Up to 1 MB; a larger file is refused (hover over it for the reason).")
 with paste:
     pasted = st.text_area("…or paste a table (e.g. copied from a spreadsheet)", key="csv_text", height=120,
                           placeholder="x0,x1,y\n1,2,1\n2,1,0\n-1,-2,0", max_chars=csv_import.MAX_BYTES)
