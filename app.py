@@ -4,7 +4,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from ui import share_ui, state, widgets
+from ui import presenter, share_ui, state, widgets
 
 PAGES = Path(__file__).parent / "pages"  # absolute, so tests can run this file from tests/
 
@@ -23,5 +23,6 @@ pages = [
 state.register_pages(pages)
 page = st.navigation(pages)
 widgets.settings_ui()
+presenter.apply()
 share_ui.sidebar_ui(page)
 page.run()

@@ -41,7 +41,7 @@ INK, PAPER, GRID, MUTED = "#111111", "#ffffff", "#8a94a6", "#5b6472"
 OFF_FILL = "#e3e6ea"  # rows of samples whose activation passes no gradient
 FOCUS, FOCUS_FILL = "#d4500f", "#ffe08a"
 BACKWARD = "#d4500f"
-FONT = "Helvetica,Arial,sans-serif"
+FONT = "Helvetica"  # one whose widths Graphviz knows; the app draws it in Helvetica or Arial (same widths)
 
 
 def number(value: float, precision: int = 4) -> str:
@@ -57,13 +57,18 @@ def number(value: float, precision: int = 4) -> str:
     return "0" if text in ("-0", "") else text
 
 
-def to_dot(trace: Trace, current: str | None = None, precision: int = 4) -> str:
+def to_dot(trace: Trace, current: str | None = None, precision: int = 4, direction: str = "LR") -> str:
     """The DOT source of `trace`'s graph, with the node of step `current` (a `Step.key`) highlighted.
+
+    `direction` "LR" lays the forward pass out left to right (wide, for below a step); "TB" top to bottom
+    (narrow and tall, for beside one).
 
     Every number cell carries an ID naming what it shows, e.g. ``z.grad.2`` is ∂L/∂z for sample 2 and
     ``theta.new.0`` the updated w0; the highlighted node has ``class="current"``. An unknown or None
     `current` highlights nothing.
     """
+    if direction not in ("LR", "TB"):
+        raise ValueError(f"direction must be 'LR' or 'TB', not {direction!r}")
     focus_node, focus_part = STEP_FOCUS.get(current or "", (None, None))
     g = _Builder(precision, focus_node, focus_part)
     n, d = trace.X.shape
@@ -120,7 +125,7 @@ def to_dot(trace: Trace, current: str | None = None, precision: int = 4) -> str:
     ]
     return "\n".join([
         "digraph backprop {",
-        f'  graph [rankdir=LR, bgcolor="transparent", nodesep=0.25, ranksep=0.4, fontname="{FONT}"];',
+        f'  graph [rankdir={direction}, bgcolor="transparent", nodesep=0.25, ranksep=0.4, fontname="{FONT}"];',
         f'  node [shape=plain, fontname="{FONT}", fontsize=14, fontcolor="{INK}"];',
         f'  edge [penwidth=1.6, arrowsize=0.8, fontname="{FONT}", fontsize=12];',
         *("  " + s for s in g.statements),

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import render, state, widgets
+from ui import presenter, render, state, widgets
 
 st.title("Step by step", anchor=False)
 st.caption("Forward, then backward, then the update: one operation at a time, with its formula, its numbers "
@@ -56,6 +56,7 @@ with st.container(horizontal=True, vertical_alignment="center"):
               on_click=_move, args=(1, n), disabled=current == n, shortcut="Right")
     st.button("Last", key="step_last", icon=":material/last_page:", icon_position="right", on_click=_go,
               args=(n,), disabled=current == n, shortcut="End")
+    presenter.play_ui(n)
     st.markdown(f"**Step {current} of {n}**")
 
 st.session_state["step_slider"] = current
@@ -70,3 +71,4 @@ render.render_step(step, t, current, n, state.model().precision)
 if step.key == "per_sample_grad":
     st.plotly_chart(render.share_figure(t, state.model().precision), key="share_chart")
     st.caption("The Σ row of the table is the gradient dL/dw, dL/db of the next step: the per-sample shares add up.")
+presenter.graph_ui(t, step.key, state.model().precision)
