@@ -43,8 +43,9 @@ t = state.trace()
 widgets.editors_expander(expanded=t is None)
 
 st.subheader("Share link", anchor=False)
-st.markdown("The link holds X, y, w, b, the learning rate, the activation, the loss, the decimals and presenter "
-            "mode, in plain text you can read and edit. Opening it in any browser restores them.")
+st.markdown("The link holds X, y, w, b, the learning rate, the activation, the loss, the decimals, presenter "
+            "mode and the loss landscape's settings, in plain text you can read and edit. Opening it in any "
+            "browser restores them.")
 path, step = share_ui.page_choice_ui()
 share_ui.link_ui(path, step)
 

@@ -65,8 +65,8 @@ def test_every_model_attribute_is_declared_once_in_the_schema():
 def test_each_session_field_is_bound_to_a_session_state_key():
     from ui import share_ui, state
 
-    assert {f.key for f in share.SCHEMA if f.home == "session"} == set(share_ui.SESSION_KEYS)
-    assert share_ui.SESSION_KEYS["presenter"] == state.PRESENTER
+    assert {f.key for f in share.SCHEMA if f.home == "session"} == set(share_ui.BINDINGS)
+    assert share_ui.BINDINGS["presenter"][0] == (state.PRESENTER,)
 
 
 def test_the_issue_example_link_opens_the_seed_example():
@@ -292,3 +292,55 @@ def test_math_and_numbers_in_links_never_need_eval():
     assert "eval(" not in source and "exec(" not in source
     assert math.isclose(float(share.number_text(0.1 + 0.2)), 0.1 + 0.2, rel_tol=0)
     assert np.float64(share.number_text(np.float64(1 / 3))) == 1 / 3
+
+
+# ---- the loss-landscape page's settings ------------------------------------------------------------------------
+
+def _landscape_values(at: AppTest) -> dict:
+    from ui import share_ui
+
+    return {field: value_of([at.session_state[k] for k in keys])
+            for field, (keys, _, value_of) in share_ui.BINDINGS.items() if field != "presenter"}
+
+
+def test_the_schema_defaults_are_the_landscape_pages_defaults():
+    at = open_app("landscape")
+    assert not at.exception
+    defaults = {f.key: f.default for f in share.SCHEMA if f.key in _landscape_values(at)}
+    values = _landscape_values(at)
+    assert values.pop("axes") == ("w0", "w1")  # the first two parameters
+    assert values == {k: v for k, v in defaults.items() if k != "axes"}
+
+
+def test_a_link_restores_the_landscape_settings():
+    query = ("X=1,2;2,1;-1,-2&y=1,0,0&w=0.1,0.2&b=1&lr=0.05&axes=w0,b&span=3.5&resolution=21"
+             "&optimizers=adam,notebook&updates=40&only_axes=0&fit=0&log_loss=1")
+    at = open_link(query, page="landscape")
+    assert not at.exception and not at.error
+    assert _landscape_values(at) == {"axes": ("w0", "b"), "span": 3.5, "resolution": 21,
+                                     "optimizers": ("adam", "notebook"), "updates": 40, "only_axes": False,
+                                     "fit": False, "log_loss": True}
+    assert at.session_state["model"].lr == "0.05"
+
+
+def test_the_link_carries_the_landscape_settings_a_user_changed():
+    at = open_app("landscape")
+    at.number_input(key="landscape_span").set_value(4.0).run()
+    at.checkbox(key="landscape_opt_momentum").uncheck().run()
+    at.selectbox(key="landscape_axis_v").set_value("b").run()
+    query = _link_query(at)
+    assert "span=4&" in query and "optimizers=sgd,adam" in query and "axes=w0,b" in query
+    assert "updates=" not in query  # unchanged settings stay out of the link
+    assert _landscape_values(open_link(query, page="landscape"))["span"] == 4.0
+
+
+@pytest.mark.parametrize("params, expected", [
+    ({"axes": "w0,w7"}, "axes: 'w0,w7' must name two different parameters of the model"),
+    ({"axes": "b,b"}, "must name two different parameters"),
+    ({"resolution": "50"}, "resolution: '50' must be a whole number among 11, 21"),
+    ({"optimizers": "adam,rmsprop"}, "optimizers: 'adam,rmsprop' must list distinct names"),
+    ({"span": "-1"}, "span: '-1' must be a number from 0.05 to 1000"),
+    ({"updates": "0"}, "updates: '0' must be a whole number from 1 to 1000"),
+])
+def test_bad_landscape_settings_in_a_link_are_named(params, expected):
+    assert expected in _problems(params)

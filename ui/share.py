@@ -42,7 +42,9 @@ class ShareError(ValueError):
 class Field:
     """One shareable property.
 
-    `key` is its query parameter; `kind` one of matrix, vector, number, rate, choice, int, bool;
+    `key` is its query parameter; `kind` one of matrix, vector, number, rate (the model's cells), choice
+    (one of `choices`), choices (a comma list of distinct `choices`), axes (two distinct parameter names
+    of the model), int (within `bounds`, and one of `values` when given), float (within `bounds`), bool;
     `home` says where it lives: "model" (an attribute of `Model` named `attr`), "session" (a session-state
     value, bound to its key by the Streamlit glue) or "page" (read by its page itself, e.g. the step page's
     `step`; encoded here, validated there). `always` fields are written into every link; others only when
@@ -57,6 +59,7 @@ class Field:
     attr: str = ""
     choices: tuple[str, ...] = ()
     bounds: tuple[float, float] | None = None
+    values: tuple[int, ...] = ()
     always: bool = False
 
 
@@ -71,6 +74,17 @@ SCHEMA: tuple[Field, ...] = (
     Field("loss", "choice", "model", "the loss", SEED.loss, "loss", LOSS_CHOICES, always=True),
     Field("decimals", "int", "model", "the decimals shown", SEED.precision, "precision", bounds=PRECISION_RANGE),
     Field("presenter", "bool", "session", "presenter mode", False),
+    # the loss-landscape page's settings (ui/landscape.py); the defaults are its widgets' defaults
+    Field("axes", "axes", "session", "the landscape's two axes", ""),
+    Field("span", "float", "session", "the landscape's span", 2.0, bounds=(0.05, 1000.0)),
+    Field("resolution", "int", "session", "the landscape's resolution", 51, bounds=(11, 201),
+          values=(11, 21, 31, 41, 51, 61, 81, 101, 151, 201)),
+    Field("optimizers", "choices", "session", "the landscape's optimizers", ("sgd", "momentum", "adam"),
+          choices=("sgd", "momentum", "adam", "notebook")),
+    Field("updates", "int", "session", "the landscape's number of update steps", 100, bounds=(1, 1000)),
+    Field("only_axes", "bool", "session", "training only the landscape's two axes", True),
+    Field("fit", "bool", "session", "widening the landscape's span to fit the paths", True),
+    Field("log_loss", "bool", "session", "the landscape's log scale for the loss", False),
     Field("step", "int", "page", "the step shown by the step page", 1, bounds=(1, 99)),
 )
 FIELDS = {f.key: f for f in SCHEMA}
@@ -132,6 +146,10 @@ def _write(f: Field, value: Any) -> str:
         return number_text(value)
     if f.kind == "bool":
         return "1" if value else "0"
+    if f.kind in ("choices", "axes"):
+        return COL_SEP.join(value)
+    if f.kind == "float":
+        return number_text(value)
     return str(value)
 
 
@@ -165,17 +183,18 @@ def decode(params: Mapping[str, str | Sequence[str]]) -> Shared | None:
             given[key] = vs[0].strip()
     if not given and not problems:
         return None
-    model_values, session = _read_model(given, problems), {}
+    model = replace(SEED, **_read_model(given, problems))
+    session = {}
     for key, text in given.items():
         f = FIELDS[key]
         if f.home == "session":
             try:
-                session[key] = _read(f, text)
+                session[key] = _read(f, text, model)
             except bp.InputError as err:
                 problems.append(str(err))
     if problems:
         raise ShareError(problems)
-    return Shared(model=replace(SEED, **model_values), session=session, given=tuple(given))
+    return Shared(model=model, session=session, given=tuple(given))
 
 
 def _read_model(given: dict[str, str], problems: list[str]) -> dict[str, Any]:
@@ -242,8 +261,30 @@ def _cells(text: str) -> list[str]:
 _INT = re.compile(r"[+]?[0-9]{1,6}")
 
 
-def _read(f: Field, text: str) -> Any:
-    """One scalar field's value from its text, or InputError saying what the link should hold."""
+def _read(f: Field, text: str, model: Model = SEED) -> Any:
+    """One setting's value from its text, or InputError saying what the link should hold."""
+    if f.kind == "choices":
+        items = tuple(_cells(text))
+        wrong = [i for i in items if i not in f.choices]
+        if wrong or len(set(items)) != len(items):
+            raise bp.InputError(f"{f.key}: {text[:60]!r} must list distinct names among {', '.join(f.choices)}")
+        return items
+    if f.kind == "axes":
+        items = tuple(_cells(text))
+        names = model.params
+        if len(items) != 2 or items[0] == items[1] or any(i not in names for i in items):
+            raise bp.InputError(f"{f.key}: {text[:60]!r} must name two different parameters of the model, "
+                                f"among {', '.join(names)}")
+        return items
+    if f.kind == "float":
+        try:
+            value = to_number(text, f.key)
+        except bp.InputError:
+            value = None
+        lo, hi = f.bounds
+        if value is None or not lo <= value <= hi:
+            raise bp.InputError(f"{f.key}: {text[:40]!r} must be a number from {lo:g} to {hi:g}")
+        return value
     if f.kind == "choice":
         if text not in f.choices:
             raise bp.InputError(f"{f.key}: {text[:40]!r} is not {f.label}'s name; choose one of "
@@ -251,8 +292,10 @@ def _read(f: Field, text: str) -> Any:
         return text
     if f.kind == "int":
         lo, hi = f.bounds
-        if not _INT.fullmatch(text) or not lo <= int(text) <= hi:
-            raise bp.InputError(f"{f.key}: {text[:40]!r} must be a whole number from {lo} to {hi}")
+        if not _INT.fullmatch(text) or not lo <= int(text) <= hi or (f.values and int(text) not in f.values):
+            allowed = ", ".join(map(str, f.values)) if f.values else f"from {lo} to {hi}"
+            raise bp.InputError(f"{f.key}: {text[:40]!r} must be a whole number {'among ' if f.values else ''}"
+                                f"{allowed}")
         return int(text)
     if f.kind == "bool":
         if text.lower() not in ("0", "1", "true", "false", "on", "off"):

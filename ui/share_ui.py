@@ -6,11 +6,12 @@ their session-state keys, reads `st.query_params` when a session starts, and dra
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import streamlit as st
 
-from . import share, state, widgets
+from . import landscape, share, state, widgets
 
 RESTORED = "share_restored"  # this session has read its link (bool)
 NOTICE = "share_notice"  # (kind, text, model shown) of the link's message, kept until the model changes
@@ -18,8 +19,30 @@ LINK_PAGE = "share_link_page"  # the Data & sharing page's "the link opens" choi
 LINK_STEP = "share_link_step"
 STEP_PAGE = "step_by_step"
 
-# The schema's session fields and the session-state keys they live under.
-SESSION_KEYS: dict[str, str] = {"presenter": state.PRESENTER}
+Binding = tuple[tuple[str, ...], Callable[[Any], dict[str, Any]], Callable[[list[Any]], Any]]
+
+
+def _one(key: str) -> Binding:
+    return (key,), lambda value: {key: value}, lambda values: values[0]
+
+
+_AXES = (landscape.AXIS_U, landscape.AXIS_V)
+_OPTIMIZERS = {name: f"landscape_opt_{name}" for name in landscape.OPTIMIZERS} | {"notebook": "landscape_notebook"}
+
+# Each session field of the schema: the session-state keys it lives under (the widgets' keys), how a
+# value becomes those keys' values, and how their values become the field's value.
+BINDINGS: dict[str, Binding] = {
+    "presenter": _one(state.PRESENTER),
+    "axes": (_AXES, lambda axes: dict(zip(_AXES, axes, strict=True)), tuple),
+    "span": _one("landscape_span"),
+    "resolution": _one("landscape_resolution"),
+    "optimizers": (tuple(_OPTIMIZERS.values()), lambda chosen: {k: n in chosen for n, k in _OPTIMIZERS.items()},
+                   lambda ticks: tuple(n for n, on in zip(_OPTIMIZERS, ticks, strict=True) if on)),
+    "updates": _one("landscape_steps"),
+    "only_axes": _one("landscape_only"),
+    "fit": _one("landscape_fit"),
+    "log_loss": _one("landscape_log"),
+}
 
 
 def escape(text: str) -> str:
@@ -75,8 +98,8 @@ def _restore(params: dict[str, list[str]]) -> None:
 def _apply(shared: share.Shared) -> None:
     state.set_model(shared.model, rebuild_editors=True)
     widgets.sync_settings()
-    for key, value in shared.session.items():
-        st.session_state[SESSION_KEYS[key]] = value
+    for field, value in shared.session.items():
+        st.session_state.update(BINDINGS[field][1](value))
 
 
 def _show_notice() -> None:
@@ -94,7 +117,12 @@ def _show_notice() -> None:
 
 
 def _session_values() -> dict[str, Any]:
-    return {key: st.session_state[k] for key, k in SESSION_KEYS.items() if k in st.session_state}
+    """The session fields' current values (those whose widgets have been drawn in this session)."""
+    out = {}
+    for field, (keys, _, value_of) in BINDINGS.items():
+        if all(k in st.session_state for k in keys):
+            out[field] = value_of([st.session_state[k] for k in keys])
+    return out
 
 
 def base_url() -> str | None:
