@@ -37,7 +37,7 @@ BAR_KEY = "presenter_bar"
 SHORTCUTS = (
     ("→", "next step", "step_next", "right"),
     ("←", "previous step", "step_prev", "left"),
-    ("P", "play / pause (a step every 4 s)", "step_play", "p"),
+    ("P", f"play / pause (a step every {PLAY_SECONDS:g} s)", "step_play", "p"),
     ("Home", "first step (reset)", "step_first", "home"),
     ("End", "last step", "step_last", "end"),
 )
