@@ -125,7 +125,8 @@ def launch_chromium(playwright, executable: str):
 MONITOR_JS = r"""
 (() => {
   if (window.__stRuns) return;
-  const runs = {requested: 0, started: 0, finished: 0, lastStatus: -1, lastRequest: 0, lastStart: 0, seq: 0};
+  const runs = {requested: 0, started: 0, finished: 0, lastStatus: -1, lastRequest: 0, lastStart: 0, lastFinish: 0,
+                seq: 0};
   window.__stRuns = runs;
   const varint = (b, i) => {
     let v = 0, m = 1;
@@ -158,7 +159,7 @@ MONITOR_JS = r"""
         if (!b) return;
         const f = topFields(b);
         if (f.has(4)) { runs.started++; runs.lastStart = ++runs.seq; }
-        if (f.has(6)) { runs.finished++; runs.lastStatus = f.get(6); }
+        if (f.has(6)) { runs.finished++; runs.lastStatus = f.get(6); runs.lastFinish = ++runs.seq; }
       });
     }
     send(data) {
@@ -171,16 +172,17 @@ MONITOR_JS = r"""
 })();
 """
 
-# True once the app is idle: every run the browser asked for has started, every started run has finished
-# (and not early, for a follow-up run), the frontend shows notRunning with no stale element and no element
-# still loading its code (a skeleton), and more than `after` runs have started. It must hold on three
-# consecutive animation frames, so a run whose messages have arrived but are not yet rendered cannot pass.
+# True once the app is idle: the browser's last request for a run was answered by a run that started,
+# the last run to start has finished (and not early, for a follow-up run; a run that is replaced may end
+# without a message), the frontend shows notRunning with no stale element and no element still loading
+# its code (a skeleton), and more than `after` runs have started. It must hold on three consecutive
+# animation frames, so a run whose messages have arrived but are not yet rendered cannot pass.
 _SETTLED_JS = """
 (after) => {
   const r = window.__stRuns, app = document.querySelector("[data-testid='stApp']");
   const idle = !!r && !!app && app.getAttribute('data-test-connection-state') === 'CONNECTED'
     && app.getAttribute('data-test-script-state') === 'notRunning'
-    && r.started > after && r.started === r.finished && r.lastStatus !== 2 && r.lastRequest < r.lastStart
+    && r.started > after && r.lastRequest < r.lastStart && r.lastStart < r.lastFinish && r.lastStatus !== 2
     && !document.querySelector("[data-stale='true'], [data-testid='stSkeleton']");
   window.__stIdleFrames = idle ? (window.__stIdleFrames || 0) + 1 : 0;
   return window.__stIdleFrames >= 3;
@@ -265,9 +267,14 @@ def screenshot(page, name: str) -> Path:
 
 # --- st.data_editor (glide-data-grid) -----------------------------------------------------------------------
 # The grid is drawn on a canvas. Its cells also exist as `glide-cell-COL-ROW` gridcells, but inside the
-# canvas as accessibility fallback content, with no box to click. So a cell is located the way a keyboard
-# user would: focus the grid, walk the selection to the cell with the arrow keys and open it with Enter;
-# the editor overlay that opens covers the cell. Then the cell is double-clicked there and typed into.
+# canvas as accessibility fallback content, with no box to click; glide marks the selected one with
+# aria-selected. Rows are ROW_PX high under a header row of the same height; column widths depend on the
+# content. So a cell is found as a user finds it: click into its row, move the selection sideways to its
+# column with the arrow keys (never past the grid's edge: a key the grid does not use falls through to the
+# page, where it may be a button's shortcut), open it with Enter; the editor that opens covers the cell.
+
+ROW_PX = 35
+
 
 def editor(page, name: str):
     """The data_editor whose widget key starts with `NAME_editor_` (the app versions its editor keys)."""
@@ -282,27 +289,42 @@ def cell_text(page, name: str, col: int, row: int) -> str:
     return editor(page, name).locator(f"#glide-cell-{col}-{row}").text_content()
 
 
+def _selected(grid) -> tuple[int, int] | None:
+    ids = grid.locator("[role='gridcell'][aria-selected='true']").evaluate_all("cs => cs.map(c => c.id)")
+    return tuple(int(v) for v in ids[0].rsplit("-", 2)[1:]) if len(ids) == 1 else None
+
+
 def cell_box(page, name: str, col: int, row: int) -> dict:
-    """The on-screen box of cell (COL, ROW) of editor NAME, found with the keyboard (see above)."""
+    """The on-screen box of cell (COL, ROW) of editor NAME, found as described above."""
     grid = editor(page, name)
-    first_col = _first_column(grid)
-    rows = grid.locator("[role='row']").count()
-    cols = grid.locator("[role='columnheader']").count()
-    grid.get_by_test_id("data-grid-canvas").focus()
-    for key, times in (("ArrowUp", rows), ("ArrowLeft", cols), ("ArrowRight", col - first_col), ("ArrowDown", row)):
-        for _ in range(times):
-            page.keyboard.press(key)
+    _first_column(grid)
+    canvas = grid.get_by_test_id("data-grid-canvas")
+    canvas.evaluate("c => c.scrollIntoView({block: 'center'})")  # clear of the app's sticky header
+    box = canvas.bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + ROW_PX * (row + 1.5))
+    selected = grid.locator(f"[role='gridcell'][aria-selected='true'][id$='-{row}']")
+    selected.wait_for(state="attached", timeout=5_000)
+    at = _selected(grid)
+    if at is None or at[1] != row:
+        raise AssertionError(f"clicking row {row} of the {name} editor selected {at}")
+    for _ in range(abs(col - at[0])):
+        page.keyboard.press("ArrowRight" if col > at[0] else "ArrowLeft")
+    target = grid.locator(f"#glide-cell-{col}-{row}[aria-selected='true']")
+    try:
+        target.wait_for(state="attached", timeout=5_000)
+    except Exception as err:
+        raise AssertionError(f"walked to {_selected(grid)} in the {name} editor, not {(col, row)}") from err
     page.keyboard.press("Enter")
     overlay = _overlay(page)
     overlay.wait_for()
-    box = overlay.bounding_box()
+    found = overlay.bounding_box()
     shown = page.locator(".gdg-input").input_value()
     page.keyboard.press("Escape")
     overlay.wait_for(state="detached")
     expected = cell_text(page, name, col, row)
     if shown != expected:
-        raise AssertionError(f"walked to a cell showing {shown!r}, but glide-cell-{col}-{row} holds {expected!r}")
-    return box
+        raise AssertionError(f"the cell opened shows {shown!r}, but glide-cell-{col}-{row} holds {expected!r}")
+    return found
 
 
 def open_cell(page, name: str, col: int, row: int):
