@@ -51,14 +51,14 @@ ACTIVATIONS: dict[str, Activation] = {
     for a in (
         Activation(
             "relu", "ReLU",
-            lambda z: np.where(z > 0, z, 0.0),
-            lambda z: np.where(z > 0, 1.0, 0.0),
+            lambda z: np.maximum(z, 0.0),
+            lambda z: (z > 0).astype(np.float64),
             r"\max(0,\, z)", r"\mathbb{1}[z > 0]",
             off_slope=0.0,
         ),
         Activation(
             "leaky_relu", "Leaky ReLU (0.01)",
-            lambda z: np.where(z > 0, z, LEAKY_SLOPE * z),
+            lambda z: np.maximum(z, LEAKY_SLOPE * z),
             lambda z: np.where(z > 0, 1.0, LEAKY_SLOPE),
             r"\max(0.01\,z,\, z)", r"\begin{cases}1 & z > 0\\ 0.01 & z \le 0\end{cases}",
             off_slope=LEAKY_SLOPE,

@@ -20,7 +20,7 @@ from .losses import Loss, get_loss
 from .validation import InputError, as_learning_rate, as_precision, param_names, validate
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Step:
     """One operation of a pass, as the UI shows it.
 
@@ -49,7 +49,7 @@ class Step:
         return v.reshape(-1, 1) if v.ndim < 2 else v
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Pass:
     """The bare numbers of one forward/backward pass (no steps): what training needs per step."""
 
@@ -73,7 +73,7 @@ def compute_pass(X: np.ndarray, w: np.ndarray, b: float, y: np.ndarray, act: Act
     return Pass(z, a, loss.fn(a, y), dL_da, da_dz, delta, delta @ X, float(delta.sum()))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Trace:
     """Every named intermediate of one forward/backward pass (and, given a learning rate, one SGD step).
 
@@ -161,18 +161,20 @@ def forward_backward(
         grad_b=p.grad_b, lr=rate, new_w=new_w, new_b=None if new_b is None else float(new_b),
         new_loss=new_loss,
     )
-    for v in values.values():
-        if isinstance(v, np.ndarray):
-            v.setflags(write=False)
+    for arr in (p.z, p.prediction, p.dloss_dpred, p.dpred_dz, p.delta, per_w, values["per_sample_grad_b"],
+                p.grad_w, new_w):
+        if arr is not None:
+            arr.setflags(write=False)
     steps = _steps(values, act, lossf, precision)
     return Trace(**values, steps=steps)
 
 
 def _check_finite(p: Pass, *more: Any) -> None:
-    """InputError when any number of the pass overflowed (one cheap test; the message only when it did)."""
-    scalars = [p.loss, p.grad_b, *(m for m in more if m is not None and not isinstance(m, np.ndarray))]
-    arrays = [p.z, p.prediction, p.delta, p.grad_w, *(m for m in more if isinstance(m, np.ndarray))]
-    if all(math.isfinite(x) for x in scalars) and np.isfinite(np.concatenate(arrays)).all():
+    """InputError when a number of the pass overflowed. Validation's bounds make this all but impossible,
+    so the test is one sum (inf and NaN propagate through it); the message is looked for only if it fails."""
+    total = p.loss + p.grad_b + float(p.z.sum()) + float(p.grad_w.sum())
+    total += sum(float(np.sum(m)) for m in more if m is not None)
+    if math.isfinite(total):
         return
     for name, arr in (("z", p.z), ("the prediction", p.prediction), ("dL/dz", p.delta)):
         bad = np.flatnonzero(~np.isfinite(arr))
@@ -181,18 +183,18 @@ def _check_finite(p: Pass, *more: Any) -> None:
     raise InputError("the loss or the gradient overflows; use smaller values or a smaller learning rate")
 
 
-def _format(parts: dict[str, Any], prec: int) -> dict[str, list[str]]:
-    """Every number in `parts` (floats and arrays) formatted in one `latex.nums` call: name -> flat strings."""
+def _format(parts: list[Any], prec: int) -> list[list[str]]:
+    """Every number in `parts` (floats and arrays) formatted in one `latex.nums` call, part by part (flat)."""
     flat: list[float] = []
-    bounds = []
-    for p in parts.values():
+    bounds = [0]
+    for p in parts:
         if isinstance(p, np.ndarray):
             flat.extend(p.ravel().tolist())
         else:
-            flat.append(float(p))
+            flat.append(p)
         bounds.append(len(flat))
     strings = latex.nums(flat, prec)
-    return {name: strings[start:stop] for name, start, stop in zip(parts, [0, *bounds], bounds, strict=False)}
+    return [strings[bounds[k]:bounds[k + 1]] for k in range(len(parts))]
 
 
 def _steps(v: dict, act: Activation, lossf: Loss, prec: int) -> tuple[Step, ...]:
@@ -200,40 +202,34 @@ def _steps(v: dict, act: Activation, lossf: Loss, prec: int) -> tuple[Step, ...]
     X, y, w, b = v["X"], v["y"], v["w"], v["b"]
     n, d = X.shape
     small = n <= latex.SMALL and d <= latex.SMALL
-    z, a, L = v["z"], v["prediction"], v["loss"]
+    z, a, L, lr = v["z"], v["prediction"], v["loss"], v["lr"]
     dL_da, da_dz, delta, per_w = v["dloss_dpred"], v["dpred_dz"], v["delta"], v["per_sample_grad_w"]
-    grad = np.append(v["grad_w"], v["grad_b"])
+    grad = np.concatenate((v["grad_w"], (v["grad_b"],)))
     per_sample = np.empty((n, d + 1))
     per_sample[:, :d], per_sample[:, d] = per_w, v["per_sample_grad_b"]
     loss_value = np.array(L)
     for arr in (grad, per_sample, loss_value):
         arr.setflags(write=False)
-    lr = v["lr"]
-    parts: dict[str, Any] = {"L": L}
     if small:
-        parts.update(X=X, w=w, b=b, z=z, a=a, y=y, dL=dL_da, da=da_dz, delta=delta, per=per_sample, grad=grad)
-    if lr is not None:
-        parts.update(lr=lr, old=np.append(w, b), grad=grad, new=np.append(v["new_w"], v["new_b"]),
-                     new_loss=v["new_loss"])
-    s = _format(parts, prec)
-    rows = range(n) if small else range(0)
-    samples = tuple(f"sample {i}" for i in range(n))
+        (loss_text,), Xs, ws, (bs,), zs, as_, ys, dLs, das, deltas, per_ws, grads, *more = _format(
+            [L, X, w, b, z, a, y, dL_da, da_dz, delta, per_w, grad]
+            + ([] if lr is None else [lr, v["new_w"], v["new_b"], v["new_loss"]]), prec)
+        Xs = [Xs[i * d:(i + 1) * d] for i in range(n)]
+        per_ws = [per_ws[i * d:(i + 1) * d] for i in range(n)]
+        rows = range(n)
+    else:
+        (loss_text,), ws, (bs,), grads, *more = _format(
+            [L, w, b, grad] + ([] if lr is None else [lr, v["new_w"], v["new_b"], v["new_loss"]]), prec)
+        rows = range(0)
+    samples = tuple([f"sample {i}" for i in range(n)])
     params = tuple(param_names(d))
     off = tuple(np.flatnonzero(da_dz == 0).tolist())
-    (loss_text,) = s["L"]
     off_note = (
         f" Samples {', '.join(map(str, off))} have f'(z) = 0: no gradient flows back through them."
         if off else ""
     )
-    col, row_of, F = latex.column, latex.row_of, latex.as_factor
-
-    def per_row(name: str) -> list[list[str]]:
-        entries, width = s[name], len(s[name]) // n
-        return [entries[i * width:(i + 1) * width] for i in rows]
-
-    if small:
-        Xs, ws, (bs,), zs, as_, ys = per_row("X"), s["w"], s["b"], s["z"], s["a"], s["y"]
-        dLs, das, deltas, pers, grads = s["dL"], s["da"], s["delta"], per_row("per"), s["grad"]
+    col, row_of, F, S = latex.column, latex.row_of, latex.as_factor, latex.as_signed
+    w_factors = [F(t) for t in ws] if small else []
     opname = act.name.replace("_", r"\_")
     steps = [
         Step(
@@ -242,8 +238,9 @@ def _steps(v: dict, act: Activation, lossf: Loss, prec: int) -> tuple[Step, ...]
             rf"z = {latex.matrix_of(Xs)}{col(ws)} + {bs} = {col(zs)}" if small else None,
             z, z.shape,
             "Each sample's features are weighted by w and summed, then the bias is added: one number per sample.",
-            tuple(rf"z_{{{i}}} = " + " + ".join(rf"{F(Xs[i][j])} \cdot {F(ws[j])}" for j in range(d))
-                  + rf" {latex.as_signed(bs)} = {zs[i]}" for i in rows),
+            tuple([rf"z_{{{i}}} = "
+                   + " + ".join([rf"{F(x)} \cdot {fw}" for x, fw in zip(Xs[i], w_factors, strict=True)])
+                   + rf" {S(bs)} = {zs[i]}" for i in rows]),
             samples, ("z",),
         ),
         Step(
@@ -252,7 +249,7 @@ def _steps(v: dict, act: Activation, lossf: Loss, prec: int) -> tuple[Step, ...]
             rf"a = \operatorname{{{opname}}}\left({col(zs)}\right) = {col(as_)}" if small else None,
             a, a.shape,
             f"The activation turns each z into the neuron's output, its prediction.{off_note}",
-            tuple(rf"a_{{{i}}} = f({zs[i]}) = {as_[i]}" for i in rows),
+            tuple([rf"a_{{{i}}} = f({zs[i]}) = {as_[i]}" for i in rows]),
             samples, ("a",), off,
         ),
         Step(
@@ -268,7 +265,7 @@ def _steps(v: dict, act: Activation, lossf: Loss, prec: int) -> tuple[Step, ...]
             rf"\frac{{\partial L}}{{\partial a}} = {col(dLs)}" if small else None,
             dL_da, dL_da.shape,
             "How much the loss changes when one prediction moves; the 1/N of the mean appears here, once.",
-            tuple(_dloss_detail(lossf.name, i, as_[i], ys[i], n, dLs[i]) for i in rows),
+            tuple([_dloss_detail(lossf.name, i, as_[i], ys[i], n, dLs[i]) for i in rows]),
             samples, ("dL/da",),
         ),
         Step(
@@ -278,7 +275,7 @@ def _steps(v: dict, act: Activation, lossf: Loss, prec: int) -> tuple[Step, ...]
             da_dz, da_dz.shape,
             "The activation's slope at each sample's z: it gates how much gradient passes back."
             + (" ReLU's slope at exactly z = 0 is taken as 0, as in PyTorch." if act.name == "relu" else ""),
-            tuple(rf"f'({zs[i]}) = {das[i]}" for i in rows),
+            tuple([rf"f'({zs[i]}) = {das[i]}" for i in rows]),
             samples, ("da/dz",), off,
         ),
         Step(
@@ -288,19 +285,20 @@ def _steps(v: dict, act: Activation, lossf: Loss, prec: int) -> tuple[Step, ...]
             rf"\delta = {col(dLs)} \odot {col(das)} = {col(deltas)}" if small else None,
             delta, delta.shape,
             f"Multiply the two factors sample by sample: the error signal at z.{off_note}",
-            tuple(rf"\delta_{{{i}}} = {F(dLs[i])} \cdot {F(das[i])} = {deltas[i]}" for i in rows),
+            tuple([rf"\delta_{{{i}}} = {F(dLs[i])} \cdot {F(das[i])} = {deltas[i]}" for i in rows]),
             samples, ("delta",), off,
         ),
         Step(
             "per_sample_grad", "Each sample's share of the gradient", "backward",
             r"\frac{\partial L}{\partial w}\Big|_i = \delta_i\, x_i, \qquad "
             r"\frac{\partial L}{\partial b}\Big|_i = \delta_i",
-            rf"\begin{{bmatrix}} \delta_i x_i & \delta_i \end{{bmatrix}} = {latex.matrix_of(pers)}" if small else None,
+            r"\begin{bmatrix} \delta_i x_i & \delta_i \end{bmatrix} = "
+            + latex.matrix_of([[*per_ws[i], deltas[i]] for i in rows]) if small else None,
             per_sample, (n, d + 1),
             "Since z_i = x_i . w + b, dz_i/dw = x_i and dz_i/db = 1: each sample contributes delta_i times its "
             "own inputs. Rows of inactive samples are zero.",
-            tuple(rf"\text{{sample {i}}}: {F(deltas[i])} \cdot {row_of(Xs[i])} = {row_of(pers[i][:d])}"
-                  for i in rows),
+            tuple([rf"\text{{sample {i}}}: {F(deltas[i])} \cdot {row_of(Xs[i])} = {row_of(per_ws[i])}"
+                   for i in rows]),
             samples, params, off,
         ),
         Step(
@@ -312,15 +310,17 @@ def _steps(v: dict, act: Activation, lossf: Loss, prec: int) -> tuple[Step, ...]
             grad, (d + 1,),
             "The gradient is the plain sum of the per-sample rows: the loss's 1/N was already applied in dL/da, "
             "so no second average.",
-            tuple(rf"\frac{{\partial L}}{{\partial {latex.symbol(p)}}} = {pers[0][j]} "
-                  + " ".join(latex.as_signed(pers[i][j]) for i in range(1, n)) + f" = {grads[j]}"
-                  for j, p in enumerate(params)) if small else (),
+            tuple([rf"\frac{{\partial L}}{{\partial {latex.symbol(p)}}} = "
+                   + " ".join([(per_ws[i][j] if j < d else deltas[i]) if i == 0 else
+                               S(per_ws[i][j] if j < d else deltas[i]) for i in rows])
+                   + f" = {grads[j]}" for j, p in enumerate(params)]) if small else (),
             params, ("gradient",),
         ),
     ]
     if lr is not None:
-        (lrs,), olds, gs, news, (new_loss,) = s["lr"], s["old"], s["grad"], s["new"], s["new_loss"]
-        value = np.append(v["new_w"], v["new_b"])
+        (lrs,), new_ws, (new_bs,), (new_loss,) = more
+        olds, gs, news = [*ws, bs], grads, [*new_ws, new_bs]
+        value = np.concatenate((v["new_w"], (v["new_b"],)))
         value.setflags(write=False)
         steps.append(Step(
             "update", "Gradient-descent update", "update",
@@ -330,8 +330,8 @@ def _steps(v: dict, act: Activation, lossf: Loss, prec: int) -> tuple[Step, ...]
             value, value.shape,
             f"Step against the gradient (downhill) with learning rate {lrs}: the loss goes from "
             f"{loss_text} to {new_loss}.",
-            tuple(rf"{latex.symbol(p)}' = {olds[j]} - {lrs} \cdot {F(gs[j])} = {news[j]}"
-                  for j, p in enumerate(params)) + (rf"L' = {new_loss}",),
+            tuple([rf"{latex.symbol(p)}' = {old} - {lrs} \cdot {F(g)} = {new}"
+                   for p, old, g, new in zip(params, olds, gs, news, strict=True)] + [rf"L' = {new_loss}"]),
             params, ("new value",),
         ))
     return tuple(steps)
