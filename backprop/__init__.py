@@ -5,8 +5,9 @@
     t.grad_w  # array([1.8667, 0.9333])
 
 Modules: validation (InputError), activations, losses, trace (forward_backward), notebook (the seed's
-buggy step beside the correct one), training (SGD / momentum / Adam trajectories), surface (loss
-surfaces), gradcheck (finite differences). Plotly figures live apart in backprop.figures.
+buggy step beside the correct one), training (SGD / momentum / Adam trajectories), surface (exact loss
+surfaces), gradcheck (finite differences), latex (numbers for the steps' formulas). Plotly figures live
+apart in backprop.figures.
 """
 
 from .activations import ACTIVATIONS, Activation

@@ -64,7 +64,8 @@ class Pass:
 
 
 def compute_pass(X: np.ndarray, w: np.ndarray, b: float, y: np.ndarray, act: Activation, loss: Loss) -> Pass:
-    """Forward and backward on validated float64 arrays."""
+    """Forward and backward on validated float64 arrays X (N, d), w (d,), y (N,): z, a, delta (N,) and the
+    gradient, grad_w = delta @ X (d,) and grad_b = sum(delta)."""
     z = X @ w + b
     a = act.fn(z)
     dL_da = loss.grad(a, y)
@@ -112,6 +113,7 @@ class Trace:
 
     @property
     def param_names(self) -> list[str]:
+        """w0 .. w{d-1}, then b: the order of `grad`."""
         return param_names(self.X.shape[1])
 
     @property

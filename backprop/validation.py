@@ -168,7 +168,7 @@ def as_learning_rate(lr: Any) -> float:
     return value
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Inputs:
     """Validated model inputs: X (N, d), y (N,), w (d,), b float; all float64."""
 
