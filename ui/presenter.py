@@ -52,9 +52,11 @@ CSS = """
 /* Presenter mode (ui/presenter.py). A constant: it never holds user text. */
 [data-testid="stToolbarActions"], [data-testid="stAppDeployButton"], [data-testid="stMainMenu"],
 [data-testid="stStatusWidget"], [data-testid="stDecoration"] { display: none !important; }
-[data-testid="stHeader"] { background: transparent !important; pointer-events: none; }
-[data-testid="stHeader"] button { pointer-events: auto; }
-.stMainBlockContainer { padding: 0.75rem 2rem 1rem 3.5rem !important; max-width: none !important; }
+/* The header stays (its button brings the sidebar back) but lets clicks through to the page below it. */
+[data-testid="stHeader"] { background: transparent !important; }
+[data-testid="stHeader"], [data-testid="stHeader"] * { pointer-events: none !important; }
+[data-testid="stHeader"] button { pointer-events: auto !important; }
+.stMainBlockContainer { padding: 0.6rem 2rem 0.5rem 3.5rem !important; max-width: none !important; }
 
 /* Full contrast in either theme: the inherited text colour pushed to black (light) or white (dark). */
 .stMain, [data-testid="stSidebar"] {
@@ -66,14 +68,14 @@ CSS = """
 .stMain [data-testid="stTable"] td, .stMain [data-testid="stTable"] th { border-color: currentColor !important; }
 
 /* Larger type for the lesson: text, formulas, tables. */
-.stMain [data-testid="stMarkdown"] p, .stMain [data-testid="stMarkdown"] li { font-size: 1.3rem; line-height: 1.4; }
+.stMain [data-testid="stMarkdown"] p, .stMain [data-testid="stMarkdown"] li { font-size: 1.25rem; line-height: 1.4; }
 .stMain [data-testid="stCaptionContainer"] p { font-size: 1.05rem; }
-.stMain h3 { font-size: 2rem; padding: 0.25rem 0 0; }
-.stMain .katex { font-size: 1.35em; }
+.stMain h3 { font-size: 1.8rem; padding: 0.2rem 0 0; }
+.stMain .katex { font-size: 1.25em; }
 .stMain [data-testid="stTable"] th, .stMain [data-testid="stTable"] td {
-  font-size: 1.25rem; padding: 0.25rem 0.75rem; white-space: nowrap;
+  font-size: 1.15rem; padding: 0.15rem 0.7rem; white-space: nowrap;
 }
-.stMain [data-testid="stVerticalBlock"] { gap: 0.6rem; }
+.stMain [data-testid="stVerticalBlock"] { gap: 0.45rem; }
 
 /* The presenter bar: shortcuts and the way out, where the toolbar was. */
 .st-key-presenter_bar {
@@ -92,7 +94,9 @@ CSS = """
 .stMainBlockContainer:has(.st-key-step_graph) [data-testid="stVerticalBlock"]
   > *:has(~ * .st-key-step_next):not(:has(.st-key-presenter_bar)),
 .st-key-step_slider, .st-key-step_slider + *, .st-key-step_slider + * + [data-testid="stElementContainer"]:has(hr),
-.st-key-share_chart, .st-key-share_chart + * { display: none !important; }
+.st-key-share_chart, .st-key-share_chart + *,
+.stMainBlockContainer:has(.st-key-step_graph) [data-testid="stElementContainer"]:has(
+  + [data-testid="stElementContainer"] [data-testid="stTable"]) { display: none !important; }  /* "Values" */
 /* "Where each number comes from": the block of formulas beside or under the table; the graph shows it. */
 .stMainBlockContainer:has(.st-key-step_graph) :is([data-testid="stColumn"], [data-testid="stLayoutWrapper"]):has(
   .katex):not(:has([data-testid="stTable"], .st-key-step_graph, .st-key-presenter_bar)) { display: none !important; }
