@@ -34,9 +34,9 @@ from .validation import InputError, param_names, to_number, validate
 
 MAX_RESOLUTION = 1001
 METHODS = ("auto", "fast", "chunked")
-CHUNK_ELEMENTS = 1 << 16  # samples x grid points evaluated at once on the chunked path (fits in L2)
-BLOCK_ELEMENTS = 1 << 16  # grid rows x samples binned at once on the fast path (temporaries fit in L2)
-BLOCK_ROWS = 8
+CHUNK_ELEMENTS = 1 << 16  # samples x grid points evaluated at once on the chunked path (at least one point)
+BLOCK_ELEMENTS = 1 << 16  # grid rows x samples binned at once on the fast path: buffers reused, not re-faulted
+BLOCK_ROWS = 8  # grid rows per block (measured fastest on 2-core EPYC, 1 MB L2)
 
 
 @dataclass(frozen=True)
