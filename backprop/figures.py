@@ -1,0 +1,417 @@
+"""Plotly figures of surfaces and trajectories: pure functions, engine results in, `go.Figure` out.
+
+`landscape_figure` draws a loss surface twice (3D and as a contour map) with each optimizer's path, and
+the loss per step below, in one figure whose frames (one per step, 0..T) move only a marker per optimizer:
+a frame lists the indices of the three marker traces it changes and never carries the surface. Paths are
+drawn whole from the start; frames that grew them would make the figure O(T^2) in size.
+`model_figure` draws what the neuron computes over its input space at each step of one trajectory.
+This is the only module of the package that imports plotly.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from .activations import ACTIVATIONS
+from .surface import Surface
+from .training import Trajectory
+from .validation import feature_names, param_names
+
+
+@dataclass(frozen=True)
+class Style:
+    label: str
+    color: str
+    dash: str
+    symbol: str  # a symbol both Scatter and Scatter3d draw
+
+
+STYLES = {  # Okabe-Ito colours, told apart without colour too: dashes and marker symbols differ
+    "sgd": Style("SGD", "#0072B2", "solid", "circle"),
+    "momentum": Style("Momentum", "#E69F00", "dash", "square"),
+    "adam": Style("Adam", "#009E73", "dot", "diamond"),
+    "notebook": Style("The notebook's rule", "#D55E00", "dashdot", "x"),
+}
+LOSS_COLORS = "Viridis"
+PREDICTION_COLORS = "RdBu_r"
+START_COLOR = "#222222"
+FRAME_DIGITS = 6  # significant digits of a marker's position in a frame: far below a pixel, a third of the bytes
+MODEL_GRID = 41  # points per axis of the model view's heatmap
+LEVELS = 250  # colour levels, one byte a cell; not 255, whose runs encode as "////", escaped to 6 bytes each
+
+
+def style(optimizer: str) -> Style:
+    return STYLES.get(optimizer, Style(optimizer, "#7F7F7F", "solid", "circle"))
+
+
+def is_exact(surface: Surface, trajectory: Trajectory) -> bool:
+    """Whether the path lies on the surface: only the surface's two axes were trained."""
+    return set(trajectory.trainable) <= set(surface.axes)
+
+
+def held_text(surface: Surface, precision: int = 4) -> str:
+    """The parameters a surface holds fixed, e.g. "b = 1.0000", or "" when it has no others."""
+    names = param_names(len(surface.params) - 1)
+    return ", ".join(f"{n} = {surface.params[i]:.{precision}f}" for i, n in enumerate(names) if n not in surface.axes)
+
+
+def frame_duration(steps: int) -> int:
+    """Milliseconds per frame: a run plays in about eight seconds, 20 to 150 ms a frame."""
+    return int(min(150, max(20, 8000 // max(steps, 1))))
+
+
+def _short(values) -> list[float]:
+    return [float(f"{v:.{FRAME_DIGITS}g}") for v in np.ravel(values)]
+
+
+def _at(trajectory: Trajectory, step: int) -> int:
+    """The recorded row shown at `step`: a run that stopped early stays at its last recorded state."""
+    return min(step, trajectory.n_steps)
+
+
+def landscape_figure(surface: Surface, trajectories: Sequence[Trajectory], start_loss: float,
+                     precision: int = 4, log_loss: bool = False, show_3d: bool = True,
+                     height: int = 940) -> go.Figure:
+    """The surface in 3D (unless `show_3d` is off) and as contours, each trajectory's path on both, and the
+    loss per step below, animated.
+
+    `start_loss` is the loss at the surface's centre (the current parameters). With trajectories the figure
+    has one frame per step 0..T (T their common `steps`), a Play/Pause menu and a step slider.
+    """
+    un, vn = surface.axes
+    p = precision
+    held = held_text(surface, p)
+    title = f"Loss over ({un}, {vn})" + (f", {held} held" if held else "")
+    if show_3d:
+        fig = make_subplots(rows=2, cols=2, specs=[[{"type": "scene"}, {"type": "xy"}],
+                                                   [{"type": "xy", "colspan": 2}, None]],
+                            row_heights=[0.64, 0.36], horizontal_spacing=0.1, vertical_spacing=0.15,
+                            subplot_titles=(title, "Contour map (seen from above)", "Loss per update step"))
+        at = {"scene": dict(row=1, col=1), "map": dict(row=1, col=2), "loss": dict(row=2, col=1)}
+    else:
+        fig = make_subplots(rows=2, cols=1, row_heights=[0.64, 0.36], vertical_spacing=0.15,
+                            subplot_titles=(title + ": contour map", "Loss per update step"))
+        at = {"map": dict(row=1, col=1), "loss": dict(row=2, col=1)}
+    u0, v0 = surface.center
+    hover = f"{un} = %{{x:.{p}f}}<br>{vn} = %{{y:.{p}f}}<br>L = %{{z:.{p}f}}<extra>surface</extra>"
+    start_hover = (f"current parameters<br>{un} = {u0:.{p}f}<br>{vn} = {v0:.{p}f}<br>L = {start_loss:.{p}f}"
+                   "<extra></extra>")
+    start = dict(mode="markers", name="current parameters", legendgroup="start", hovertemplate=start_hover)
+    if show_3d:
+        fig.add_trace(go.Surface(x=surface.u, y=surface.v, z=surface.loss, colorscale=LOSS_COLORS, showscale=False,
+                                 opacity=0.92, name="loss surface", hovertemplate=hover,
+                                 contours_z=dict(show=True, usecolormap=True, project_z=True, width=1)),
+                      **at["scene"])
+        fig.add_trace(go.Scatter3d(x=[u0], y=[v0], z=[start_loss], showlegend=False, **start,
+                                   marker=dict(color=START_COLOR, symbol="diamond", size=5)), **at["scene"])
+    fig.add_trace(go.Contour(x=surface.u, y=surface.v, z=surface.loss, colorscale=LOSS_COLORS, ncontours=24,
+                             name="loss contours", hovertemplate=hover.replace("surface", "contour map"),
+                             colorbar=dict(title=dict(text="loss L"), len=0.6, y=1.0, yanchor="top", thickness=14),
+                             line=dict(width=0.5)), **at["map"])
+    fig.add_trace(go.Scatter(x=[u0], y=[v0], **start, marker=dict(color=START_COLOR, symbol="diamond", size=12,
+                                                                  line=dict(color="white", width=1.5))),
+                  **at["map"])
+    for t in trajectories:
+        _add_path(fig, surface, t, p, at)
+    if show_3d:
+        zs = [surface.loss.ravel()] + [t.loss[inside(surface, t)] for t in trajectories]
+        zmin, zmax = min(float(z.min()) for z in zs if z.size), max(float(z.max()) for z in zs if z.size)
+        pad = 0.02 * (zmax - zmin) or 1.0
+        fig.update_scenes(xaxis_title_text=un, yaxis_title_text=vn, zaxis_title_text="loss L",
+                          xaxis_range=[surface.u[0], surface.u[-1]], yaxis_range=[surface.v[0], surface.v[-1]],
+                          zaxis_range=[zmin - pad, zmax + pad], aspectmode="manual",
+                          aspectratio=dict(x=1, y=1, z=0.7), camera=dict(eye=dict(x=1.6, y=-1.6, z=1.05)))
+    fig.update_xaxes(title_text=un, range=[surface.u[0], surface.u[-1]], **at["map"])
+    fig.update_yaxes(title_text=vn, range=[surface.v[0], surface.v[-1]], **at["map"])
+    fig.update_xaxes(title_text="update step", **at["loss"])
+    fig.update_yaxes(title_text="loss L", type="log" if log_loss else "linear", **at["loss"])
+    fig.update_layout(height=height, margin=dict(t=40, b=20, l=20, r=20), legend=dict(
+        orientation="h", yanchor="bottom", y=0.37, xanchor="left", x=0.0, title_text="optimizer"))
+    if trajectories:
+        _animate_landscape(fig, surface, trajectories, at)
+    return fig
+
+
+def fit_span(trajectories: Sequence[Trajectory], axes: tuple[str, str], center: Sequence[float], span: float,
+             limit: float = 1.0) -> tuple[float, float]:
+    """Per axis, `span` widened so that every path lies inside the grid with a margin, to at most `limit` x span.
+
+    `center` holds the axes' starting values. Widened spans are rounded up to two significant digits.
+    """
+    out = []
+    for name, c in zip(axes, center, strict=True):
+        reach = max((float(np.abs(t.param(name) - c).max()) for t in trajectories), default=0.0)
+        wide = 1.1 * reach
+        if wide > span:
+            unit = 10.0 ** (math.floor(math.log10(wide)) - 1)
+            wide = math.ceil(wide / unit) * unit
+        out.append(float(min(max(span, wide), limit * span)))
+    return out[0], out[1]
+
+
+def inside(surface: Surface, t: Trajectory) -> np.ndarray:
+    """Which of the trajectory's steps lie within the surface's grid."""
+    u, v = t.param(surface.axes[0]), t.param(surface.axes[1])
+    return (u >= surface.u[0]) & (u <= surface.u[-1]) & (v >= surface.v[0]) & (v <= surface.v[-1])
+
+
+def _add_path(fig: go.Figure, surface: Surface, t: Trajectory, p: int, at: dict) -> None:
+    s = style(t.optimizer)
+    un, vn = surface.axes
+    u, v = t.param(un), t.param(vn)
+    steps = np.arange(t.n_steps + 1)
+    where = "" if is_exact(surface, t) else " (true loss, off the slice)"
+    hover = (f"{s.label} · step %{{customdata[0]}}<br>{un} = %{{x:.{p}f}}<br>{vn} = %{{y:.{p}f}}"
+             f"<br>L = %{{customdata[1]:.{p}f}}{where}<extra></extra>")
+    data = np.column_stack([steps, t.loss])
+    line = dict(color=s.color, dash=s.dash)
+    if "scene" in at:
+        fig.add_trace(go.Scatter3d(x=u, y=v, z=t.loss, mode="lines+markers", name=s.label, legendgroup=t.optimizer,
+                                   showlegend=False, customdata=data, hovertemplate=hover,
+                                   line=dict(**line, width=5), marker=dict(color=s.color, size=2)), **at["scene"])
+    fig.add_trace(go.Scatter(x=u, y=v, mode="lines+markers", name=s.label, legendgroup=t.optimizer, customdata=data,
+                             hovertemplate=hover, line=dict(**line, width=2.5),
+                             marker=dict(color=s.color, size=4, symbol=s.symbol)), **at["map"])
+    fig.add_trace(go.Scatter(x=steps, y=t.loss, mode="lines", name=s.label, legendgroup=t.optimizer, showlegend=False,
+                             line=dict(**line, width=2),
+                             hovertemplate=f"{s.label} · step %{{x}}<br>L = %{{y:.{p}f}}<extra></extra>"), **at["loss"])
+    if t.diverged_at is not None:
+        fig.add_trace(go.Scatter(
+            x=[steps[-1]], y=[t.loss[-1]], mode="markers+text", legendgroup=t.optimizer, showlegend=False,
+            marker=dict(color=s.color, symbol="x", size=11), text=[f"{s.label} diverged at step {t.diverged_at}"],
+            textposition="top left", hovertemplate=f"{s.label}: the update of step {t.diverged_at} made the loss "
+                                                   f"explode; the path stops at step {steps[-1]}<extra></extra>"),
+            **at["loss"])
+
+
+def _heads(surface: Surface, trajectories: Sequence[Trajectory], step: int, show_3d: bool) -> list[dict]:
+    """One frame's marker traces: each optimizer's position at `step` in 3D, on the map and on the loss curve."""
+    rows = [_at(t, step) for t in trajectories]
+    u = _short([t.param(surface.axes[0])[k] for t, k in zip(trajectories, rows, strict=True)])
+    v = _short([t.param(surface.axes[1])[k] for t, k in zip(trajectories, rows, strict=True)])
+    loss = _short([t.loss[k] for t, k in zip(trajectories, rows, strict=True)])
+    heads = [dict(type="scattergl", x=u, y=v), dict(type="scattergl", x=rows, y=loss)]
+    return [dict(type="scatter3d", x=u, y=v, z=loss), *heads] if show_3d else heads
+
+
+def _animate_landscape(fig: go.Figure, surface: Surface, trajectories: Sequence[Trajectory], at: dict) -> None:
+    """Marker traces (one point per optimizer, in 3D, on the map, on the loss curve) and their frames.
+
+    The 2D markers are WebGL traces on purpose: a frame that changes an SVG scatter trace makes plotly.js
+    re-plot that subplot with only the changed traces, which removes its contour layer (plotly.js issue
+    4491). WebGL markers are left alone by that step and drawn by the redraw, which the 3D markers need
+    anyway (plotly.js issue 1221).
+    """
+    show_3d = "scene" in at
+    marker = dict(color=[style(t.optimizer).color for t in trajectories],
+                  symbol=[style(t.optimizer).symbol for t in trajectories], line=dict(color="white", width=1.5))
+    first = len(fig.data)
+    places = (["scene"] if show_3d else []) + ["map", "loss"]
+    sizes = {"scene": 7, "map": 13, "loss": 10}
+    for head, place in zip(_heads(surface, trajectories, 0, show_3d), places, strict=True):
+        trace = go.Scatter3d if place == "scene" else go.Scattergl
+        fig.add_trace(trace({k: v for k, v in head.items() if k != "type"}, mode="markers", showlegend=False,
+                            hoverinfo="skip", marker=dict(marker, size=sizes[place])), **at[place])
+    steps = max(t.steps for t in trajectories)
+    traces = list(range(first, len(fig.data)))
+    fig.frames = [dict(name=str(k), data=_heads(surface, trajectories, k, show_3d), traces=traces)
+                  for k in range(steps + 1)]
+    add_player(fig, steps, redraw=True)
+
+
+def add_player(fig: go.Figure, steps: int, redraw: bool, y: float = -0.02) -> None:
+    """Play/Pause buttons and a step slider over frames named "0".."steps", run in the browser."""
+    duration = frame_duration(steps)
+    play = dict(frame=dict(duration=duration, redraw=redraw), transition=dict(duration=0), fromcurrent=True,
+                mode="immediate")
+    jump = dict(frame=dict(duration=0, redraw=redraw), transition=dict(duration=0), mode="immediate")
+    fig.update_layout(
+        updatemenus=[dict(type="buttons", direction="left", x=0.0, xanchor="left", y=y, yanchor="top",
+                          pad=dict(t=30, r=10), showactive=False, buttons=[
+                              dict(label="▶ Play", method="animate", args=[None, play]),
+                              dict(label="❚❚ Pause", method="animate",
+                                   args=[[None], dict(frame=dict(duration=0, redraw=False), mode="immediate",
+                                                      transition=dict(duration=0))])])],
+        sliders=[dict(active=0, x=0.2, len=0.8, y=y, yanchor="top", pad=dict(t=20),
+                      currentvalue=dict(prefix="step ", suffix=f" of {steps}", xanchor="right",
+                                        font=dict(color="#808080", size=14)),
+                      font=dict(color="rgba(0,0,0,0)"), ticklen=2, minorticklen=0,
+                      steps=[dict(label=str(k), method="animate", args=[[str(k)], jump]) for k in range(steps + 1)])],
+    )
+    fig.update_layout(margin=dict(b=110))
+
+
+def model_figure(trajectory: Trajectory, X, y, features: tuple[int, int] = (0, 1), precision: int = 4,
+                 max_points: int = 2000, height: int = 520) -> go.Figure:
+    """What the neuron computes over its inputs at each step of `trajectory`, with the samples, animated.
+
+    One feature: the prediction against x0 with the samples (x, y). Two or more: a heatmap of the prediction
+    over the plane of features `features` (the others held at their mean), the line z = 0 and the samples
+    coloured by target. At most `max_points` samples are drawn (evenly spaced); frames 0..steps.
+    """
+    X, y = np.asarray(X, dtype=np.float64), np.asarray(y, dtype=np.float64)
+    shown = np.unique(np.linspace(0, len(y) - 1, min(len(y), max_points)).round().astype(int))
+    if X.shape[1] == 1:
+        return _model_line(trajectory, X[:, 0], y, shown, precision, height)
+    return _model_plane(trajectory, X, y, features, shown, precision, height)
+
+
+def _predict(trajectory: Trajectory, z: np.ndarray) -> np.ndarray:
+    a = ACTIVATIONS[trajectory.activation].fn(z)
+    return ACTIVATIONS["sigmoid"].fn(a) if trajectory.loss_name == "bce" else a
+
+
+def _prediction_label(trajectory: Trajectory) -> str:
+    act = ACTIVATIONS[trajectory.activation].label
+    return f"σ(a), a = {act}(z)" if trajectory.loss_name == "bce" else f"prediction a = {act}(z)"
+
+
+def _span(values: np.ndarray) -> tuple[float, float]:
+    lo, hi = float(values.min()), float(values.max())
+    pad = 0.1 * (hi - lo) or 1.0
+    return lo - pad, hi + pad
+
+
+def _stopped(fig: go.Figure, trajectory: Trajectory) -> None:
+    if trajectory.diverged_at is not None:
+        fig.add_annotation(text=f"{style(trajectory.optimizer).label} diverged at step {trajectory.diverged_at}: "
+                                f"from there on this shows step {trajectory.n_steps}",
+                           xref="paper", yref="paper", x=0, y=1.0, yanchor="bottom", showarrow=False,
+                           font=dict(color=style(trajectory.optimizer).color))
+
+
+def _model_line(t: Trajectory, x: np.ndarray, y: np.ndarray, shown: np.ndarray, p: int, height: int) -> go.Figure:
+    lo, hi = _span(x)
+    act = ACTIVATIONS[t.activation]
+    grid = np.linspace(lo, hi, 61 if act.off_slope is None else 2)
+
+    def curve(k: int) -> tuple[np.ndarray, np.ndarray]:
+        w, b = t.w[k, 0], t.b[k]
+        xs = grid
+        if act.off_slope is not None and w != 0 and lo < -b / w < hi:  # a straight line but for one kink
+            xs = np.sort(np.append(grid, -b / w))
+        return xs, _predict(t, w * xs + b)
+
+    s = style(t.optimizer)
+    label = _prediction_label(t)
+    curves = [curve(k) for k in range(t.n_steps + 1)]
+    fig = go.Figure()
+    x0, a0 = curves[0]
+    fig.add_scatter(x=x0, y=a0, mode="lines", name="at the start", line=dict(color="#999999", dash="dot"),
+                    hovertemplate=f"x0 = %{{x:.{p}f}}<br>a = %{{y:.{p}f}}<extra>start</extra>")
+    fig.add_scatter(x=x[shown], y=y[shown], mode="markers", name="samples (x0, y)",
+                    marker=dict(color=START_COLOR, size=9, symbol="circle-open", line=dict(width=2)),
+                    customdata=shown, hovertemplate=f"sample %{{customdata}}<br>x0 = %{{x:.{p}f}}<br>"
+                                                    f"y = %{{y:.{p}f}}<extra></extra>")
+    fig.add_scatter(x=x0, y=a0, mode="lines", name=f"{s.label}: {label}", line=dict(color=s.color, width=3),
+                    hovertemplate=f"x0 = %{{x:.{p}f}}<br>a = %{{y:.{p}f}}<extra>{s.label}</extra>")
+    ys = np.concatenate([y, a0, curves[-1][1]])
+    ylo, yhi = _span(np.clip(ys, *_clip_range(y)))
+    fig.update_layout(height=height, xaxis=dict(title_text="x0", range=[lo, hi]),
+                      yaxis=dict(title_text=label, range=[ylo, yhi]), legend=dict(orientation="h", y=1.12),
+                      margin=dict(t=60, b=20, l=20, r=20))
+    steps = t.steps
+    fig.frames = [dict(name=str(k), data=[dict(type="scatter", x=_short(c[0]), y=_short(c[1]))], traces=[2])
+                  for k in range(steps + 1) for c in [curves[_at(t, k)]]]
+    add_player(fig, steps, redraw=False, y=-0.1)
+    _stopped(fig, t)
+    return fig
+
+
+def _clip_range(y: np.ndarray) -> tuple[float, float]:
+    """The targets' range widened twice over: predictions beyond it are cut off, not allowed to flatten the view."""
+    lo, hi = float(min(y.min(), 0.0)), float(max(y.max(), 0.0))
+    width = hi - lo or 1.0
+    return lo - width, hi + width
+
+
+def _model_plane(t: Trajectory, X: np.ndarray, y: np.ndarray, features: tuple[int, int], shown: np.ndarray,
+                 p: int, height: int) -> go.Figure:
+    i, j = features
+    names = feature_names(X.shape[1])
+    others = [k for k in range(X.shape[1]) if k not in (i, j)]
+    means = X[:, others].mean(axis=0)
+    xlo, xhi = _span(X[:, i])
+    ylo, yhi = _span(X[:, j])
+    gx, gy = np.linspace(xlo, xhi, MODEL_GRID), np.linspace(ylo, yhi, MODEL_GRID)
+    label = _prediction_label(t)
+    clo, chi = _color_range(t, y)
+
+    on = "where ReLU switches on" if t.activation in ("relu", "leaky_relu") else "the activation's centre"
+
+    def state(k: int) -> tuple[np.ndarray, dict]:
+        """The heatmap's colour levels at step k and the z = 0 line (its ends, and a name saying if it is off view)."""
+        w, b = t.w[k], t.b[k] + float(t.w[k, others] @ means)
+        z = w[i] * gx[None, :] + w[j] * gy[:, None] + b
+        level = np.clip(np.rint((_predict(t, z) - clo) / (chi - clo) * LEVELS), 0, LEVELS).astype(np.uint8)
+        bx, by = _zero_line(w[i], w[j], b, (xlo, xhi), (ylo, yhi))
+        sign = ">" if z[MODEL_GRID // 2, MODEL_GRID // 2] > 0 else "<"
+        name = f"z = 0 ({on})" if bx else f"z = 0 lies outside this view: z {sign} 0 everywhere here"
+        return level, dict(x=bx, y=by, name=name)
+
+    ticks = np.linspace(0, LEVELS, 5)
+    text = [f"{clo + v / LEVELS * (chi - clo):.{min(p, 3)}f}" for v in ticks]
+    text[0], text[-1] = f"≤ {text[0]}", f"≥ {text[-1]}"  # the colours are clipped at both ends
+    fig = go.Figure()
+    level, line = state(0)
+    fig.add_heatmap(x=gx, y=gy, z=level, zmin=0, zmax=LEVELS, colorscale=PREDICTION_COLORS, zsmooth="best",
+                    hoverinfo="skip", name=label,
+                    colorbar=dict(title=dict(text="prediction / target"), tickvals=ticks, ticktext=text))
+    s = style(t.optimizer)
+    # WebGL, so that a frame's redraw keeps the heatmap (see _animate_landscape)
+    fig.add_trace(go.Scattergl(**line, mode="lines", hoverinfo="skip", showlegend=True,
+                               line=dict(color="black", width=3, dash="dash")))
+    extra = "".join(f"<br>{names[k]} = %{{customdata[{n + 2}]:.{p}f}}" for n, k in enumerate(others[:3]))
+    data = np.column_stack([shown, y[shown], X[shown][:, others[:3]]]) if others else np.column_stack([shown, y[shown]])
+    few = len(shown) < 200
+    scatter = go.Scatter if few else go.Scattergl
+    fig.add_trace(scatter(
+        x=X[shown, i], y=X[shown, j], mode="markers", name="samples, coloured by target y", customdata=data,
+        marker=dict(color=y[shown], colorscale=PREDICTION_COLORS, cmin=clo, cmax=chi, size=11 if few else 5,
+                    line=dict(color="black", width=1.5 if few else 0.5)),
+        hovertemplate=f"sample %{{customdata[0]}}<br>{names[i]} = %{{x:.{p}f}}<br>{names[j]} = %{{y:.{p}f}}"
+                      f"<br>target y = %{{customdata[1]:.{p}f}}{extra}<extra></extra>"))
+    held = f"; {', '.join(names[k] for k in others)} held at their mean" if others else ""
+    fig.update_layout(height=height, margin=dict(t=60, b=20, l=20, r=20), legend=dict(orientation="h", y=1.12),
+                      title=dict(text=f"{s.label}: {label} over ({names[i]}, {names[j]}){held}", font=dict(size=14)),
+                      xaxis=dict(title_text=names[i], range=[xlo, xhi]),
+                      yaxis=dict(title_text=names[j], range=[ylo, yhi]))
+    frames = []
+    for k in range(t.steps + 1):
+        level, line = state(_at(t, k))
+        frames.append(dict(name=str(k), data=[dict(type="heatmap", z=level), dict(type="scattergl", **line)],
+                           traces=[0, 1]))
+    fig.frames = frames
+    add_player(fig, t.steps, redraw=True, y=-0.1)
+    _stopped(fig, t)
+    return fig
+
+
+def _color_range(t: Trajectory, y: np.ndarray) -> tuple[float, float]:
+    """The colour scale's range: the targets' (and 0's), or (0, 1) for probabilities."""
+    if t.loss_name == "bce":
+        return 0.0, 1.0
+    lo, hi = float(min(y.min(), 0.0)), float(max(y.max(), 0.0))
+    return (lo, hi) if hi > lo else (lo - 1.0, hi + 1.0)
+
+
+def _zero_line(wa: float, wb: float, c: float, xr: tuple[float, float], yr: tuple[float, float]) -> tuple[list, list]:
+    """The segment of wa x + wb y + c = 0 inside the box xr x yr: its two ends, or empty lists when it misses."""
+    points = []
+    if wb != 0:
+        points += [(x, -(c + wa * x) / wb) for x in xr]
+    if wa != 0:
+        points += [(-(c + wb * yv) / wa, yv) for yv in yr]
+    eps = 1e-9 * (xr[1] - xr[0] + yr[1] - yr[0])
+    inside = [(x, yv) for x, yv in points if xr[0] - eps <= x <= xr[1] + eps and yr[0] - eps <= yv <= yr[1] + eps]
+    if len(inside) < 2:
+        return [], []
+    inside.sort()
+    (x1, y1), (x2, y2) = inside[0], inside[-1]
+    return _short([x1, x2]), _short([y1, y2])
