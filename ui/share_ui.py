@@ -11,7 +11,7 @@ from typing import Any
 
 import streamlit as st
 
-from . import landscape, share, state, widgets
+from . import share, state, widgets
 
 RESTORED = "share_restored"  # this session has read its link (bool)
 NOTICE = "share_notice"  # (kind, text, model shown) of the link's message, kept until the model changes
@@ -26,8 +26,10 @@ def _one(key: str) -> Binding:
     return (key,), lambda value: {key: value}, lambda values: values[0]
 
 
-_AXES = (landscape.AXIS_U, landscape.AXIS_V)
-_OPTIMIZERS = {name: f"landscape_opt_{name}" for name in landscape.OPTIMIZERS} | {"notebook": "landscape_notebook"}
+# The loss-landscape page's widget keys (ui/landscape.py; tests/test_share.py checks them against the page).
+_AXES = ("landscape_axis_u", "landscape_axis_v")
+_OPTIMIZERS = {"sgd": "landscape_opt_sgd", "momentum": "landscape_opt_momentum", "adam": "landscape_opt_adam",
+               "notebook": "landscape_notebook"}
 
 # Each session field of the schema: the session-state keys it lives under (the widgets' keys), how a
 # value becomes those keys' values, and how their values become the field's value.
