@@ -18,6 +18,7 @@ pages = [
     st.Page(PAGES / "step_by_step.py", title="Step by step", icon=":material/footprint:"),
     st.Page(PAGES / "gradient_check.py", title="Gradient check", icon=":material/fact_check:"),
     st.Page(PAGES / "notebook.py", title="The notebook", icon=":material/bug_report:"),
+    st.Page(PAGES / "landscape.py", title="Loss landscape", icon=":material/landscape:"),
     st.Page(PAGES / "data.py", title="Data & sharing", icon=":material/share:"),
 ]
 state.register_pages(pages)

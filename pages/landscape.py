@@ -1,0 +1,90 @@
+"""Loss landscape: the loss over two parameters, and the paths SGD, momentum and Adam take across it, animated."""
+
+import streamlit as st
+
+from backprop import figures
+from ui import landscape, render, state, widgets
+
+st.title("Loss landscape", anchor=False)
+st.markdown(
+    "Pick two parameters: the loss is drawn over a grid of their values, as a surface and as a contour map, with "
+    "your current parameters marked ◆. Each optimizer then starts there and takes its steps; press **▶ Play** "
+    "to watch them move across the surface, on the contour map and down the loss curve at the same time "
+    "(it runs in your browser), or drag the step slider."
+)
+
+m = state.model()
+t = state.trace(m)
+widgets.editors_expander(expanded=t is None)
+if t is None:
+    st.stop()
+p = m.precision
+settings = landscape.controls_ui(m)
+if not settings.optimizers:
+    st.info("Tick at least one optimizer to draw its path; the surface alone is below.", icon=":material/info:")
+result = landscape.compute(m, settings)
+if result is None:
+    st.stop()
+
+surface, runs = result.surface, result.trajectories
+u, v = settings.axes
+names = m.params
+others = [n for n in names if n not in settings.axes]
+here = ", ".join(f"{n} = {render.fmt(x, p)}" for n, x in zip(names, (*t.w, t.b), strict=True))
+st.markdown(f"**At the marker ◆ (the current parameters):** {here}; loss **L = {render.fmt(t.loss, p)}**.")
+if not others:
+    st.caption(f"The model has exactly two parameters, {u} and {v}: this surface is the whole loss, and every path "
+               "lies on it.")
+elif settings.only_axes:
+    st.caption(f"Only {u} and {v} train; {', '.join(others)} {'stays' if len(others) == 1 else 'stay'} at the current "
+               "values "
+               f"({figures.held_text(surface, p)}), so every path lies exactly on this surface.")
+else:
+    st.warning(f"All parameters train, but the surface can only show two. It is the **slice** through the starting "
+               f"values of the others ({figures.held_text(surface, p)}). As those change, a path leaves the slice: "
+               f"it is drawn at its true loss, above or below the surface, and on the contour map at its ({u}, {v}) "
+               "position, where the contours no longer give its loss.", icon=":material/layers:")
+for run in runs:
+    if run.diverged_at is not None:
+        st.error(landscape.divergence_note(run, p), icon=":material/trending_up:")
+st.caption(landscape.grid_note(result, p))
+
+fig = figures.landscape_figure(surface, runs, t.loss, precision=p, log_loss=settings.log_loss,
+                               show_3d=settings.show_3d)
+st.plotly_chart(fig, key="landscape_chart", config={"displaylogo": False},
+                alt=f"Loss surface over {u} and {v} with the paths of {', '.join(r.optimizer for r in runs) or 'no'} "
+                    "optimizers; the tables below hold the numbers.")
+if not runs:
+    st.stop()
+
+st.subheader("Where each optimizer ends", anchor=False)
+st.table(landscape.summary_table(runs, names, p))
+st.caption(f"η = {render.fmt(runs[0].lr, p)}, {settings.steps} steps. Momentum and Adam follow torch.optim.SGD "
+           "(μ = 0.9) and torch.optim.Adam (β = 0.9, 0.999, ε = 1e-8); the notebook's rule is θ + η∇L/N.")
+with st.expander("Every step's parameters and loss", icon=":material/table:"):
+    tabs = st.tabs([figures.style(r.optimizer).label for r in runs])
+    for tab, run in zip(tabs, runs, strict=True):
+        with tab:
+            table = landscape.path_table(run, names, p)
+            if len(table) <= run.n_steps:
+                st.caption(f"{len(table)} of the {run.n_steps + 1} steps, evenly spaced; the last is included.")
+            st.table(table)
+
+st.subheader("What the neuron computes", anchor=False)
+followed, features = landscape.model_view_ui(result, m)
+st.plotly_chart(figures.model_figure(followed, t.X, t.y, features, precision=p), key="landscape_model_chart",
+                config={"displaylogo": False}, alt="The neuron's prediction over the input space with the samples.")
+last = followed.n_steps
+if m.n_features == 1:
+    st.caption("The line is the neuron's prediction for every x0 at the slider's step; the circles are the samples "
+               "(x0, y). Training pulls the line towards the circles. Its own ▶ Play runs the same steps.")
+else:
+    shown = [m.features[i] for i in features]
+    held = [f for f in m.features if f not in shown]
+    st.caption(f"Colour: the prediction over the ({shown[0]}, {shown[1]}) plane"
+               + (f", with {', '.join(held)} held at their mean over the samples" if held else "")
+               + ". Points: the samples, coloured by their target on the same scale, so a sample that matches its "
+                 "background is fitted. Dashed: the line z = 0. Its own ▶ Play runs the same steps.")
+w_last = ", ".join(f"{n} = {render.fmt(x, p)}" for n, x in zip(names, followed.params[last], strict=True))
+st.markdown(f"**{figures.style(followed.optimizer).label} after step {last}:** {w_last}; "
+            f"L = {render.fmt(followed.loss[last], p)}.")

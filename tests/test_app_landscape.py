@@ -1,0 +1,113 @@
+"""AppTest: the loss landscape page — surface, paths and their tables, divergence, slices, bad input."""
+
+from __future__ import annotations
+
+import json
+
+from conftest import edit_xy, open_app
+
+
+def charts(at) -> list[dict]:
+    """The page's Plotly figures as sent to the browser: the landscape, then the model view."""
+    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+
+
+def summary(at):
+    return next(t.value for t in at.table if t.value.index.name == "optimizer")
+
+
+def test_the_page_renders_the_seed_example_with_three_optimizers():
+    at = open_app("landscape")
+    assert not at.exception and not at.error
+    landscape, model = charts(at)
+    assert len(landscape["frames"]) == 101 and len(model["frames"]) == 101  # 100 steps by default
+    assert landscape["layout"]["scene"]["xaxis"]["title"]["text"] == "w0"
+    assert landscape["layout"]["scene"]["yaxis"]["title"]["text"] == "w1"
+    table = summary(at)
+    assert list(table.index) == ["SGD", "Momentum", "Adam"]
+    assert set(table["loss at the start"]) == {"0.8200"}
+    assert all(float(v) < 0.82 for v in table["final loss"])  # all three descend
+    assert set(table["final b"]) == {"1.0000"}  # only w0 and w1 train
+    assert any("At the marker" in m.value and "L = 0.8200" in m.value for m in at.markdown)
+    assert any("every path lies exactly on this surface" in c.value for c in at.caption)
+
+
+def test_changing_an_axis_redraws_over_the_new_pair_and_says_what_is_held():
+    at = open_app("landscape")
+    at.selectbox(key="landscape_axis_v").set_value("b").run()
+    landscape = charts(at)[0]
+    assert landscape["layout"]["scene"]["yaxis"]["title"]["text"] == "b"
+    assert landscape["layout"]["yaxis"]["title"]["text"] == "b"
+    assert any("w1 stays at the current values (w1 = 0.2000)" in c.value for c in at.caption)
+    assert set(summary(at)["final w1"]) == {"0.2000"}
+    at.selectbox(key="landscape_axis_u").set_value("b").run()  # the depth axis moves out of the way
+    assert at.selectbox(key="landscape_axis_v").value != "b" and not at.exception
+
+
+def test_optimizers_toggle_and_the_notebook_rule_climbs():
+    at = open_app("landscape")
+    at.checkbox(key="landscape_opt_momentum").uncheck().run()
+    at.toggle(key="landscape_notebook").set_value(True).run()
+    table = summary(at)
+    assert list(table.index) == ["SGD", "Adam", "The notebook's rule"]
+    assert float(table.loc["The notebook's rule", "final loss"]) > 0.82
+    names = {t.get("name") for t in charts(at)[0]["data"]}
+    assert "The notebook's rule" in names and "Momentum" not in names
+
+
+def test_no_optimizer_leaves_the_surface_and_a_hint():
+    at = open_app("landscape")
+    for name in ("sgd", "momentum", "adam"):
+        at.checkbox(key=f"landscape_opt_{name}").uncheck()
+    at.run()
+    assert not at.exception and "Tick at least one optimizer" in at.info[0].value
+    assert len(at.get("plotly_chart")) == 1 and "frames" not in charts(at)[0]
+
+
+def test_a_learning_rate_of_10_stops_sgd_at_step_3_and_says_so():
+    at = open_app("landscape")
+    at.text_input(key="landscape_lr").input("10").run()
+    assert not at.exception
+    assert at.session_state["model"].lr == "10" and at.text_input(key="setting_lr").value == "10"
+    errors = [e.value for e in at.error]
+    assert any("SGD diverged at step 3" in e and "ends at step 2" in e for e in errors)
+    assert summary(at).loc["SGD", "diverged at step"] == "3"
+    assert summary(at).loc["SGD", "steps run"] == "2"
+    for spec in at.get("plotly_chart"):
+        assert "NaN" not in spec.proto.spec and "Infinity" not in spec.proto.spec
+
+
+def test_training_every_parameter_labels_the_surface_a_slice():
+    at = open_app("landscape")
+    at.checkbox(key="landscape_only").uncheck().run()
+    assert "slice" in at.warning[0].value and "b = 1.0000" in at.warning[0].value
+    assert any(v != "1.0000" for v in summary(at)["final b"])  # b trains too
+
+
+def test_one_feature_has_exactly_two_parameters_and_a_line_model_view():
+    at = open_app("landscape")
+    at.button(key="remove_feature").click().run()
+    assert not at.exception
+    assert any("exactly two parameters, w0 and b" in c.value for c in at.caption)
+    assert at.checkbox(key="landscape_only").disabled
+    model = charts(at)[1]
+    assert model["layout"]["xaxis"]["title"]["text"] == "x0" and model["data"][2]["mode"] == "lines"
+
+
+def test_steps_and_resolution_shape_the_figure():
+    at = open_app("landscape")
+    at.slider(key="landscape_steps").set_value(12).run()
+    at.select_slider(key="landscape_resolution").set_value(21).run()
+    landscape = charts(at)[0]
+    assert len(landscape["frames"]) == 13
+    assert any("Grid: 21 × 21 points" in c.value for c in at.caption)
+
+
+def test_bad_input_names_the_cell_and_keeps_the_page_alive():
+    at = edit_xy(open_app("landscape"), edited={0: {"x1": "abc"}})
+    assert not at.exception
+    assert "X row 0, column x1" in at.error[0].value
+    assert not at.get("plotly_chart")
+    at = open_app("landscape")
+    at.text_input(key="landscape_lr").input("fast").run()
+    assert not at.exception and "learning rate" in at.error[0].value.lower()

@@ -1,0 +1,227 @@
+"""The loss-landscape page's widgets, cached engine calls and tables.
+
+`controls_ui()` draws the page's settings and returns them as a `Settings`; `compute()` trains the chosen
+optimizers and evaluates the surface (each result cached on its inputs, a progress bar when the work is
+large), or shows the InputError and returns None. The tables format what the engine returned.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+import backprop as bp
+from backprop import figures
+
+from . import render, state, widgets
+from .model import Model
+
+OPTIMIZERS = {"sgd": "SGD", "momentum": "Momentum (μ = 0.9)", "adam": "Adam (β = 0.9, 0.999)"}
+RESOLUTIONS = (11, 21, 31, 41, 51, 61, 81, 101, 151, 201)  # odd: the current parameters sit on a grid point
+FIT_LIMIT = 10.0  # a fitted span grows to at most this many times the chosen one
+PROGRESS_WORK = 5e6  # sample-steps plus sample-grid points above which a progress bar is shown
+LR = "landscape_lr"
+AXIS_U, AXIS_V = "landscape_axis_u", "landscape_axis_v"
+FOLLOW = "landscape_follow"
+FEATURE_A, FEATURE_B = "landscape_feature_a", "landscape_feature_b"
+
+
+@dataclass(frozen=True)
+class Settings:
+    axes: tuple[str, str]
+    span: float
+    fit: bool
+    resolution: int
+    optimizers: tuple[str, ...]  # in drawing order; "notebook" last when overlaid
+    steps: int
+    only_axes: bool  # train only the two axes' parameters
+    show_3d: bool
+    log_loss: bool
+
+
+@dataclass(frozen=True)
+class Result:
+    surface: bp.Surface
+    trajectories: tuple[bp.Trajectory, ...]
+    fitted: bool  # the span was widened to fit the paths
+    outside: tuple[str, ...]  # optimizers whose path leaves the plotted region
+
+
+DEFAULTS = {"landscape_span": 2.0, "landscape_resolution": 51, "landscape_steps": 100, "landscape_only": True,
+            "landscape_fit": True, "landscape_notebook": False, "landscape_log": False, "landscape_3d": True,
+            **{f"landscape_opt_{k}": True for k in OPTIMIZERS}}
+SAVED = "landscape_saved"  # the settings' last values: Streamlit drops a widget's state on pages without it
+KEPT = (*DEFAULTS, AXIS_U, AXIS_V, FOLLOW, FEATURE_A, FEATURE_B)
+
+
+def _restore() -> None:
+    """Give every setting its value from the last visit (or its default) before the widgets are drawn."""
+    saved = st.session_state.get(SAVED, {})
+    for key in KEPT:
+        if key not in st.session_state and (key in saved or key in DEFAULTS):
+            st.session_state[key] = saved.get(key, DEFAULTS.get(key))
+
+
+def _save() -> None:
+    st.session_state[SAVED] = {k: st.session_state[k] for k in KEPT if k in st.session_state}
+
+
+def _valid(key: str, options: list, default) -> None:
+    """Put a valid value under a widget's key before the widget is drawn (the options may have changed)."""
+    if st.session_state.get(key) not in options:
+        st.session_state[key] = default
+
+
+def _on_lr() -> None:
+    state.update(lr=st.session_state[LR].strip())
+    widgets.sync_settings()
+
+
+def controls_ui(m: Model) -> Settings:
+    """The page's settings: axes, span, resolution, optimizers, learning rate, steps."""
+    _restore()
+    names = m.params
+    with st.container(border=True):
+        a, b, c, d = st.columns(4)
+        _valid(AXIS_U, names, names[0])
+        u = a.selectbox("Horizontal axis", names, key=AXIS_U, help="The parameter along the surface's width.")
+        rest = [n for n in names if n != u]
+        _valid(AXIS_V, rest, rest[0])
+        v = b.selectbox("Depth axis", rest, key=AXIS_V, help="The parameter along the surface's depth.")
+        span = c.number_input("Span ± around the current values", min_value=0.05, max_value=1000.0, step=0.5,
+                              key="landscape_span", help="The grid runs from value − span to value + span.")
+        resolution = d.select_slider("Resolution (points per axis)", RESOLUTIONS, key="landscape_resolution",
+                                     help="More points: a finer surface, a larger page.")
+        a, b, c, d = st.columns(4)
+        with a:
+            chosen = tuple(k for k, label in OPTIMIZERS.items() if st.checkbox(label, key=f"landscape_opt_{k}"))
+            notebook = st.toggle("Overlay the notebook's rule θ + η∇L/N", key="landscape_notebook",
+                                 help="The seed notebook's update: the gradient divided by N twice, and climbed.")
+        st.session_state[LR] = m.lr  # the model's learning rate, shared with the sidebar
+        b.text_input("Learning rate η", key=LR, on_change=_on_lr, help="The same η as in the sidebar.")
+        steps = b.slider("Update steps", 1, 1000, key="landscape_steps")
+        two = len(names) == 2
+        only = c.checkbox(f"Train only {u} and {v}", key="landscape_only", disabled=two,
+                          help="The other parameters stay at their current values, so the paths lie exactly on "
+                               "the surface. Off: all parameters train and the surface is a slice.")
+        fit = c.checkbox("Widen the span to fit the paths", key="landscape_fit",
+                         help=f"Up to {FIT_LIMIT:g}× the chosen span, so that each path stays on the map.")
+        with d:
+            show_3d = st.checkbox("Show the 3D surface", key="landscape_3d",
+                                  help="Without it the animation runs faster on computers without graphics "
+                                       "acceleration.")
+            log_loss = st.checkbox("Log scale for the loss per step", key="landscape_log",
+                                   help="Shows slow convergence near the minimum and divergence on one chart.")
+    _save()
+    return Settings((u, v), float(span), fit, int(resolution), chosen + (("notebook",) if notebook else ()),
+                    int(steps), only or two, show_3d, log_loss)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _trajectory(m: Model, optimizer: str, steps: int, params: tuple[str, ...] | None) -> bp.Trajectory:
+    return bp.train(m.X, m.w, m.b, m.y, lr=m.lr, steps=steps, optimizer=optimizer, activation=m.activation,
+                    loss=m.loss, params=params)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _surface(m: Model, axes: tuple[str, str], spans: tuple[float, float], resolution: int) -> bp.Surface:
+    return bp.loss_surface(m.X, m.w, m.b, m.y, axes=axes, span=spans, resolution=resolution,
+                           activation=m.activation, loss=m.loss)
+
+
+def compute(m: Model, s: Settings) -> Result | None:
+    """Train each chosen optimizer from the current parameters and evaluate the surface around them."""
+    n = len(m.X)
+    work = n * ((s.steps + 1) * len(s.optimizers) + s.resolution**2)
+    bar = st.progress(0.0, text="Training…") if work > PROGRESS_WORK else None
+    total = len(s.optimizers) + 1
+    try:
+        trajectories = []
+        for i, name in enumerate(s.optimizers):
+            if bar:
+                bar.progress(i / total, text=f"Training {figures.style(name).label}: {s.steps} steps on {n:,} samples…")
+            trajectories.append(_trajectory(m, name, s.steps, s.axes if s.only_axes else None))
+        if bar:
+            bar.progress(len(s.optimizers) / total, text=f"Evaluating the loss on {s.resolution}² grid points…")
+        start = np.array([float(v) for v in (*m.w, m.b)])
+        names = m.params
+        spans = figures.fit_span(trajectories, s.axes, [start[names.index(a)] for a in s.axes], s.span,
+                                 FIT_LIMIT if s.fit else 1.0)
+        surface = _surface(m, s.axes, spans, s.resolution)
+    except bp.InputError as err:
+        state._show(err)  # the app's one message for bad input
+        return None
+    finally:
+        if bar:
+            bar.empty()
+    outside = tuple(t.optimizer for t in trajectories if not figures.inside(surface, t).all())
+    return Result(surface, tuple(trajectories), spans != (s.span, s.span), outside)
+
+
+def grid_note(result: Result, p: int) -> str:
+    """The grid's size and span, the paths that leave it, and the lowest loss on it, in words."""
+    surface = result.surface
+    u, v = surface.axes
+    spans = [render.fmt(s, 4).rstrip("0").rstrip(".") for s in
+             (surface.u[-1] - surface.center[0], surface.v[-1] - surface.center[1])]
+    notes = [f"Grid: {len(surface.u)} × {len(surface.v)} points, {u} within ±{spans[0]} and {v} within ±{spans[1]} "
+             "of their current values" + (" (widened to fit the paths)." if result.fitted else ".")]
+    if result.outside:
+        who = ", ".join(figures.style(o).label for o in result.outside)
+        notes.append(f"Outside the plotted region: {who}; widen the span to follow.")
+    i, j = divmod(int(surface.loss.argmin()), len(surface.u))
+    notes.append(f"Lowest loss on the grid: {render.fmt(surface.loss[i, j], p)} at {u} = "
+                 f"{render.fmt(surface.u[j], p)}, {v} = {render.fmt(surface.v[i], p)}.")
+    return " ".join(notes)
+
+
+def summary_table(trajectories, names: list[str], p: int) -> pd.DataFrame:
+    """Per optimizer: steps run, start and final loss, the lowest loss and its step, final parameters, divergence."""
+    rows = {}
+    for t in trajectories:
+        best = int(np.argmin(t.loss))
+        row = {"steps run": str(t.n_steps), "loss at the start": render.fmt(t.loss[0], p),
+               "final loss": render.fmt(t.loss[-1], p), "lowest loss (step)": f"{render.fmt(t.loss[best], p)} ({best})"}
+        row |= {f"final {name}": render.fmt(t.param(name)[-1], p) for name in names}
+        row["diverged at step"] = "—" if t.diverged_at is None else str(t.diverged_at)
+        rows[figures.style(t.optimizer).label] = row
+    return pd.DataFrame.from_dict(rows, orient="index").rename_axis("optimizer")
+
+
+def path_table(t: bp.Trajectory, names: list[str], p: int) -> pd.DataFrame:
+    """One trajectory's parameters and loss per step (at most render.ROW_LIMIT evenly spaced steps, the last kept)."""
+    shown = np.unique(np.linspace(0, t.n_steps, min(t.n_steps + 1, render.ROW_LIMIT)).round().astype(int))
+    data = {name: [render.fmt(v, p) for v in t.param(name)[shown]] for name in names}
+    data["loss L"] = [render.fmt(v, p) for v in t.loss[shown]]
+    return pd.DataFrame(data, index=pd.Index(shown, name="step"))
+
+
+def divergence_note(t: bp.Trajectory, p: int) -> str:
+    label = figures.style(t.optimizer).label
+    return (f"**{label} diverged at step {t.diverged_at}**: that update sent the loss past "
+            f"{bp.training.EXPLODE_FACTOR:.0e} × (starting loss + 1) or a parameter out of range, so the run stopped. "
+            f"Its path ends at step {t.n_steps} with L = {render.fmt(t.loss[-1], p)}. The learning rate "
+            f"η = {render.fmt(t.lr, p)} is too large for this loss; try a smaller one.")
+
+
+def model_view_ui(result: Result, m: Model) -> tuple[bp.Trajectory, tuple[int, int]]:
+    """Which trajectory the model view follows and, with more than two features, which two it shows."""
+    labels = {t.optimizer: figures.style(t.optimizer).label for t in result.trajectories}
+    keys = list(labels)
+    _valid(FOLLOW, keys, keys[0])
+    cols = st.columns(3)
+    follow = cols[0].selectbox("Follow", keys, key=FOLLOW, format_func=labels.get,
+                               help="The optimizer whose neuron the model view shows, step by step.")
+    features = (0, 1)
+    if m.n_features > 2:
+        _valid(FEATURE_A, m.features, m.features[0])
+        fa = cols[1].selectbox("Horizontal feature", m.features, key=FEATURE_A)
+        rest = [f for f in m.features if f != fa]
+        _valid(FEATURE_B, rest, rest[0])
+        fb = cols[2].selectbox("Vertical feature", rest, key=FEATURE_B)
+        features = (m.features.index(fa), m.features.index(fb))
+    _save()
+    return result.trajectories[keys.index(follow)], features
