@@ -344,3 +344,14 @@ def test_the_link_carries_the_landscape_settings_a_user_changed():
 ])
 def test_bad_landscape_settings_in_a_link_are_named(params, expected):
     assert expected in _problems(params)
+
+
+def test_the_schema_and_the_csv_reader_need_no_streamlit():
+    import subprocess
+    import sys
+
+    code = ("import sys, ui.share, ui.csv_import, backprop.export; "
+            "print(sorted(m for m in ('streamlit', 'plotly') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).parents[1]).stdout.strip()
+    assert out == "[]"
