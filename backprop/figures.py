@@ -126,7 +126,8 @@ def landscape_figure(surface: Surface, trajectories: Sequence[Trajectory], start
         fig.update_scenes(xaxis_title_text=un, yaxis_title_text=vn, zaxis_title_text="loss L",
                           xaxis_range=[surface.u[0], surface.u[-1]], yaxis_range=[surface.v[0], surface.v[-1]],
                           zaxis_range=[zmin - pad, zmax + pad], aspectmode="manual",
-                          aspectratio=dict(x=1, y=1, z=0.7), camera=dict(eye=dict(x=1.6, y=-1.6, z=1.05)))
+                          aspectratio=dict(x=1, y=1, z=0.7), camera=dict(eye=dict(x=1.6, y=-1.6, z=1.05)),
+                          domain_x=[0.05, fig.layout.scene.domain.x[1]])  # room for the loss axis' labels
     fig.update_xaxes(title_text=un, range=[surface.u[0], surface.u[-1]], **at["map"])
     fig.update_yaxes(title_text=vn, range=[surface.v[0], surface.v[-1]], **at["map"])
     fig.update_xaxes(title_text="update step", **at["loss"])
@@ -185,7 +186,7 @@ def _add_path(fig: go.Figure, surface: Surface, t: Trajectory, p: int, at: dict)
         fig.add_trace(go.Scatter(
             x=[steps[-1]], y=[t.loss[-1]], mode="markers+text", legendgroup=t.optimizer, showlegend=False,
             marker=dict(color=s.color, symbol="x", size=11), text=[f"{s.label} diverged at step {t.diverged_at}"],
-            textposition="top left", hovertemplate=f"{s.label}: the update of step {t.diverged_at} made the loss "
+            textposition="middle right", hovertemplate=f"{s.label}: the update of step {t.diverged_at} made the loss "
                                                    f"explode; the path stops at step {steps[-1]}<extra></extra>"),
             **at["loss"])
 
@@ -282,8 +283,8 @@ def _stopped(fig: go.Figure, trajectory: Trajectory) -> None:
     if trajectory.diverged_at is not None:
         fig.add_annotation(text=f"{style(trajectory.optimizer).label} diverged at step {trajectory.diverged_at}: "
                                 f"from there on this shows step {trajectory.n_steps}",
-                           xref="paper", yref="paper", x=0, y=1.0, yanchor="bottom", showarrow=False,
-                           font=dict(color=style(trajectory.optimizer).color))
+                           xref="paper", yref="paper", x=0.01, y=0.99, xanchor="left", yanchor="top",
+                           showarrow=False, bgcolor="rgba(255,255,255,0.85)", font=dict(color="#B00020"))
 
 
 def _model_line(t: Trajectory, x: np.ndarray, y: np.ndarray, shown: np.ndarray, p: int, height: int) -> go.Figure:
@@ -314,8 +315,8 @@ def _model_line(t: Trajectory, x: np.ndarray, y: np.ndarray, shown: np.ndarray, 
     ys = np.concatenate([y, a0, curves[-1][1]])
     ylo, yhi = _span(np.clip(ys, *_clip_range(y)))
     fig.update_layout(height=height, xaxis=dict(title_text="x0", range=[lo, hi]),
-                      yaxis=dict(title_text=label, range=[ylo, yhi]), legend=dict(orientation="h", y=1.12),
-                      margin=dict(t=60, b=20, l=20, r=20))
+                      yaxis=dict(title_text=label, range=[ylo, yhi]),
+                      legend=dict(orientation="h", y=1.02, yanchor="bottom", x=0), margin=dict(t=60, b=20, l=20, r=20))
     steps = t.steps
     fig.frames = [dict(name=str(k), data=[dict(type="scatter", x=_short(c[0]), y=_short(c[1]))], traces=[2])
                   for k in range(steps + 1) for c in [curves[_at(t, k)]]]
@@ -378,8 +379,10 @@ def _model_plane(t: Trajectory, X: np.ndarray, y: np.ndarray, features: tuple[in
         hovertemplate=f"sample %{{customdata[0]}}<br>{names[i]} = %{{x:.{p}f}}<br>{names[j]} = %{{y:.{p}f}}"
                       f"<br>target y = %{{customdata[1]:.{p}f}}{extra}<extra></extra>"))
     held = f"; {', '.join(names[k] for k in others)} held at their mean" if others else ""
-    fig.update_layout(height=height, margin=dict(t=60, b=20, l=20, r=20), legend=dict(orientation="h", y=1.12),
-                      title=dict(text=f"{s.label}: {label} over ({names[i]}, {names[j]}){held}", font=dict(size=14)),
+    fig.update_layout(height=height, margin=dict(t=90, b=20, l=20, r=20),
+                      legend=dict(orientation="h", y=1.02, yanchor="bottom", x=0),
+                      title=dict(text=f"{s.label}: {label} over ({names[i]}, {names[j]}){held}", font=dict(size=14),
+                                 x=0, xanchor="left", y=0.98, yanchor="top"),
                       xaxis=dict(title_text=names[i], range=[xlo, xhi]),
                       yaxis=dict(title_text=names[j], range=[ylo, yhi]))
     frames = []

@@ -44,9 +44,9 @@ else:
                f"values of the others ({figures.held_text(surface, p)}). As those change, a path leaves the slice: "
                f"it is drawn at its true loss, above or below the surface, and on the contour map at its ({u}, {v}) "
                "position, where the contours no longer give its loss.", icon=":material/layers:")
-for run in runs:
-    if run.diverged_at is not None:
-        st.error(landscape.divergence_note(run, p), icon=":material/trending_up:")
+diverged = landscape.divergence_note(runs, p)
+if diverged:
+    st.error(diverged, icon=":material/trending_up:")
 st.caption(landscape.grid_note(result, p))
 
 fig = figures.landscape_figure(surface, runs, t.loss, precision=p, log_loss=settings.log_loss,

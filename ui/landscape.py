@@ -199,12 +199,17 @@ def path_table(t: bp.Trajectory, names: list[str], p: int) -> pd.DataFrame:
     return pd.DataFrame(data, index=pd.Index(shown, name="step"))
 
 
-def divergence_note(t: bp.Trajectory, p: int) -> str:
-    label = figures.style(t.optimizer).label
-    return (f"**{label} diverged at step {t.diverged_at}**: that update sent the loss past "
-            f"{bp.training.EXPLODE_FACTOR:.0e} × (starting loss + 1) or a parameter out of range, so the run stopped. "
-            f"Its path ends at step {t.n_steps} with L = {render.fmt(t.loss[-1], p)}. The learning rate "
-            f"η = {render.fmt(t.lr, p)} is too large for this loss; try a smaller one.")
+def divergence_note(trajectories, p: int) -> str | None:
+    """Which runs diverged, at which step, where their paths end and why they stopped; None when none did."""
+    stopped = [t for t in trajectories if t.diverged_at is not None]
+    if not stopped:
+        return None
+    lines = [f"- **{figures.style(t.optimizer).label} diverged at step {t.diverged_at}**: its path ends at step "
+             f"{t.n_steps}, where L = {render.fmt(t.loss[-1], p)}." for t in stopped]
+    return ("\n".join(lines) + "\n\nA run stops at the first update that makes the loss more than 10⁶ × (its "
+            f"starting loss + 1), a parameter larger than {bp.validation.MAX_ABS:,.0f} or a number non-finite. "
+            f"The learning rate η = {render.fmt(stopped[0].lr, p)} is too large here: try a smaller one. Tick "
+            "*Log scale for the loss per step* to see every curve at once.")
 
 
 def model_view_ui(result: Result, m: Model) -> tuple[bp.Trajectory, tuple[int, int]]:
