@@ -355,3 +355,9 @@ def test_the_schema_and_the_csv_reader_need_no_streamlit():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=Path(__file__).parents[1]).stdout.strip()
     assert out == "[]"
+
+
+def test_the_sidebar_link_on_a_deep_linked_step_page_keeps_the_step():
+    at = open_link("step=5", page="step_by_step")
+    links = [c.value for c in at.code if c.value.startswith("/step_by_step?")]
+    assert links and links[0].endswith("&step=5")

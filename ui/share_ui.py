@@ -14,7 +14,7 @@ import streamlit as st
 from . import share, state, widgets
 
 RESTORED = "share_restored"  # this session has read its link (bool)
-NOTICE = "share_notice"  # (kind, text, model shown) of the link's message, kept until the model changes
+NOTICE = "share_notice"  # ([(kind, text)], model shown): the link's messages, kept until the model changes
 LINK_PAGE = "share_link_page"  # the Data & sharing page's "the link opens" choice
 LINK_STEP = "share_link_step"
 STEP_PAGE = "step_by_step"
@@ -57,7 +57,7 @@ def _query() -> dict[str, list[str]]:
 
 
 def restore_once() -> None:
-    """On a session's first run, restore the state its link describes (call right after `state.init()`).
+    """On a session's first run, restore the state its link describes (app.py calls it before the pages).
 
     A good link replaces the defaults and its parameters leave the address bar (the link control gives
     the current one); a bad one leaves the defaults in place, says what is wrong, and is removed too.
@@ -148,7 +148,7 @@ def link(page_path: str = "", step: int | None = None) -> str:
     if 2 * len(m.X) * (m.n_features + 1) > share.MAX_LINK_CHARS:  # each number takes 2 characters or more
         raise share.ShareError([_too_long(f"more than {share.MAX_LINK_CHARS:,}")])
     page_values = {"step": step} if page_path == STEP_PAGE and step else {}
-    query = share.query_string(share.encode(state.model(), _session_values(), page_values))
+    query = share.query_string(share.encode(m, _session_values(), page_values))
     if len(query) > share.MAX_LINK_CHARS:
         raise share.ShareError([_too_long(f"{len(query):,}")])
     root = base_url() or ""
@@ -177,7 +177,10 @@ def link_ui(page_path: str = "", step: int | None = None) -> str | None:
 def sidebar_ui(page: Any) -> None:
     """A small "Copy share link" item in the sidebar, for the page being shown (call from app.py)."""
     path = getattr(page, "url_path", "")
-    step = st.session_state.get(state.STEP) if path == STEP_PAGE else None
+    step = None
+    if path == STEP_PAGE:  # before the step page's first run in a session, its step is only in the URL
+        asked = st.query_params.get("step", "")
+        step = st.session_state.get(state.STEP) or (int(asked) if asked.isdigit() and 0 < int(asked) < 100 else 1)
     with st.sidebar, st.expander("Copy share link", icon=":material/share:"):
         st.caption("Opens this example" + (f" at step {step}" if step else "") + " in any browser. Copy it "
                    "with the button at the top right of the box.")
