@@ -378,7 +378,8 @@ def _model_plane(t: Trajectory, X: np.ndarray, y: np.ndarray, features: tuple[in
                     line=dict(color="black", width=1.5 if few else 0.5)),
         hovertemplate=f"sample %{{customdata[0]}}<br>{names[i]} = %{{x:.{p}f}}<br>{names[j]} = %{{y:.{p}f}}"
                       f"<br>target y = %{{customdata[1]:.{p}f}}{extra}<extra></extra>"))
-    held = f"; {', '.join(names[k] for k in others)} held at their mean" if others else ""
+    held = f"; {', '.join(names[k] for k in others)} held at {'its' if len(others) == 1 else 'their'} mean" \
+        if others else ""
     fig.update_layout(height=height, margin=dict(t=90, b=20, l=20, r=20),
                       legend=dict(orientation="h", y=1.02, yanchor="bottom", x=0),
                       title=dict(text=f"{s.label}: {label} over ({names[i]}, {names[j]}){held}", font=dict(size=14),

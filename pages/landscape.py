@@ -82,7 +82,8 @@ else:
     shown = [m.features[i] for i in features]
     held = [f for f in m.features if f not in shown]
     st.caption(f"Colour: the prediction over the ({shown[0]}, {shown[1]}) plane"
-               + (f", with {', '.join(held)} held at their mean over the samples" if held else "")
+               + (f", with {', '.join(held)} held at {'its' if len(held) == 1 else 'their'} mean over the samples"
+                  if held else "")
                + ". Points: the samples, coloured by their target on the same scale, so a sample that matches its "
                  "background is fitted. Dashed: the line z = 0. Its own ▶ Play runs the same steps.")
 w_last = ", ".join(f"{n} = {render.fmt(x, p)}" for n, x in zip(names, followed.params[last], strict=True))

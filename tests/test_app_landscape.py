@@ -111,3 +111,26 @@ def test_bad_input_names_the_cell_and_keeps_the_page_alive():
     at = open_app("landscape")
     at.text_input(key="landscape_lr").input("fast").run()
     assert not at.exception and "learning rate" in at.error[0].value.lower()
+
+
+def test_settings_survive_a_visit_to_another_page():
+    at = open_app("landscape")
+    at.selectbox(key="landscape_axis_v").set_value("b").run()
+    at.slider(key="landscape_steps").set_value(7).run()
+    at.switch_page("../pages/overview.py").run()
+    at.switch_page("../pages/landscape.py").run()
+    assert at.selectbox(key="landscape_axis_v").value == "b" and at.slider(key="landscape_steps").value == 7
+    assert len(charts(at)[0]["frames"]) == 8
+
+
+def test_the_model_view_follows_the_chosen_optimizer_and_names_held_features():
+    at = open_app("landscape")
+    at.selectbox(key="landscape_follow").set_value("adam").run()
+    assert charts(at)[1]["layout"]["title"]["text"].startswith("Adam: prediction")
+    assert any(m.value.startswith("**Adam after step 100:**") for m in at.markdown)
+    at.button(key="add_feature").click().run()
+    assert not at.exception
+    at.selectbox(key="landscape_feature_b").set_value("x2").run()
+    title = charts(at)[1]["layout"]["title"]["text"]
+    assert "over (x0, x2); x1 held at its mean" in title
+    assert any("x1 held at its mean over the samples" in c.value for c in at.caption)

@@ -204,7 +204,7 @@ def test_the_model_view_of_three_features_names_the_ones_held_at_their_mean():
     t = bp.train(X3, [0.1, 0.2, 0.3], B, Y, lr=0.01, steps=5, optimizer="sgd")
     fig = figures.model_figure(t, X3, Y, features=(0, 2))
     assert fig.layout.xaxis.title.text == "x0" and fig.layout.yaxis.title.text == "x2"
-    assert "x1 held at their mean" in fig.layout.title.text
+    assert "x1 held at its mean" in fig.layout.title.text
     # z at a grid point uses x1's mean, 2/3
     heat = fig.frames[0].data[0]
     gx, gy = np.asarray(fig.data[0].x), np.asarray(fig.data[0].y)
