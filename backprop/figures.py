@@ -91,11 +91,11 @@ def landscape_figure(surface: Surface, trajectories: Sequence[Trajectory], start
     if show_3d:
         fig = make_subplots(rows=2, cols=2, specs=[[{"type": "scene"}, {"type": "xy"}],
                                                    [{"type": "xy", "colspan": 2}, None]],
-                            row_heights=[0.64, 0.36], horizontal_spacing=0.1, vertical_spacing=0.15,
+                            row_heights=[0.64, 0.36], horizontal_spacing=0.1, vertical_spacing=0.2,
                             subplot_titles=(title, "Contour map (seen from above)", "Loss per update step"))
         at = {"scene": dict(row=1, col=1), "map": dict(row=1, col=2), "loss": dict(row=2, col=1)}
     else:
-        fig = make_subplots(rows=2, cols=1, row_heights=[0.64, 0.36], vertical_spacing=0.15,
+        fig = make_subplots(rows=2, cols=1, row_heights=[0.64, 0.36], vertical_spacing=0.2,
                             subplot_titles=(title + ": contour map", "Loss per update step"))
         at = {"map": dict(row=1, col=1), "loss": dict(row=2, col=1)}
     u0, v0 = surface.center
@@ -127,13 +127,13 @@ def landscape_figure(surface: Surface, trajectories: Sequence[Trajectory], start
                           xaxis_range=[surface.u[0], surface.u[-1]], yaxis_range=[surface.v[0], surface.v[-1]],
                           zaxis_range=[zmin - pad, zmax + pad], aspectmode="manual",
                           aspectratio=dict(x=1, y=1, z=0.7), camera=dict(eye=dict(x=1.6, y=-1.6, z=1.05)),
-                          domain_x=[0.05, fig.layout.scene.domain.x[1]])  # room for the loss axis' labels
+                          domain_x=[0.08, fig.layout.scene.domain.x[1]])  # room for the loss axis' labels
     fig.update_xaxes(title_text=un, range=[surface.u[0], surface.u[-1]], **at["map"])
     fig.update_yaxes(title_text=vn, range=[surface.v[0], surface.v[-1]], **at["map"])
     fig.update_xaxes(title_text="update step", **at["loss"])
     fig.update_yaxes(title_text="loss L", type="log" if log_loss else "linear", **at["loss"])
     fig.update_layout(height=height, margin=dict(t=40, b=20, l=20, r=20), legend=dict(
-        orientation="h", yanchor="bottom", y=0.37, xanchor="left", x=0.0, title_text="optimizer"))
+        orientation="h", yanchor="middle", y=0.37, xanchor="left", x=0.0, title_text="optimizer"))
     if trajectories:
         _animate_landscape(fig, surface, trajectories, at)
     return fig
