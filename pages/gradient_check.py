@@ -16,18 +16,18 @@ st.latex(r"\frac{\partial L}{\partial \theta_j} \approx \frac{L(\theta + \vareps
          r"\varepsilon e_j)}{2\varepsilon}, \qquad \text{relative error} = "
          r"\frac{|g_{\text{analytic}} - g_{\text{numeric}}|}{\max(|g_{\text{analytic}}|, |g_{\text{numeric}}|)}")
 
-m = state.model()
 eps = st.select_slider("Finite-difference step ε", options=[10.0**-k for k in range(1, 11)], value=1e-6,
                        key="gradcheck_eps", format_func=lambda e: f"{e:.0e}",
                        help="Large ε: the secant misses the curvature (truncation error). Tiny ε: the two losses "
                             "agree in almost every digit and round-off dominates. 1e-6 is a good middle.")
-check = state.gradient_check(m, eps)
-widgets.editors_expander(expanded=check is None)
+shown = state.results()
+widgets.editors_expander(expanded=shown is None or shown.stale)
+check = None if shown is None else state.gradient_check(shown.model, eps)
 if check is None:
     st.stop()
-
+widgets.stale_ui(shown)
+m, t = shown.model, shown.value
 p = m.precision
-t = state.trace(m)
 
 
 def _verdict(c: bp.ParamCheck) -> str:
@@ -60,7 +60,7 @@ elif check.passed and len(kinked) < len(check.params):
 if kinked:
     st.subheader("Kinks: where the derivative does not exist", anchor=False)
     samples = sorted({i for c in kinked for i in c.kink_samples})
-    zs = ", ".join(f"z_{i} = {render.fmt(t.z[i], p)}" for i in samples) if t is not None else ""
+    zs = ", ".join(f"z_{i} = {render.fmt(t.z[i], p)}" for i in samples)
     st.markdown(
         f"Sample{'s' if len(samples) > 1 else ''} {', '.join(map(str, samples))} sit{'s' if len(samples) == 1 else ''} "
         f"within ε of the activation's corner at z = 0 ({zs}). Nudging the parameter up and down lands on both "

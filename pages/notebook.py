@@ -104,11 +104,12 @@ if (m.activation, m.loss) != ("relu", "mse"):
             f"{bp.ACTIVATIONS[m.activation].label} and {bp.LOSSES[m.loss].label}. This page runs it, and the "
             "correct step beside it, with ReLU and MSE on your X, y, w, b and learning rate.",
             icon=":material/info:")
-nb = state.notebook(m)
-widgets.editors_expander(expanded=nb is None)
-if nb is None:
+shown = state.notebook(m)
+widgets.editors_expander(expanded=shown is None or shown.stale)
+if shown is None:
     st.stop()
-
+widgets.stale_ui(shown)
+m, nb = shown.model, shown.value
 p, c, n = m.precision, nb.correct, nb.factor
 f = render.fmt
 check = state.gradient_check(m, activation="relu", loss="mse")
@@ -204,6 +205,8 @@ st.markdown(
     "−η‖∇L‖² for the correct step (down), and +η‖∇L‖²/N for the notebook's (up, N times slower). "
     "Run both rules for a number of steps from your parameters:"
 )
+if shown.stale:
+    st.caption("These runs, like everything on this page, start from the last valid input.")
 k = st.slider("Steps to run", 1, 200, 30, key="notebook_steps")
 bad = state.trajectory(m, "notebook", k, activation="relu", loss="mse")
 good = state.trajectory(m, "sgd", k, activation="relu", loss="mse")

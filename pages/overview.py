@@ -15,10 +15,12 @@ st.caption("Change a cell, press Enter, and the results follow. Activation, loss
            "decimals are in the sidebar.")
 
 m = widgets.editors_ui()
-t = state.trace(m)
+shown = state.results(m)
+t = None if shown is None else shown.value
 if t is not None:
     p = m.precision
-    st.subheader("Results", anchor=False)
+    st.subheader("Results for the last valid input" if shown.stale else "Results", anchor=False)
+    widgets.stale_ui(shown)
     cols = st.columns(3)
     cols[0].metric("Loss L", render.fmt(t.loss, p), help="The mean loss of the current w and b.")
     cols[1].metric("dL/db", render.fmt(t.grad_b, p), help="The gradient's bias component; dL/dw is below.")

@@ -8,11 +8,12 @@ st.title("Step by step", anchor=False)
 st.caption("Forward, then backward, then the update: one operation at a time, with its formula, its numbers "
            "and why. Keys: → next, ← previous, Home first, End last.")
 
-t = state.trace()
-widgets.editors_expander(expanded=t is None)
-if t is None:
+shown = state.results()
+widgets.editors_expander(expanded=shown is None or shown.stale)
+if shown is None:
     st.stop()
-
+widgets.stale_ui(shown)
+t, precision = shown.value, shown.model.precision
 steps = t.steps
 n = len(steps)
 
@@ -67,8 +68,8 @@ st.markdown(render.roadmap(steps, current))
 st.divider()
 
 step = steps[current - 1]
-render.render_step(step, t, current, n, state.model().precision)
+render.render_step(step, t, current, n, precision)
 if step.key == "per_sample_grad":
-    st.plotly_chart(render.share_figure(t, state.model().precision), key="share_chart")
+    st.plotly_chart(render.share_figure(t, precision), key="share_chart")
     st.caption("The Σ row of the table is the gradient dL/dw, dL/db of the next step: the per-sample shares add up.")
-presenter.graph_ui(t, step.key, state.model().precision)
+presenter.graph_ui(t, step.key, precision)

@@ -1,7 +1,12 @@
 """AppTest: editing the model — bad input, presets, features, rows — on every page, never lost or replayed."""
 
+from dataclasses import replace
+
 import pytest
 from conftest import edit_wb, edit_xy, open_app
+
+from ui.model import SEED
+from ui.widgets import differences
 
 PAGES = ["overview", "step_by_step", "gradient_check", "notebook"]
 BAD_CELLS = [  # (what is typed, words the error must contain)
@@ -158,3 +163,13 @@ def test_random_preset_takes_a_seed():
     at.number_input(key="random_seed").set_value(0).run()
     assert not at.exception and seed7 != seed0
     assert seed0 == at.session_state["model"].X
+
+
+def test_differences_name_the_last_valid_inputs_cells_with_their_old_values():
+    typed = replace(SEED, X=(("1", "2"), ("2", "abc"), ("-1", "-2")), b="")
+    assert differences(SEED, typed) == ["X row 1, column x1 = `1`", "bias b = `1`"]
+    assert differences(SEED, replace(typed, lr="0", activation="tanh")) == [
+        "X row 1, column x1 = `1`", "bias b = `1`", "learning rate η = `0.01`", "…"]
+    assert differences(SEED, replace(SEED, X=SEED.X[:2], y=SEED.y[:2])) == ["3 samples × 2 features"]
+    assert differences(SEED, replace(SEED, loss="bce")) == ["loss Mean squared error"]
+    assert differences(SEED, SEED) == []

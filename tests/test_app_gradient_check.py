@@ -55,7 +55,13 @@ def test_every_activation_and_loss_passes():
             assert set(results(at)["result"]) == {"✓ pass"}, (activation, loss)
 
 
-def test_bad_input_shows_the_error_and_the_open_editors():
-    at = edit_xy(open_app("gradient_check"), edited={0: {"x1": "inf"}})
+def test_bad_input_shows_the_error_the_open_editors_and_the_last_valid_check_labelled():
+    at = edit_xy(open_app("gradient_check"), edited={0: {"x0": "3"}})
+    at = edit_xy(at, edited={0: {"x1": "inf"}})
     assert not at.exception and "X row 0, column x1" in at.error[0].value
-    assert at.expander[0].proto.expanded and not at.table
+    assert at.expander[0].proto.expanded
+    assert "Showing the results for the last valid input" in at.warning[0].value
+    assert "X row 0, column x1 = `2`" in at.warning[0].value
+    assert results(at).loc["dL/dw0", "analytic (backprop)"] == "2.9333"  # X[0][0] = 3, the last valid input
+    at = edit_xy(at, edited={0: {"x1": "2"}})
+    assert not at.error and not at.warning and set(results(at)["result"]) == {"✓ pass"}

@@ -100,7 +100,19 @@ def test_a_learning_rate_that_overshoots_is_called_out():
     assert "overshoots" in at.warning[0].value
 
 
-def test_bad_input_shows_the_error_and_the_open_editors():
+def test_bad_input_shows_the_error_the_open_editors_and_the_last_valid_step_labelled():
     at = edit_xy(open_app("notebook"), edited={1: {"y": ""}})
     assert not at.exception and "y row 1" in at.error[0].value
-    assert at.expander[0].proto.expanded and not at.code
+    assert at.expander[0].proto.expanded
+    assert "last valid input** (y row 1 = `0`)" in at.warning[0].value
+    assert SEED_OUTPUT in [c.value for c in at.code] and metric(at, "Loss now") == "0.8200"
+    assert any("start from the last valid input" in c.value for c in at.caption)
+
+
+def test_the_notebook_ignores_a_bce_target_it_does_not_use():
+    at = open_app()
+    at.selectbox(key="setting_loss").select("bce").run()
+    at = edit_xy(at, edited={0: {"y": "3"}})  # outside [0, 1]: bad for BCE, fine for the notebook's MSE
+    at.switch_page("../pages/notebook.py").run()
+    assert not at.exception and not at.error and not at.warning
+    assert "Loss after 1 layer 1.48666" in at.code[1].value  # ((1.5 - 3)^2 + 1.4^2 + 0.5^2) / 3

@@ -2,6 +2,8 @@
 
 from conftest import edit_wb, edit_xy, open_app
 
+from ui import state
+
 
 def metric(at, label: str) -> str:
     return next(m.value for m in at.metric if m.label == label)
@@ -75,3 +77,33 @@ def test_where_to_go_next_links_every_page():
     assert {"step_by_step", "gradient_check", "notebook"} <= set(links)
     shares = next(link for link in at.get("page_link") if "share" in link.proto.label)
     assert shares.proto.query_string == "step=7"
+
+
+STALE = "Showing the results for the last valid input"
+
+
+def test_a_bad_cell_keeps_the_last_valid_results_on_screen_labelled_stale():
+    at = edit_xy(open_app(), edited={0: {"x0": "3"}})  # loss 0.9
+    at = edit_xy(at, edited={1: {"x1": "abc"}})
+    assert not at.exception and "X row 1, column x1" in at.error[0].value
+    assert [h.value for h in at.subheader][0] == "Results for the last valid input"
+    assert STALE in at.warning[0].value and "X row 1, column x1 = `1`" in at.warning[0].value
+    assert metric(at, "Loss L") == "0.9000"  # the last valid input's, not the seed's
+    assert at.table[1].value.loc["sample 0", "z"] == "1.7000"
+    at = edit_xy(at, edited={1: {"x1": "1"}})
+    assert not at.error and not any(STALE in w.value for w in at.warning)
+    assert [h.value for h in at.subheader][0] == "Results" and metric(at, "Loss L") == "0.9000"
+
+
+def test_stale_results_follow_the_decimals_setting():
+    at = edit_wb(open_app(), {"b": "one"})
+    at.slider(key="setting_precision").set_value(2).run()
+    assert "bias b" in at.error[0].value and STALE in at.warning[0].value
+    assert metric(at, "Loss L") == "0.82" and at.table[0].value.loc["w0", "gradient dL/dθ"] == "1.87"
+
+
+def test_before_any_valid_input_there_is_nothing_stale_to_show():
+    at = open_app()
+    at.session_state[state.LAST_GOOD] = None  # as if the session had started on a bad input
+    at = edit_xy(at, edited={0: {"y": ""}})
+    assert at.error and not at.metric and not at.warning

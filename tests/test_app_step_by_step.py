@@ -182,3 +182,18 @@ def test_a_page_reached_before_app_py_ran_still_gets_the_whole_app():
     assert [s.key for s in at.sidebar.selectbox][:3] == ["preset_select", "setting_activation", "setting_loss"]
     at.button(key="step_next").click().run()
     assert current(at) == 2 and at.sidebar.selectbox
+
+
+def test_a_bad_cell_keeps_the_last_valid_step_on_screen_labelled_and_stepping_works():
+    at = open_at_step("3")
+    at = edit_xy(at, edited={2: {"x0": "nan"}})
+    assert not at.exception and "X row 2, column x0" in at.error[0].value
+    assert at.expander[0].proto.expanded
+    assert "Showing the results for the last valid input" in at.warning[0].value
+    assert current(at) == 3 and values(at).iloc[0, 0] == "0.8200"  # the seed's loss, labelled
+    at.button(key="step_next").click().run()
+    assert current(at) == 4 and "dL/da" in heading(at) and at.error
+    at = edit_xy(at, edited={2: {"x0": "-1"}, 0: {"x0": "3"}})
+    assert not at.error and not at.warning and current(at) == 4
+    at.button(key="step_prev").click().run()
+    assert values(at).iloc[0, 0] == "0.9000"

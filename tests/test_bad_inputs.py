@@ -20,6 +20,8 @@ import backprop as bp
 from ui import render
 from ui.model import SEED
 
+STALE = "Showing the results for the last valid input"
+
 
 def said(elements) -> str:
     """What a reader sees in these alerts (Markdown's backslash escapes removed)."""
@@ -196,6 +198,8 @@ def test_bad_input(case: Case):
     for words in case.note:
         assert words in said([*at.warning, *at.info]), f"{case.name}: no explanation saying {words!r}"
     assert case.kept(at), f"{case.name}: the user's input or the last good state was lost"
+    if "Please fix the input" in errors:  # a bad model: its last valid results stay on screen, labelled
+        assert STALE in said(at.warning) and metric(at, "Loss L") is not None, f"{case.name}: no last good results"
 
 
 def test_the_catalogue_has_at_least_25_inputs():

@@ -3,12 +3,14 @@
 The model lives under MODEL as a frozen `Model`; editors write their edits back into it and bump
 EDITOR_VERSION when the table must be rebuilt (a preset, a new column), so a data_editor never replays
 a stale delta. The engine's results are computed here, cached per model, and an `InputError` becomes an
-`st.error` naming the cell. Nothing here is module-level mutable state: sessions never share data.
+`st.error` naming the cell. While the input is bad, the pages keep showing the results of the last input the
+engine accepted (LAST_GOOD), marked stale. Nothing here is module-level mutable state: sessions never share data.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from typing import Generic, TypeVar
 
 import streamlit as st
 
@@ -23,6 +25,19 @@ PRESENTER = "presenter"  # lecture mode on/off (bool)
 STEP = "step"  # the step page's current step, 1-based (int)
 STEP_IN_URL = "step_in_url"  # the `step` query parameter this session last wrote (str)
 PAGES = "pages"  # the registered st.Page objects by url path, for st.page_link
+LAST_GOOD = "last_good"  # (Model, Trace) of the last complete input the engine accepted
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Shown(Generic[T]):
+    """What a page shows: an engine result (a Trace, a NotebookStep), the model it was computed from, and
+    whether that model is the last valid input (`stale`: the current input has a bad cell)."""
+
+    value: T
+    model: Model
+    stale: bool = False
 
 
 def init() -> None:
@@ -110,11 +125,42 @@ def _trace(m: Model) -> bp.Trace:
 
 def trace(m: Model | None = None) -> bp.Trace | None:
     """The current model's trace, or None after showing the InputError with st.error."""
+    m = m or model()
     try:
-        return _trace(m or model())
+        t = _trace(m)
     except bp.InputError as err:
         _show(err)
         return None
+    st.session_state[LAST_GOOD] = (m, t)
+    return t
+
+
+def results(m: Model | None = None) -> Shown[bp.Trace] | None:
+    """The model's trace; on bad input, the InputError (st.error) and the last valid input's trace, stale.
+
+    None when no input of this session has been valid yet.
+    """
+    m = m or model()
+    try:
+        t = _trace(m)
+    except bp.InputError as err:
+        _show(err)
+        return last_good(m.precision)
+    st.session_state[LAST_GOOD] = (m, t)
+    return Shown(t, m)
+
+
+def last_good(precision: int) -> Shown[bp.Trace] | None:
+    """The last valid input and its trace (stale), at `precision` decimals; None if there is none yet."""
+    kept = st.session_state.get(LAST_GOOD)
+    if kept is None:
+        return None
+    m, t = kept
+    if m.precision != precision:  # the decimals are a display setting: the stale results follow them too
+        m = replace(m, precision=precision)
+        t = _trace(m)
+        st.session_state[LAST_GOOD] = (m, t)
+    return Shown(t, m, stale=True)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -122,12 +168,18 @@ def _notebook(m: Model) -> bp.NotebookStep:
     return bp.notebook_step(m.X, m.w, m.b, m.y, m.lr)
 
 
-def notebook(m: Model | None = None) -> bp.NotebookStep | None:
-    """The seed notebook's step (ReLU, MSE) on the model's data beside the correct one, or None on bad input."""
+def notebook(m: Model | None = None) -> Shown[bp.NotebookStep] | None:
+    """The seed notebook's step (ReLU, MSE) on the model's data beside the correct one; on bad input, the
+    InputError (st.error) and the step on the last valid input, stale (None when there is none)."""
+    m = m or model()
     try:
-        return _notebook(m or model())
+        return Shown(_notebook(m), m)
     except bp.InputError as err:
         _show(err)
+    last = last_good(m.precision)
+    try:
+        return None if last is None else Shown(_notebook(last.model), last.model, stale=True)
+    except bp.InputError:  # valid for its own activation and loss, but not for the notebook's
         return None
 
 

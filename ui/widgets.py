@@ -12,6 +12,7 @@ import backprop as bp
 
 from . import state
 from .model import ACTIVATION_CHOICES, LOSS_CHOICES, PRECISION_RANGE, PRESETS, Model
+from .render import code_span
 
 SETTINGS = {"lr": "setting_lr", "activation": "setting_activation", "loss": "setting_loss",
             "precision": "setting_precision"}
@@ -79,6 +80,37 @@ def editors_expander(expanded: bool = False) -> Model:
     """The editors inside an expander (open when the input needs fixing), for pages about something else."""
     with st.expander("Edit X, y, w and b", expanded=expanded, icon=":material/edit:"):
         return editors_ui()
+
+
+def stale_ui(shown: state.Shown) -> None:
+    """While the input is bad, say that the results below are the last valid input's, and how it differed."""
+    if not shown.stale:
+        return
+    was = differences(shown.model, state.model())
+    st.warning("**Showing the results for the last valid input**" + (f" ({'; '.join(was)})" if was else "")
+               + ", not for the input as it is now. Fix the input named in the error above and they update.",
+               icon=":material/history:")
+
+
+def differences(old: Model, new: Model, limit: int = 3) -> list[str]:
+    """Where `old` differs from `new`, in words with old's values (at most `limit` items, then "…")."""
+    out = []
+    if (len(old.X), old.n_features) != (len(new.X), new.n_features):
+        out.append(f"{len(old.X)} samples × {old.n_features} features")
+    else:  # same shape: name the cells
+        for i, (row_a, row_b) in enumerate(zip(old.X, new.X, strict=True)):
+            out += [f"X row {i}, column {name} = {code_span(a)}"
+                    for name, a, b in zip(old.features, row_a, row_b, strict=True) if a != b]
+        out += [f"y row {i} = {code_span(a)}" for i, (a, b) in enumerate(zip(old.y, new.y, strict=True)) if a != b]
+        out += [f"{'bias' if name == 'b' else 'weight'} {name} = {code_span(a)}"
+                for name, a, b in zip(old.params, (*old.w, old.b), (*new.w, new.b), strict=True) if a != b]
+    if old.lr != new.lr:
+        out.append(f"learning rate η = {code_span(old.lr)}")
+    if old.activation != new.activation:
+        out.append(f"activation {bp.ACTIVATIONS[old.activation].label}")
+    if old.loss != new.loss:
+        out.append(f"loss {bp.LOSSES[old.loss].label}")
+    return out[:limit] + (["…"] if len(out) > limit else [])
 
 
 def page_link(url_path: str, label: str, help: str | None = None, **query) -> None:
