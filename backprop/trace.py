@@ -28,20 +28,31 @@ class Step:
     arrays are too large to print); `details` one LaTeX line per element that shows where each number
     comes from (empty when large). `value` has `shape`; `row_labels` / `col_labels` name its table.
     `marked` flags the rows to highlight (samples whose activation is off), or is empty.
+    `formula_numbers` and `details` are built on first read, by `text` (a `StepText` shared by the steps of
+    one pass; None: no substituted text), and kept: the app shows one step at a time.
     """
 
     key: str
     title: str
     phase: str  # "forward", "backward" or "update"
     formula: str
-    formula_numbers: str | None
     value: np.ndarray
     shape: tuple[int, ...]
     explanation: str
-    details: tuple[str, ...] = ()
     row_labels: tuple[str, ...] = ()
     col_labels: tuple[str, ...] = ()
     marked: tuple[int, ...] = ()
+    text: StepText | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def formula_numbers(self) -> str | None:
+        """`formula` with the numbers substituted, or None when the arrays are too large to print."""
+        return None if self.text is None else self.text.numbers(self.key)
+
+    @property
+    def details(self) -> tuple[str, ...]:
+        """One LaTeX line per element showing where its number comes from; () when the arrays are large."""
+        return () if self.text is None else self.text.details(self.key)
 
     def table(self) -> np.ndarray:
         """`value` as a 2-D table: a column for vectors, 1 x 1 for scalars."""
@@ -199,30 +210,169 @@ def _format(parts: list[Any], prec: int) -> list[list[str]]:
     return [strings[bounds[k]:bounds[k + 1]] for k in range(len(parts))]
 
 
+class StepText:
+    """The substituted LaTeX of a pass's steps (`Step.formula_numbers`, `Step.details`), built on demand.
+
+    The app shows one step at a time, so the numbers are formatted only when a step's text is first read
+    (every number of the pass in one batch), and each step's strings are built on their first read and kept.
+    Holds the pass's arrays (the trace's own, read-only) and the names of its activation and loss, so it
+    pickles with its trace; the strings never change once built, so a Step stays immutable to its readers.
+    """
+
+    __slots__ = ("_values", "_act_name", "_loss_name", "_prec", "_parts", "_built")
+
+    def __init__(self, values: tuple, activation: str, loss: str, prec: int) -> None:
+        self._values = values  # X, y, w, b, z, a, L, lr, dL/da, da/dz, delta, per_w, grad, new_w, new_b, new_loss
+        self._act_name, self._loss_name, self._prec = activation, loss, prec
+        self._parts: dict[str, Any] | None = None
+        self._built: dict[str, tuple[str | None, tuple[str, ...]]] = {}
+
+    def __getstate__(self) -> tuple:
+        return self._values, self._act_name, self._loss_name, self._prec, self._built
+
+    def __setstate__(self, state: tuple) -> None:
+        self._values, self._act_name, self._loss_name, self._prec, built = state
+        self._parts, self._built = None, dict(built)
+
+    def numbers(self, key: str) -> str | None:
+        """The formula of step `key` with the numbers substituted, or None when the arrays are too large."""
+        return self._get(key)[0]
+
+    def details(self, key: str) -> tuple[str, ...]:
+        """One LaTeX line per element of step `key`, or () when the arrays are too large."""
+        return self._get(key)[1]
+
+    def _get(self, key: str) -> tuple[str | None, tuple[str, ...]]:
+        built = self._built.get(key)
+        if built is None:
+            built = self._built[key] = getattr(self, f"_{key}")(self._numbers())
+        return built
+
+    def _numbers(self) -> dict[str, Any]:
+        """Every number of the pass, formatted: lists of strings by name; X and the per-sample rows by row."""
+        if self._parts is not None:
+            return self._parts
+        X, y, w, b, z, a, L, lr, dL_da, da_dz, delta, per_w, grad, new_w, new_b, new_loss = self._values
+        n, d = X.shape
+        small = n <= latex.SMALL and d <= latex.SMALL
+        update = [] if lr is None else [lr, new_w, new_b, new_loss]
+        f: dict[str, Any] = dict(n=n, d=d, small=small, rows=range(n) if small else range(0))
+        if small:
+            (f["L"],), Xs, f["w"], (f["b"],), f["z"], f["a"], f["y"], f["dL"], f["da"], f["delta"], per_ws, \
+                f["grad"], *more = _format([L, X, w, b, z, a, y, dL_da, da_dz, delta, per_w, grad] + update,
+                                           self._prec)
+            f["X"] = [Xs[i * d:(i + 1) * d] for i in range(n)]
+            f["per_w"] = [per_ws[i * d:(i + 1) * d] for i in range(n)]
+        else:
+            (f["L"],), f["w"], (f["b"],), f["grad"], *more = _format([L, w, b, grad] + update, self._prec)
+        if more:
+            (f["lr"],), f["new_w"], (f["new_b"],), (f["new_loss"],) = more
+        self._parts = f
+        return f
+
+    def _z(self, f: dict) -> tuple[str | None, tuple[str, ...]]:
+        if not f["small"]:
+            return None, ()
+        col, F, S = latex.column, latex.as_factor, latex.as_signed
+        Xs, zs, bs = f["X"], f["z"], f["b"]
+        w_factors = [F(t) for t in f["w"]]
+        return (
+            rf"z = {latex.matrix_of(Xs)}{col(f['w'])} + {bs} = {col(zs)}",
+            tuple([rf"z_{{{i}}} = "
+                   + " + ".join([rf"{F(x)} \cdot {fw}" for x, fw in zip(Xs[i], w_factors, strict=True)])
+                   + rf" {S(bs)} = {zs[i]}" for i in f["rows"]]),
+        )
+
+    def _activation(self, f: dict) -> tuple[str | None, tuple[str, ...]]:
+        if not f["small"]:
+            return None, ()
+        zs, as_, opname = f["z"], f["a"], self._act_name.replace("_", r"\_")
+        return (
+            rf"a = \operatorname{{{opname}}}\left({latex.column(zs)}\right) = {latex.column(as_)}",
+            tuple([rf"a_{{{i}}} = f({zs[i]}) = {as_[i]}" for i in f["rows"]]),
+        )
+
+    def _loss(self, f: dict) -> tuple[str | None, tuple[str, ...]]:
+        return (_loss_numbers(self._loss_name, f["a"], f["y"], f["L"]) if f["small"] else None), ()
+
+    def _dloss_dpred(self, f: dict) -> tuple[str | None, tuple[str, ...]]:
+        if not f["small"]:
+            return None, ()
+        as_, ys, dLs, n = f["a"], f["y"], f["dL"], f["n"]
+        return (
+            rf"\frac{{\partial L}}{{\partial a}} = {latex.column(dLs)}",
+            tuple([_dloss_detail(self._loss_name, i, as_[i], ys[i], n, dLs[i]) for i in f["rows"]]),
+        )
+
+    def _dpred_dz(self, f: dict) -> tuple[str | None, tuple[str, ...]]:
+        if not f["small"]:
+            return None, ()
+        zs, das = f["z"], f["da"]
+        return (
+            rf"\frac{{\partial a}}{{\partial z}} = {latex.column(das)}",
+            tuple([rf"f'({zs[i]}) = {das[i]}" for i in f["rows"]]),
+        )
+
+    def _delta(self, f: dict) -> tuple[str | None, tuple[str, ...]]:
+        if not f["small"]:
+            return None, ()
+        col, F = latex.column, latex.as_factor
+        dLs, das, deltas = f["dL"], f["da"], f["delta"]
+        return (
+            rf"\delta = {col(dLs)} \odot {col(das)} = {col(deltas)}",
+            tuple([rf"\delta_{{{i}}} = {F(dLs[i])} \cdot {F(das[i])} = {deltas[i]}" for i in f["rows"]]),
+        )
+
+    def _per_sample_grad(self, f: dict) -> tuple[str | None, tuple[str, ...]]:
+        if not f["small"]:
+            return None, ()
+        per_ws, deltas, Xs, rows, row_of = f["per_w"], f["delta"], f["X"], f["rows"], latex.row_of
+        return (
+            r"\begin{bmatrix} \delta_i x_i & \delta_i \end{bmatrix} = "
+            + latex.matrix_of([[*per_ws[i], deltas[i]] for i in rows]),
+            tuple([rf"\text{{sample {i}}}: {latex.as_factor(deltas[i])} \cdot {row_of(Xs[i])} = {row_of(per_ws[i])}"
+                   for i in rows]),
+        )
+
+    def _grad(self, f: dict) -> tuple[str | None, tuple[str, ...]]:
+        if not f["small"]:
+            return None, ()
+        d, grads, per_ws, deltas, rows, S = f["d"], f["grad"], f["per_w"], f["delta"], f["rows"], latex.as_signed
+        return (
+            (rf"\frac{{\partial L}}{{\partial w}} = {latex.row_of(grads[:d])}, \quad"
+             rf" \frac{{\partial L}}{{\partial b}} = {grads[d]}"),
+            tuple([rf"\frac{{\partial L}}{{\partial {latex.symbol(p)}}} = "
+                   + " ".join([(per_ws[i][j] if j < d else deltas[i]) if i == 0 else
+                               S(per_ws[i][j] if j < d else deltas[i]) for i in rows])
+                   + f" = {grads[j]}" for j, p in enumerate(param_names(d))]),
+        )
+
+    def _update(self, f: dict) -> tuple[str | None, tuple[str, ...]]:
+        d, lrs, row_of = f["d"], f["lr"], latex.row_of
+        olds, gs, news = [*f["w"], f["b"]], f["grad"], [*f["new_w"], f["new_b"]]
+        return (
+            rf"\theta' = {row_of(olds)} - {lrs} \cdot {row_of(gs)} = {row_of(news)}" if d <= latex.SMALL else None,
+            tuple([rf"{latex.symbol(p)}' = {old} - {lrs} \cdot {latex.as_factor(g)} = {new}"
+                   for p, old, g, new in zip(param_names(d), olds, gs, news, strict=True)]
+                  + [rf"L' = {f['new_loss']}"]),
+        )
+
+
 def _steps(v: dict, act: Activation, lossf: Loss, prec: int) -> tuple[Step, ...]:
-    """The pass's operations in order, with numbers substituted into the formulas when the arrays are small."""
-    X, y, w, b = v["X"], v["y"], v["w"], v["b"]
+    """The pass's operations in order; their substituted LaTeX is left to a shared `StepText`, built on demand."""
+    X, w = v["X"], v["w"]
     n, d = X.shape
-    small = n <= latex.SMALL and d <= latex.SMALL
     z, a, L, lr = v["z"], v["prediction"], v["loss"], v["lr"]
     dL_da, da_dz, delta, per_w = v["dloss_dpred"], v["dpred_dz"], v["delta"], v["per_sample_grad_w"]
-    grad = np.concatenate((v["grad_w"], (v["grad_b"],)))
+    grad = np.empty(d + 1)
+    grad[:d], grad[d] = v["grad_w"], v["grad_b"]
     per_sample = np.empty((n, d + 1))
     per_sample[:, :d], per_sample[:, d] = per_w, v["per_sample_grad_b"]
     loss_value = np.array(L)
     for arr in (grad, per_sample, loss_value):
         arr.setflags(write=False)
-    if small:
-        (loss_text,), Xs, ws, (bs,), zs, as_, ys, dLs, das, deltas, per_ws, grads, *more = _format(
-            [L, X, w, b, z, a, y, dL_da, da_dz, delta, per_w, grad]
-            + ([] if lr is None else [lr, v["new_w"], v["new_b"], v["new_loss"]]), prec)
-        Xs = [Xs[i * d:(i + 1) * d] for i in range(n)]
-        per_ws = [per_ws[i * d:(i + 1) * d] for i in range(n)]
-        rows = range(n)
-    else:
-        (loss_text,), ws, (bs,), grads, *more = _format(
-            [L, w, b, grad] + ([] if lr is None else [lr, v["new_w"], v["new_b"], v["new_loss"]]), prec)
-        rows = range(0)
+    text = StepText((X, v["y"], w, v["b"], z, a, L, lr, dL_da, da_dz, delta, per_w, grad, v["new_w"], v["new_b"],
+                     v["new_loss"]), act.name, lossf.name, prec)
     samples = tuple([f"sample {i}" for i in range(n)])
     params = tuple(param_names(d))
     off = tuple(np.flatnonzero(da_dz == 0).tolist())
@@ -230,111 +380,83 @@ def _steps(v: dict, act: Activation, lossf: Loss, prec: int) -> tuple[Step, ...]
         f" Samples {', '.join(map(str, off))} have f'(z) = 0: no gradient flows back through them."
         if off else ""
     )
-    col, row_of, F, S = latex.column, latex.row_of, latex.as_factor, latex.as_signed
-    w_factors = [F(t) for t in ws] if small else []
-    opname = act.name.replace("_", r"\_")
     steps = [
         Step(
             "z", "Pre-activation z = Xw + b", "forward",
             r"z = Xw + b",
-            rf"z = {latex.matrix_of(Xs)}{col(ws)} + {bs} = {col(zs)}" if small else None,
             z, z.shape,
             "Each sample's features are weighted by w and summed, then the bias is added: one number per sample.",
-            tuple([rf"z_{{{i}}} = "
-                   + " + ".join([rf"{F(x)} \cdot {fw}" for x, fw in zip(Xs[i], w_factors, strict=True)])
-                   + rf" {S(bs)} = {zs[i]}" for i in rows]),
-            samples, ("z",),
+            samples, ("z",), (), text,
         ),
         Step(
             "activation", f"Activation a = {act.label}(z)", "forward",
             rf"a = {act.latex}",
-            rf"a = \operatorname{{{opname}}}\left({col(zs)}\right) = {col(as_)}" if small else None,
             a, a.shape,
             f"The activation turns each z into the neuron's output, its prediction.{off_note}",
-            tuple([rf"a_{{{i}}} = f({zs[i]}) = {as_[i]}" for i in rows]),
-            samples, ("a",), off,
+            samples, ("a",), off, text,
         ),
         Step(
             "loss", f"Loss L ({lossf.label})", "forward",
             lossf.latex,
-            _loss_numbers(lossf.name, as_, ys, loss_text) if small else None,
             loss_value, (),
             "One number says how far the predictions are from the targets; averaged over the samples.",
+            (), (), (), text,
         ),
         Step(
             "dloss_dpred", "Gradient of the loss w.r.t. the prediction, dL/da", "backward",
             lossf.grad_latex,
-            rf"\frac{{\partial L}}{{\partial a}} = {col(dLs)}" if small else None,
             dL_da, dL_da.shape,
             "How much the loss changes when one prediction moves; the 1/N of the mean appears here, once.",
-            tuple([_dloss_detail(lossf.name, i, as_[i], ys[i], n, dLs[i]) for i in rows]),
-            samples, ("dL/da",),
+            samples, ("dL/da",), (), text,
         ),
         Step(
             "dpred_dz", "Local derivative of the activation, da/dz", "backward",
             rf"\frac{{\partial a}}{{\partial z}} = {act.der_latex}",
-            rf"\frac{{\partial a}}{{\partial z}} = {col(das)}" if small else None,
             da_dz, da_dz.shape,
             "The activation's slope at each sample's z: it gates how much gradient passes back."
             + (" ReLU's slope at exactly z = 0 is taken as 0, as in PyTorch." if act.name == "relu" else ""),
-            tuple([rf"f'({zs[i]}) = {das[i]}" for i in rows]),
-            samples, ("da/dz",), off,
+            samples, ("da/dz",), off, text,
         ),
         Step(
             "delta", "Chain rule: delta = dL/dz", "backward",
             r"\delta_i = \frac{\partial L}{\partial z_i} = \frac{\partial L}{\partial a_i}\cdot"
             r"\frac{\partial a_i}{\partial z_i}",
-            rf"\delta = {col(dLs)} \odot {col(das)} = {col(deltas)}" if small else None,
             delta, delta.shape,
             f"Multiply the two factors sample by sample: the error signal at z.{off_note}",
-            tuple([rf"\delta_{{{i}}} = {F(dLs[i])} \cdot {F(das[i])} = {deltas[i]}" for i in rows]),
-            samples, ("delta",), off,
+            samples, ("delta",), off, text,
         ),
         Step(
             "per_sample_grad", "Each sample's share of the gradient", "backward",
             r"\frac{\partial L}{\partial w}\Big|_i = \delta_i\, x_i, \qquad "
             r"\frac{\partial L}{\partial b}\Big|_i = \delta_i",
-            r"\begin{bmatrix} \delta_i x_i & \delta_i \end{bmatrix} = "
-            + latex.matrix_of([[*per_ws[i], deltas[i]] for i in rows]) if small else None,
             per_sample, (n, d + 1),
             "Since z_i = x_i . w + b, dz_i/dw = x_i and dz_i/db = 1: each sample contributes delta_i times its "
             "own inputs. Rows of inactive samples are zero.",
-            tuple([rf"\text{{sample {i}}}: {F(deltas[i])} \cdot {row_of(Xs[i])} = {row_of(per_ws[i])}"
-                   for i in rows]),
-            samples, params, off,
+            samples, params, off, text,
         ),
         Step(
             "grad", "Sum over samples: dL/dw and dL/db", "backward",
             r"\frac{\partial L}{\partial w} = \sum_i \delta_i x_i = X^\top \delta, \qquad "
             r"\frac{\partial L}{\partial b} = \sum_i \delta_i",
-            (rf"\frac{{\partial L}}{{\partial w}} = {row_of(grads[:d])}, \quad"
-             rf" \frac{{\partial L}}{{\partial b}} = {grads[d]}") if small else None,
             grad, (d + 1,),
             "The gradient is the plain sum of the per-sample rows: the loss's 1/N was already applied in dL/da, "
             "so no second average.",
-            tuple([rf"\frac{{\partial L}}{{\partial {latex.symbol(p)}}} = "
-                   + " ".join([(per_ws[i][j] if j < d else deltas[i]) if i == 0 else
-                               S(per_ws[i][j] if j < d else deltas[i]) for i in rows])
-                   + f" = {grads[j]}" for j, p in enumerate(params)]) if small else (),
-            params, ("gradient",),
+            params, ("gradient",), (), text,
         ),
     ]
     if lr is not None:
-        (lrs,), new_ws, (new_bs,), (new_loss,) = more
-        olds, gs, news = [*ws, bs], grads, [*new_ws, new_bs]
-        value = np.concatenate((v["new_w"], (v["new_b"],)))
+        lrs, loss_text, new_loss = latex.nums([lr, L, v["new_loss"]], prec)
+        value = np.empty(d + 1)
+        value[:d], value[d] = v["new_w"], v["new_b"]
         value.setflags(write=False)
         steps.append(Step(
             "update", "Gradient-descent update", "update",
             r"w \leftarrow w - \eta\,\frac{\partial L}{\partial w}, \qquad "
             r"b \leftarrow b - \eta\,\frac{\partial L}{\partial b}",
-            rf"\theta' = {row_of(olds)} - {lrs} \cdot {row_of(gs)} = {row_of(news)}" if d <= latex.SMALL else None,
             value, value.shape,
             f"Step against the gradient (downhill) with learning rate {lrs}: the loss goes from "
             f"{loss_text} to {new_loss}.",
-            tuple([rf"{latex.symbol(p)}' = {old} - {lrs} \cdot {F(g)} = {new}"
-                   for p, old, g, new in zip(params, olds, gs, news, strict=True)] + [rf"L' = {new_loss}"]),
-            params, ("new value",),
+            params, ("new value",), (), text,
         ))
     return tuple(steps)
 

@@ -49,11 +49,11 @@ def cases(count: int = 240) -> list[dict]:
     return out
 
 
-def render(trace) -> list[dict]:
-    """Every string field of every step."""
+def render(steps) -> list[dict]:
+    """Every string field of every step, read in the order given."""
     return [dict(key=s.key, title=s.title, phase=s.phase, formula=s.formula, formula_numbers=s.formula_numbers,
                  explanation=s.explanation, details=list(s.details), row_labels=list(s.row_labels),
-                 col_labels=list(s.col_labels), marked=list(s.marked)) for s in trace.steps]
+                 col_labels=list(s.col_labels), marked=list(s.marked)) for s in steps]
 
 
 def main() -> None:
@@ -62,7 +62,7 @@ def main() -> None:
     sys.path.insert(0, str(FIXTURE.parents[2]))
     import backprop as bp
 
-    records = [dict(case=c, steps=render(bp.forward_backward(**c))) for c in cases()]
+    records = [dict(case=c, steps=render(bp.forward_backward(**c).steps)) for c in cases()]
     FIXTURE.parent.mkdir(exist_ok=True)
     with gzip.open(FIXTURE, "wt", encoding="utf-8") as f:
         json.dump(records, f)
