@@ -24,21 +24,30 @@ if t is not None:
     cols = st.columns(3)
     cols[0].metric("Loss L", render.fmt(t.loss, p), help="The mean loss of the current w and b.")
     cols[1].metric("dL/db", render.fmt(t.grad_b, p), help="The gradient's bias component; dL/dw is below.")
-    cols[2].metric("New loss after one step", render.fmt(t.new_loss, p),
-                   help=f"After w ← w − η·dL/dw and b ← b − η·dL/db with η = {render.fmt(t.lr, p)}.")
+    updated = t.lr is not None  # no update step while the learning rate is bad
+    if updated:
+        cols[2].metric("New loss after one step", render.fmt(t.new_loss, p),
+                       help=f"After w ← w − η·dL/dw and b ← b − η·dL/db with η = {render.fmt(t.lr, p)}.")
+        after = f"w = {render.fmt_list(t.new_w, p)}, b = {render.fmt(t.new_b, p)}"
+    else:
+        cols[2].metric("New loss after one step", "needs a valid η", help="Fix the learning rate in the sidebar.")
+        after = "needs a valid learning rate η (sidebar)"
     st.markdown(f"**Gradient:** dL/dw = {render.fmt_list(t.grad_w, p)}, dL/db = {render.fmt(t.grad_b, p)}  \n"
-                f"**After one step:** w = {render.fmt_list(t.new_w, p)}, b = {render.fmt(t.new_b, p)}")
-    went = "goes down" if t.new_loss < t.loss else "goes up" if t.new_loss > t.loss else "stays the same"
-    st.caption(f"One gradient-descent step with learning rate η = {render.fmt(t.lr, p)}: the loss {went} "
-               f"({render.fmt(t.loss, p)} → {render.fmt(t.new_loss, p)}).")
+                f"**After one step:** {after}")
+    if updated:
+        went = "goes down" if t.new_loss < t.loss else "goes up" if t.new_loss > t.loss else "stays the same"
+        st.caption(f"One gradient-descent step with learning rate η = {render.fmt(t.lr, p)}: the loss {went} "
+                   f"({render.fmt(t.loss, p)} → {render.fmt(t.new_loss, p)}).")
     left, right = st.columns(2)
     with left:
-        st.markdown("**Parameters, gradient and one update**")
-        st.table(pd.DataFrame({
+        st.markdown("**Parameters, gradient and one update**" if updated else "**Parameters and gradient**")
+        params = pd.DataFrame({
             "value now": [render.fmt(v, p) for v in (*t.w, t.b)],
             "gradient dL/dθ": [render.fmt(v, p) for v in t.grad],
-            "after one step": [render.fmt(v, p) for v in (*t.new_w, t.new_b)],
-        }, index=pd.Index(t.param_names, name="parameter")))
+        }, index=pd.Index(t.param_names, name="parameter"))
+        if updated:
+            params["after one step"] = [render.fmt(v, p) for v in (*t.new_w, t.new_b)]
+        st.table(params)
     with right:
         st.markdown("**Every sample's forward pass and error signal**")
         samples = pd.DataFrame({"y": [render.fmt(v, p) for v in t.y], "z": [render.fmt(v, p) for v in t.z],

@@ -65,6 +65,9 @@ st.select_slider("Step", options=list(range(1, n + 1)), key="step_slider", on_ch
                  format_func=lambda k: f"{k} · {render.short_title(steps[k - 1])}",
                  help="Drag to any operation; the URL keeps the step, so a link opens here.")
 st.markdown(render.roadmap(steps, current))
+if t.lr is None:
+    st.caption("Update: the last step, w ← w − η·dL/dw, needs a valid learning rate η (sidebar); the steps up to "
+               "the gradient don't use it.")
 st.divider()
 
 step = steps[current - 1]

@@ -65,3 +65,10 @@ def test_bad_input_shows_the_error_the_open_editors_and_the_last_valid_check_lab
     assert results(at).loc["dL/dw0", "analytic (backprop)"] == "2.9333"  # X[0][0] = 3, the last valid input
     at = edit_xy(at, edited={0: {"x1": "2"}})
     assert not at.error and not at.warning and set(results(at)["result"]) == {"✓ pass"}
+
+
+def test_a_bad_learning_rate_does_not_stop_the_check_which_does_not_use_it():
+    at = edit_xy(open_app("gradient_check"), edited={0: {"x0": "3"}})
+    at.text_input(key="setting_lr").input("1e9").run()
+    assert "learning rate η" in at.error[0].value and not at.warning
+    assert results(at).loc["dL/dw0", "analytic (backprop)"] == "2.9333"

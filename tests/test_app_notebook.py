@@ -116,3 +116,11 @@ def test_the_notebook_ignores_a_bce_target_it_does_not_use():
     at.switch_page("../pages/notebook.py").run()
     assert not at.exception and not at.error and not at.warning
     assert "Loss after 1 layer 1.48666" in at.code[1].value  # ((1.5 - 3)^2 + 1.4^2 + 0.5^2) / 3
+
+
+def test_a_bad_learning_rate_keeps_the_last_valid_notebook_step_labelled():
+    at = open_app("notebook")
+    at.text_input(key="setting_lr").input("0").run()
+    assert not at.exception and "learning rate" in at.error[0].value
+    assert "learning rate η = `0.01`" in at.warning[0].value  # the update is the point of this page
+    assert metric(at, "After the notebook's step") == "0.8433"

@@ -107,3 +107,28 @@ def test_before_any_valid_input_there_is_nothing_stale_to_show():
     at.session_state[state.LAST_GOOD] = None  # as if the session had started on a bad input
     at = edit_xy(at, edited={0: {"y": ""}})
     assert at.error and not at.metric and not at.warning
+
+
+def test_a_bad_learning_rate_still_shows_the_forward_and_backward_pass():
+    at = open_app()
+    at.text_input(key="setting_lr").input("-0.5").run()
+    assert not at.exception and len(at.error) == 1
+    assert "learning rate η" in at.error[0].value and "-0.5 must be greater than 0" in at.error[0].value
+    assert "update step" in at.error[0].value and not at.warning  # current numbers, not stale ones
+    assert metric(at, "Loss L") == "0.8200" and metric(at, "dL/db") == "1.6000"
+    assert metric(at, "New loss after one step") == "needs a valid η"
+    assert list(at.table[0].value.columns) == ["value now", "gradient dL/dθ"]
+    at = edit_xy(at, edited={0: {"x0": "3"}})  # edits still flow through
+    assert metric(at, "Loss L") == "0.9000" and len(at.error) == 1
+    at.text_input(key="setting_lr").input("0.01").run()
+    assert not at.error and metric(at, "New loss after one step") != "needs a valid η"
+
+
+def test_a_bad_learning_rate_and_a_bad_cell_show_both_errors_and_the_last_valid_results():
+    at = open_app()
+    at.text_input(key="setting_lr").input("fast").run()
+    at = edit_xy(at, edited={0: {"y": "?"}})
+    errors = [e.value for e in at.error]
+    assert len(errors) == 2 and "y row 0" in errors[0] and "learning rate η" in errors[1]
+    assert STALE in at.warning[0].value and "learning rate η = `0.01`" in at.warning[0].value
+    assert metric(at, "New loss after one step") == "0.7533"  # the last valid input had η = 0.01

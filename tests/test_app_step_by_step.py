@@ -197,3 +197,18 @@ def test_a_bad_cell_keeps_the_last_valid_step_on_screen_labelled_and_stepping_wo
     assert not at.error and not at.warning and current(at) == 4
     at.button(key="step_prev").click().run()
     assert values(at).iloc[0, 0] == "0.9000"
+
+
+def test_a_bad_learning_rate_leaves_every_step_up_to_the_gradient():
+    at = open_at_step("9")
+    at.text_input(key="setting_lr").input("0").run()
+    assert not at.exception and "learning rate η" in at.error[0].value
+    assert current(at) == 8 and "Sum over samples" in heading(at)
+    assert at.select_slider(key="step_slider").options[-1].startswith("8")
+    assert list(values(at)["gradient"]) == ["1.8667", "0.9333", "1.6000"]
+    assert any("needs a valid learning rate" in c.value for c in at.caption)
+    roadmap = next(md.value for md in at.markdown if md.value.startswith("Forward pass"))
+    assert "**▶ 8 dL/dw, dL/db**" in roadmap and "Update:" not in roadmap
+    at.text_input(key="setting_lr").input("0.01").run()
+    at.button(key="step_next").click().run()
+    assert current(at) == 9 and not at.error

@@ -200,6 +200,9 @@ def test_bad_input(case: Case):
     assert case.kept(at), f"{case.name}: the user's input or the last good state was lost"
     if "Please fix the input" in errors:  # a bad model: its last valid results stay on screen, labelled
         assert STALE in said(at.warning) and metric(at, "Loss L") is not None, f"{case.name}: no last good results"
+    elif "Please fix the learning rate" in errors:  # only the update needs it: the passes before it are shown
+        assert metric(at, "Loss L") is not None and metric(at, "New loss after one step") == "needs a valid η"
+        assert not said(at.warning), f"{case.name}: current results labelled stale"
 
 
 def test_the_catalogue_has_at_least_25_inputs():

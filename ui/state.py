@@ -25,7 +25,7 @@ PRESENTER = "presenter"  # lecture mode on/off (bool)
 STEP = "step"  # the step page's current step, 1-based (int)
 STEP_IN_URL = "step_in_url"  # the `step` query parameter this session last wrote (str)
 PAGES = "pages"  # the registered st.Page objects by url path, for st.page_link
-LAST_GOOD = "last_good"  # (Model, Trace) of the last complete input the engine accepted
+LAST_GOOD = "last_good"  # (Model, Trace) of the last input the engine accepted whole, learning rate included
 
 T = TypeVar("T")
 
@@ -112,15 +112,30 @@ def _show(err: bp.InputError) -> None:
     st.error(f"Please fix the input: {_plain(str(err))}", icon="⚠️")
 
 
+def _show_lr(err: bp.InputError) -> None:
+    problem = _plain(str(err).removeprefix("learning rate: "))
+    st.error(f"Please fix the learning rate η (sidebar): {problem}. The forward and backward passes, up to the "
+             "gradient, don't use it and are shown; the update step, w ← w − η·dL/dw, needs a valid learning "
+             "rate.", icon="⚠️")
+
+
+def _lr_error(lr: str) -> bp.InputError | None:
+    try:
+        bp.validation.as_learning_rate(lr)
+    except bp.InputError as err:
+        return err
+    return None
+
+
 def _plain(text: str) -> str:
     """Text that may hold what a user typed, with Markdown's and LaTeX's special characters escaped."""
     return "".join("\\" + c if c in "\\`*_[]<>$~#|!{}" else c for c in text)
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
-def _trace(m: Model) -> bp.Trace:
-    return bp.forward_backward(m.X, m.w, m.b, m.y, activation=m.activation, loss=m.loss, lr=m.lr,
-                               precision=m.precision)
+def _trace(m: Model, update: bool = True) -> bp.Trace:
+    return bp.forward_backward(m.X, m.w, m.b, m.y, activation=m.activation, loss=m.loss,
+                               lr=m.lr if update else None, precision=m.precision)
 
 
 def trace(m: Model | None = None) -> bp.Trace | None:
@@ -138,15 +153,23 @@ def trace(m: Model | None = None) -> bp.Trace | None:
 def results(m: Model | None = None) -> Shown[bp.Trace] | None:
     """The model's trace; on bad input, the InputError (st.error) and the last valid input's trace, stale.
 
-    None when no input of this session has been valid yet.
+    A bad learning rate alone stops the trace at the gradient (no update step; the trace's `lr` is None),
+    with its own error: the forward and backward passes do not use it. None when no input of this session
+    has been valid yet.
     """
     m = m or model()
+    bad_lr = _lr_error(m.lr)
     try:
-        t = _trace(m)
+        t = _trace(m, update=bad_lr is None)
     except bp.InputError as err:
         _show(err)
+        if bad_lr is not None:
+            _show_lr(bad_lr)
         return last_good(m.precision)
-    st.session_state[LAST_GOOD] = (m, t)
+    if bad_lr is None:
+        st.session_state[LAST_GOOD] = (m, t)
+    else:
+        _show_lr(bad_lr)
     return Shown(t, m)
 
 
