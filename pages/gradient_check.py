@@ -60,7 +60,7 @@ elif check.passed and len(kinked) < len(check.params):
 if kinked:
     st.subheader("Kinks: where the derivative does not exist", anchor=False)
     samples = sorted({i for c in kinked for i in c.kink_samples})
-    zs = ", ".join(f"z_{i} = {render.fmt(t.z[i], p)}" for i in samples)
+    zs = ", ".join(f"z{render.subscript(i)} = {render.fmt(t.z[i], p)}" for i in samples)
     st.markdown(
         f"Sample{'s' if len(samples) > 1 else ''} {', '.join(map(str, samples))} sit{'s' if len(samples) == 1 else ''} "
         f"within ε of the activation's corner at z = 0 ({zs}). Nudging the parameter up and down lands on both "

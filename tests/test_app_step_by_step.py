@@ -7,6 +7,7 @@ from conftest import edit_xy, open_app
 from streamlit.testing.v1 import AppTest
 
 import backprop as bp
+from ui import render
 from ui.render import INACTIVE, SUM_ROW
 
 KEYS = ["z", "activation", "loss", "dloss_dpred", "dpred_dz", "delta", "per_sample_grad", "grad", "update"]
@@ -117,7 +118,7 @@ def test_each_step_shows_formula_numbers_details_table_and_shape():
         latex = [line.value.removeprefix("$$\n").removesuffix("\n$$") for line in at.latex]
         assert latex[:2] == [step.formula, step.formula_numbers]  # symbolic, then with the numbers
         assert set(step.details) <= set(latex)  # where each number comes from
-        assert step.explanation in [md.value for md in at.markdown]
+        assert render.prose(step.explanation) in [md.value for md in at.markdown]
         assert any(c.value.startswith("Shape (") for c in at.caption), step.key
         if number < len(KEYS):
             at.button(key="step_next").click().run()
@@ -212,3 +213,12 @@ def test_a_bad_learning_rate_leaves_every_step_up_to_the_gradient():
     at.text_input(key="setting_lr").input("0.01").run()
     at.button(key="step_next").click().run()
     assert current(at) == 9 and not at.error
+
+
+def test_explanations_read_as_math_not_as_underscores():
+    at = open_at_step("7")
+    assert "Since zᵢ = xᵢ · w + b, dzᵢ/dw = xᵢ and dzᵢ/db = 1: each sample contributes δᵢ times its own inputs." \
+        in " ".join(md.value for md in at.markdown)
+    at.text_input(key="setting_lr").input("1e-7").run()
+    at.button(key="step_last").click().run()
+    assert any("learning rate 1 × 10⁻⁷:" in md.value for md in at.markdown)

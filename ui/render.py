@@ -6,6 +6,7 @@ functions of a trace (or trajectories) returning a plotly `go.Figure`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import numpy as np
@@ -36,6 +37,26 @@ def fmt(value: float, precision: int = 4) -> str:
 def fmt_list(values, precision: int = 4) -> str:
     """A vector as `[0.1000, 0.2000]`."""
     return "[" + ", ".join(fmt(v, precision) for v in np.ravel(values)) + "]"
+
+
+SUBSCRIPTS = str.maketrans("0123456789i", "₀₁₂₃₄₅₆₇₈₉ᵢ")
+SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+GREEK = {"delta": "δ", "eta": "η", "theta": "θ", "sigma": "σ"}
+
+
+def subscript(index: int | str) -> str:
+    """A sample index as Unicode subscript digits: z + subscript(12) reads z₁₂."""
+    return str(index).translate(SUBSCRIPTS)
+
+
+def prose(text: str) -> str:
+    """The engine's plain-text math as Markdown that reads as math: `delta_i` → δᵢ, `x_i . w` → xᵢ · w, a
+    LaTeX number `2.4 \\times 10^{11}` → 2.4 × 10¹¹. No underscore or asterisk is left to become emphasis."""
+    text = re.sub(r"(\d+(?:\.\d+)?) \\times 10\^\{(-?\d+)\}", lambda m: f"{m[1]} × 10{m[2].translate(SUPERSCRIPTS)}",
+                  text)
+    text = re.sub(r"\b([A-Za-z]+)_(\d+|i)\b", lambda m: GREEK.get(m[1], m[1]) + subscript(m[2]), text)
+    text = re.sub(r"(?<=\S) \. (?=\S)", " · ", text)
+    return text.replace("_", "\\_").replace("*", "\\*")
 
 
 def code_span(text: str, limit: int = 40) -> str:
@@ -144,7 +165,7 @@ def render_step(step: bp.Step, trace: bp.Trace, number: int, total: int, precisi
     label, color = PHASES[step.phase]
     st.badge(f"{label} · step {number} of {total}", color=color)
     st.subheader(f"{number}. {step.title}", anchor=False)
-    st.markdown(step.explanation)
+    st.markdown(prose(step.explanation))
     st.latex(step.formula)
     if step.formula_numbers:
         st.latex(step.formula_numbers)
