@@ -9,7 +9,7 @@ per-sample contributions, dL/dw = sum_i delta_i x_i = X^T delta and dL/db = sum_
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 import numpy as np
@@ -58,6 +58,21 @@ class Step:
         """`value` as a 2-D table: a column for vectors, 1 x 1 for scalars."""
         v = np.asarray(self.value)
         return v.reshape(-1, 1) if v.ndim < 2 else v
+
+
+_SLOT_SETTERS = tuple(Step.__dict__[f.name].__set__ for f in fields(Step))
+
+
+def _step(key: str, title: str, phase: str, formula: str, value: np.ndarray, shape: tuple[int, ...],
+          explanation: str, row_labels: tuple[str, ...], col_labels: tuple[str, ...], marked: tuple[int, ...],
+          text: StepText | None) -> Step:
+    """`Step(...)` with every field given, at half the cost: the slots are set once each through their
+    descriptors instead of the frozen dataclass's `object.__setattr__` per field (a pass builds nine)."""
+    step = object.__new__(Step)
+    k, ti, ph, fo, va, sh, ex, rl, cl, ma, te = _SLOT_SETTERS
+    k(step, key), ti(step, title), ph(step, phase), fo(step, formula), va(step, value), sh(step, shape)
+    ex(step, explanation), rl(step, row_labels), cl(step, col_labels), ma(step, marked), te(step, text)
+    return step
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,7 +181,9 @@ def forward_backward(
         new_w = inputs.w - rate * p.grad_w
         new_b = inputs.b - rate * p.grad_b
         new_loss = lossf.fn(act.fn(inputs.X @ new_w + new_b), inputs.y)
-    _check_finite(p, new_w, new_b, new_loss)
+        _check_finite(p, new_w, new_b, new_loss)
+    else:
+        _check_finite(p)
     values = dict(
         X=inputs.X, y=inputs.y, w=inputs.w, b=inputs.b, activation=act.name, loss_name=lossf.name,
         z=p.z, prediction=p.prediction, loss=p.loss, dloss_dpred=p.dloss_dpred, dpred_dz=p.dpred_dz,
@@ -182,11 +199,13 @@ def forward_backward(
     return Trace(**values, steps=steps)
 
 
-def _check_finite(p: Pass, *more: Any) -> None:
-    """InputError when a number of the pass overflowed. Validation's bounds make this all but impossible,
-    so the test is one sum (inf and NaN propagate through it); the message is looked for only if it fails."""
-    total = p.loss + p.grad_b + float(p.z.sum()) + float(p.grad_w.sum())
-    total += sum(float(np.sum(m)) for m in more if m is not None)
+def _check_finite(p: Pass, new_w: np.ndarray | None = None, new_b: float = 0.0, new_loss: float = 0.0) -> None:
+    """InputError when a number of the pass (or of its update) overflowed. Validation's bounds make this all but
+    impossible, so the test is one sum (inf and NaN propagate through it); the message is looked for only if it
+    fails."""
+    total = p.loss + p.grad_b + float(p.z.sum()) + float(p.grad_w.sum()) + new_b + new_loss
+    if new_w is not None:
+        total += float(new_w.sum())
     if math.isfinite(total):
         return
     for name, arr in (("z", p.z), ("the prediction", p.prediction), ("dL/dz", p.delta)):
@@ -375,41 +394,42 @@ def _steps(v: dict, act: Activation, lossf: Loss, prec: int) -> tuple[Step, ...]
                      v["new_loss"]), act.name, lossf.name, prec)
     samples = tuple([f"sample {i}" for i in range(n)])
     params = tuple(param_names(d))
-    off = tuple(np.flatnonzero(da_dz == 0).tolist())
+    off = tuple([i for i, s in enumerate(da_dz.tolist()) if s == 0] if n <= 64 else
+                np.flatnonzero(da_dz == 0).tolist())  # a list's loop is the quicker for a few samples
     off_note = (
         f" Samples {', '.join(map(str, off))} have f'(z) = 0: no gradient flows back through them."
         if off else ""
     )
     steps = [
-        Step(
+        _step(
             "z", "Pre-activation z = Xw + b", "forward",
             r"z = Xw + b",
             z, z.shape,
             "Each sample's features are weighted by w and summed, then the bias is added: one number per sample.",
             samples, ("z",), (), text,
         ),
-        Step(
+        _step(
             "activation", f"Activation a = {act.label}(z)", "forward",
             rf"a = {act.latex}",
             a, a.shape,
             f"The activation turns each z into the neuron's output, its prediction.{off_note}",
             samples, ("a",), off, text,
         ),
-        Step(
+        _step(
             "loss", f"Loss L ({lossf.label})", "forward",
             lossf.latex,
             loss_value, (),
             "One number says how far the predictions are from the targets; averaged over the samples.",
             (), (), (), text,
         ),
-        Step(
+        _step(
             "dloss_dpred", "Gradient of the loss w.r.t. the prediction, dL/da", "backward",
             lossf.grad_latex,
             dL_da, dL_da.shape,
             "How much the loss changes when one prediction moves; the 1/N of the mean appears here, once.",
             samples, ("dL/da",), (), text,
         ),
-        Step(
+        _step(
             "dpred_dz", "Local derivative of the activation, da/dz", "backward",
             rf"\frac{{\partial a}}{{\partial z}} = {act.der_latex}",
             da_dz, da_dz.shape,
@@ -417,7 +437,7 @@ def _steps(v: dict, act: Activation, lossf: Loss, prec: int) -> tuple[Step, ...]
             + (" ReLU's slope at exactly z = 0 is taken as 0, as in PyTorch." if act.name == "relu" else ""),
             samples, ("da/dz",), off, text,
         ),
-        Step(
+        _step(
             "delta", "Chain rule: delta = dL/dz", "backward",
             r"\delta_i = \frac{\partial L}{\partial z_i} = \frac{\partial L}{\partial a_i}\cdot"
             r"\frac{\partial a_i}{\partial z_i}",
@@ -425,7 +445,7 @@ def _steps(v: dict, act: Activation, lossf: Loss, prec: int) -> tuple[Step, ...]
             f"Multiply the two factors sample by sample: the error signal at z.{off_note}",
             samples, ("delta",), off, text,
         ),
-        Step(
+        _step(
             "per_sample_grad", "Each sample's share of the gradient", "backward",
             r"\frac{\partial L}{\partial w}\Big|_i = \delta_i\, x_i, \qquad "
             r"\frac{\partial L}{\partial b}\Big|_i = \delta_i",
@@ -434,7 +454,7 @@ def _steps(v: dict, act: Activation, lossf: Loss, prec: int) -> tuple[Step, ...]
             "own inputs. Rows of inactive samples are zero.",
             samples, params, off, text,
         ),
-        Step(
+        _step(
             "grad", "Sum over samples: dL/dw and dL/db", "backward",
             r"\frac{\partial L}{\partial w} = \sum_i \delta_i x_i = X^\top \delta, \qquad "
             r"\frac{\partial L}{\partial b} = \sum_i \delta_i",
@@ -449,7 +469,7 @@ def _steps(v: dict, act: Activation, lossf: Loss, prec: int) -> tuple[Step, ...]
         value = np.empty(d + 1)
         value[:d], value[d] = v["new_w"], v["new_b"]
         value.setflags(write=False)
-        steps.append(Step(
+        steps.append(_step(
             "update", "Gradient-descent update", "update",
             r"w \leftarrow w - \eta\,\frac{\partial L}{\partial w}, \qquad "
             r"b \leftarrow b - \eta\,\frac{\partial L}{\partial b}",

@@ -109,3 +109,14 @@ def test_traces_pickle_with_their_steps_text(read_before):
     assert copy.steps[0].text is copy.steps[-1].text  # still one shared text per pass
     assert copy.steps[0].value is copy.z  # the arrays are the trace's own, not copies
     np.testing.assert_array_equal(copy.grad_w, t.grad_w)
+
+
+def test_quick_step_constructor_sets_every_field_as_the_dataclass_does():
+    from dataclasses import fields
+
+    from backprop.trace import _step
+    args = ("k", "title", "forward", "f", np.zeros(2), (2,), "e.", ("r0", "r1"), ("c",), (1,), None)
+    quick, plain = _step(*args), bp.Step(*args)
+    assert [getattr(quick, f.name) for f in fields(bp.Step)] == [getattr(plain, f.name) for f in fields(bp.Step)]
+    assert quick.formula_numbers is None and quick.details == ()
+    assert pickle.loads(pickle.dumps(quick)).title == "title"
