@@ -122,11 +122,12 @@ def launch_chromium(playwright, executable: str):
 # Streamlit sends a ForwardMsg with `new_session` (field 4) when a run starts and one with `script_finished`
 # (field 6, an enum; 2 = finished early because another run follows) when it ends; the browser asks for a
 # run with a BackMsg `rerun_script` (field 11). Reading only the top-level protobuf fields is enough.
+# The `...At` times (performance.now()) let a benchmark split a round trip into server and browser time.
 MONITOR_JS = r"""
 (() => {
   if (window.__stRuns) return;
   const runs = {requested: 0, started: 0, finished: 0, lastStatus: -1, lastRequest: 0, lastStart: 0, lastFinish: 0,
-                seq: 0};
+                seq: 0, requestedAt: 0, startedAt: 0, finishedAt: 0};
   window.__stRuns = runs;
   const varint = (b, i) => {
     let v = 0, m = 1;
@@ -158,13 +159,18 @@ MONITOR_JS = r"""
         const b = bytes(e.data);
         if (!b) return;
         const f = topFields(b);
-        if (f.has(4)) { runs.started++; runs.lastStart = ++runs.seq; }
-        if (f.has(6)) { runs.finished++; runs.lastStatus = f.get(6); runs.lastFinish = ++runs.seq; }
+        const at = performance.now();
+        if (f.has(4)) { runs.started++; runs.lastStart = ++runs.seq; runs.startedAt = at; }
+        if (f.has(6)) {
+          runs.finished++; runs.lastStatus = f.get(6); runs.lastFinish = ++runs.seq; runs.finishedAt = at;
+        }
       });
     }
     send(data) {
       const b = bytes(data);
-      if (b && topFields(b).has(11)) { runs.requested++; runs.lastRequest = ++runs.seq; }
+      if (b && topFields(b).has(11)) {
+        runs.requested++; runs.lastRequest = ++runs.seq; runs.requestedAt = performance.now();
+      }
       return super.send(data);
     }
   }
@@ -221,10 +227,10 @@ def rerun(page, timeout: float = TIMEOUT_MS) -> Iterator[None]:
     settle(page, after=before, timeout=timeout)
 
 
-def open_app(page, url: str) -> None:
+def open_app(page, url: str, timeout: float = TIMEOUT_MS) -> None:
     """Load a URL of the app and wait for its first run to finish."""
     page.goto(url)
-    settle(page, after=0)
+    settle(page, after=0, timeout=timeout)
 
 
 def wait_for_charts(page, timeout: float = TIMEOUT_MS) -> None:
@@ -296,10 +302,16 @@ def _selected(grid) -> tuple[int, int] | None:
 
 def cell_box(page, name: str, col: int, row: int) -> dict:
     """The on-screen box of cell (COL, ROW) of editor NAME, found as described above."""
+    from playwright.sync_api import expect
+
     grid = editor(page, name)
     _first_column(grid)
     canvas = grid.get_by_test_id("data-grid-canvas")
     canvas.evaluate("c => c.scrollIntoView({block: 'center'})")  # clear of the app's sticky header
+    # A click on the cell that is already selected would open it at once: clear the selection first.
+    canvas.focus()
+    page.keyboard.press("Escape")
+    expect(grid.locator("[role='gridcell'][aria-selected='true']")).to_have_count(0)
     box = canvas.bounding_box()
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + ROW_PX * (row + 1.5))
     selected = grid.locator(f"[role='gridcell'][aria-selected='true'][id$='-{row}']")
