@@ -8,6 +8,8 @@ from playwright.sync_api import expect
 
 from .browser import open_app, rerun, runs_started, screenshot, wait_for_charts
 
+SLOW_MS = 120_000  # the page trains three optimizers and draws a 3D surface: slow on a busy 2-core machine
+
 # The markers Play moves: the frames' traces, and for the contour map's marker, its plotting area.
 _MARKERS_JS = """g => {
   const traces = g._transitionData._frames[0].traces;
@@ -36,9 +38,9 @@ _WATCH_JS = """() => {
 
 def _open_landscape(page, app_url: str):
     open_app(page, app_url)
-    with rerun(page):
+    with rerun(page, timeout=SLOW_MS):
         page.get_by_test_id("stSidebarNav").get_by_role("link", name=re.compile("Loss landscape")).click()
-    wait_for_charts(page)
+    wait_for_charts(page, timeout=SLOW_MS)
     return page.locator(".st-key-landscape_chart .js-plotly-plot")
 
 
