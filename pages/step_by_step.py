@@ -4,12 +4,15 @@ import streamlit as st
 
 from ui import presenter, render, state, widgets
 
-st.title("Step by step", anchor=False)
-st.caption("Forward, then backward, then the update: one operation at a time, with its formula, its numbers "
-           "and why. Keys: → next, ← previous, Home first, End last.")
+with st.container(key=presenter.INTRO_KEY):
+    st.title("Step by step", anchor=False)
+    st.caption("Forward, then backward, then the update: one operation at a time, with its formula, its numbers "
+               "and why. Keys: " + ", ".join(f"{keys} {what}" for keys, what, _, _ in presenter.SHORTCUTS) + ".")
 
 shown = state.results()
-widgets.editors_expander(expanded=shown is None or shown.stale)
+fine = shown is not None and not shown.stale
+with st.container(key=presenter.EDITORS_KEY if fine else None):  # presenter mode hides them only when fine
+    widgets.editors_expander(expanded=not fine)
 if shown is None:
     st.stop()
 widgets.stale_ui(shown)
@@ -61,18 +64,21 @@ with st.container(horizontal=True, vertical_alignment="center"):
     st.markdown(f"**Step {current} of {n}**")
 
 st.session_state["step_slider"] = current
-st.select_slider("Step", options=list(range(1, n + 1)), key="step_slider", on_change=_on_slider,
-                 format_func=lambda k: f"{k} · {render.short_title(steps[k - 1])}",
-                 help="Drag to any operation; the URL keeps the step, so a link opens here.")
-st.markdown(render.roadmap(steps, current))
-if t.lr is None:
-    st.caption("Update: the last step, w ← w − η·dL/dw, needs a valid learning rate η (sidebar); the steps up to "
-               "the gradient don't use it.")
-st.divider()
+with st.container(key=presenter.MAP_KEY):
+    st.select_slider("Step", options=list(range(1, n + 1)), key="step_slider", on_change=_on_slider,
+                     format_func=lambda k: f"{k} · {render.short_title(steps[k - 1])}",
+                     help="Drag to any operation; the URL keeps the step, so a link opens here.")
+    st.markdown(render.roadmap(steps, current))
+    if t.lr is None:
+        st.caption("Update: the last step, w ← w − η·dL/dw, needs a valid learning rate η (sidebar); the steps up "
+                   "to the gradient don't use it.")
+    st.divider()
 
 step = steps[current - 1]
 render.render_step(step, t, current, n, precision)
 if step.key == "per_sample_grad":
-    st.plotly_chart(render.share_figure(t, precision), key="share_chart")
-    st.caption("The Σ row of the table is the gradient dL/dw, dL/db of the next step: the per-sample shares add up.")
+    with st.container(key=presenter.SHARES_KEY):
+        st.plotly_chart(render.share_figure(t, precision), key="share_chart")
+        st.caption("The Σ row of the table is the gradient dL/dw, dL/db of the next step: the per-sample shares "
+                   "add up.")
 presenter.graph_ui(t, step.key, precision)

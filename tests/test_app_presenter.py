@@ -9,7 +9,7 @@ import xml.etree.ElementTree as ET
 from conftest import edit_xy, open_app
 from streamlit.testing.v1 import AppTest
 
-from ui import presenter, state
+from ui import presenter, render, state
 
 
 def html_bodies(at: AppTest, where=None) -> list[str]:
@@ -169,3 +169,64 @@ def test_graph_has_a_text_alternative_naming_the_current_node():
     at = open_app("step_by_step")
     alt = at.get("graphviz_chart")[0].proto.alt
     assert alt.startswith("Computation graph") and "node z (value)" in alt
+
+
+def keyed(at: AppTest) -> dict:
+    """Every keyed container and widget on the page: {key: node}."""
+    found, todo = {}, [at._tree]
+    while todo:
+        node = todo.pop()
+        if getattr(node, "key", None):
+            found[str(node.key)] = node
+        todo.extend(getattr(node, "children", {}).values())
+    return found
+
+
+def kinds(node) -> set[str]:
+    """The element types inside a container."""
+    out, todo = set(), [node]
+    while todo:
+        n = todo.pop()
+        out.add(type(n).__name__ if not hasattr(n, "type") else str(n.type))
+        todo.extend(getattr(n, "children", {}).values())
+    return out
+
+
+def css_keys() -> set[str]:
+    return set(re.findall(r"\.st-key-([\w-]+)", presenter.CSS))
+
+
+def test_the_style_sheet_finds_every_part_of_the_step_page_by_its_key():
+    at = turn_on(open_app("step_by_step"))
+    seen = keyed(at)  # step 1: z, its table beside "where each number comes from"
+    at.select_slider(key="step_slider").set_value(7).run()
+    seen |= keyed(at)  # step 7: the per-sample shares and their bar chart
+    assert css_keys() <= set(seen), css_keys() - set(seen)
+    assert {"title"} <= kinds(seen[presenter.INTRO_KEY]) and "step_slider" in keyed(at)
+    assert "select_slider" in kinds(seen[presenter.MAP_KEY]) and "markdown" in kinds(seen[presenter.MAP_KEY])
+    assert "expander" in kinds(seen[presenter.EDITORS_KEY])
+    assert "table" in kinds(seen[render.VALUES_KEY]) and "table" not in kinds(seen[render.VALUES_LABEL_KEY])
+    assert "latex" in kinds(seen[render.ORIGIN_KEY]) and "table" not in kinds(seen[render.ORIGIN_KEY])
+    assert "plotly_chart" in kinds(seen[presenter.SHARES_KEY])
+    assert not re.search(r"nth-|first-child|last-child|\+ \*|~ \*", presenter.CSS)  # nothing found by position
+
+
+def test_with_a_bad_input_presenter_mode_keeps_the_error_and_the_editors_in_view():
+    at = edit_xy(turn_on(open_app("step_by_step")), edited={0: {"y": "?"}})
+    assert at.error and presenter.EDITORS_KEY not in keyed(at) and at.expander[0].proto.expanded
+    at = edit_xy(at, edited={0: {"y": "1"}})
+    assert not at.error and presenter.EDITORS_KEY in keyed(at)
+
+
+def test_the_step_pages_caption_lists_every_shortcut_play_included():
+    at = open_app("step_by_step")
+    caption = at.caption[0].value
+    for keys, what, _, _ in presenter.SHORTCUTS:
+        assert f"{keys} {what}" in caption
+    assert "P play / pause" in caption
+
+
+def test_no_angle_bracket_inside_the_style_sheets_the_browsers_sanitizer_would_drop_them():
+    for sheet in (presenter.CSS, presenter.GRAPH_CSS):
+        body = sheet.strip().removeprefix("<style>").removesuffix("</style>")
+        assert "<" not in body  # even in a comment: "st-key-<key>" once made the whole sheet vanish

@@ -29,7 +29,13 @@ WAS_ON = "presenter_was_on"  # the mode in the previous run, to act once on a sw
 PLAYING = "step_playing"  # the step page moves on by itself (bool)
 PLAYED_AT = "step_played_at"  # time.monotonic() when the current step went on screen while playing (float)
 PLAY_SECONDS = 4.0
-GRAPH_KEY = "step_graph"  # the graph's container on the step page; the style sheet places it
+# The step page's containers, by key; the style sheet finds each by its class st-key-KEY. (No "<" in the
+# style sheet, not even in a comment: the browser's HTML sanitizer drops a <style> holding one.)
+GRAPH_KEY = "step_graph"  # the computation graph: a panel beside the step
+INTRO_KEY = "step_intro"  # title and help: hidden
+EDITORS_KEY = "step_editors"  # the editors while the input is valid: hidden (a bad input keeps them in view)
+MAP_KEY = "step_map"  # the slider and the roadmap: hidden
+SHARES_KEY = "step_shares"  # the bar chart of each sample's share: hidden (the table has the numbers)
 BAR_KEY = "presenter_bar"
 
 # The step page's keyboard shortcuts as its buttons declare them: (keys shown, what they do, button key,
@@ -83,7 +89,8 @@ CSS = """
   flex-direction: row !important; gap: 0.5rem !important;
 }
 
-/* The step page: the step on the left, the graph in a panel on the right, nothing else. */
+/* The step page: the step on the left, the graph in a panel on the right, nothing else. Every part is found
+   by its container's key (st.container(key="x") gives the class st-key-x), never by its position. */
 .stMainBlockContainer:has(.st-key-step_graph) { padding-right: calc(34vw + 3rem) !important; }
 .st-key-step_graph {
   position: fixed; top: 3.25rem; right: 1.5rem; width: 34vw !important; height: calc(100vh - 4rem);
@@ -91,15 +98,12 @@ CSS = """
 }
 .st-key-step_graph svg { max-width: 34vw !important; max-height: calc(100vh - 4.5rem) !important;
   width: auto !important; height: auto !important; }
-.stMainBlockContainer:has(.st-key-step_graph) [data-testid="stVerticalBlock"]
-  > *:has(~ * .st-key-step_next):not(:has(.st-key-presenter_bar)),
-.st-key-step_slider, .st-key-step_slider + *, .st-key-step_slider + * + [data-testid="stElementContainer"]:has(hr),
-.st-key-share_chart, .st-key-share_chart + *,
-.stMainBlockContainer:has(.st-key-step_graph) [data-testid="stElementContainer"]:has(
-  + [data-testid="stElementContainer"] [data-testid="stTable"]) { display: none !important; }  /* "Values" */
-/* "Where each number comes from": the block of formulas beside or under the table; the graph shows it. */
-.stMainBlockContainer:has(.st-key-step_graph) :is([data-testid="stColumn"], [data-testid="stLayoutWrapper"]):has(
-  .katex):not(:has([data-testid="stTable"], .st-key-step_graph, .st-key-presenter_bar)) { display: none !important; }
+/* Title and help, the editors (while the input is valid), slider and roadmap, the "Values" label, the bar
+   chart of shares; and "Where each number comes from", with the column it sits in: the graph shows it. */
+.st-key-step_intro, .st-key-step_editors, .st-key-step_map, .st-key-step_values_label, .st-key-step_shares,
+.st-key-step_origin, [data-testid="stColumn"]:has(.st-key-step_origin):not(:has(.st-key-step_values)) {
+  display: none !important;
+}
 </style>
 """
 

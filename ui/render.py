@@ -21,6 +21,8 @@ ACTIVE, INACTIVE = "✓ yes", "✗ no — f′(z) = 0"
 PHASES = {"forward": ("Forward pass", "blue"), "backward": ("Backward pass", "orange"),
           "update": ("Update", "green")}
 SUM_ROW = "Σ (sum over samples)"
+# Keys of a step's parts (presenter mode's style sheet finds them by the class st-key-<key>)
+VALUES_KEY, VALUES_LABEL_KEY, ORIGIN_KEY = "step_values", "step_values_label", "step_origin"
 SHORT_TITLES = {"z": "z = Xw + b", "activation": "a = f(z)", "loss": "loss L", "dloss_dpred": "dL/da",
                 "dpred_dz": "da/dz", "delta": "δ = dL/dz", "per_sample_grad": "per-sample shares",
                 "grad": "dL/dw, dL/db", "update": "update"}
@@ -178,12 +180,13 @@ def render_step(step: bp.Step, trace: bp.Trace, number: int, total: int, precisi
     frame = step_frame(step, trace, precision)
     side_by_side = len(frame.columns) <= 3 and bool(step.details)  # narrow tables leave room for the formulas
     table, origin = st.columns([2, 3]) if side_by_side else (st.container(), st.container())
-    with table:
-        st.markdown("**Values**")
+    with table, st.container(key=VALUES_KEY):
+        with st.container(key=VALUES_LABEL_KEY):
+            st.markdown("**Values**")
         st.table(styled(frame))
         st.caption(shape_text(step, trace))
     if step.details:
-        with origin:
+        with origin, st.container(key=ORIGIN_KEY):
             st.markdown("**Where each number comes from**")
             for line in step.details:
                 st.latex(line)
