@@ -1,12 +1,10 @@
 """Fixtures for the browser tests: one app server for the session, Chromium, and a fresh page per test.
 
 Without Chromium the tests skip with how to install it; under CI (CI=true) a missing browser fails them.
-Screenshots and the server's log go to test-artifacts/e2e/ (emptied at the start of each session).
+Screenshots (FAILED-<test>.png when a test fails) and the server's log go to test-artifacts/e2e/.
 """
 
 from __future__ import annotations
-
-import shutil
 
 import pytest
 
@@ -47,8 +45,7 @@ def pytest_collection_modifyitems(items):
 
 @pytest.fixture(scope="session")
 def artifacts():
-    shutil.rmtree(ARTIFACTS, ignore_errors=True)
-    ARTIFACTS.mkdir(parents=True)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)  # not emptied: runs on one machine may overlap
     return ARTIFACTS
 
 
@@ -94,8 +91,11 @@ def page(browser, request):
     tab = new_page(browser)
     yield tab
     report = getattr(request.node, "rep_call", None)
+    failed = ARTIFACTS / f"FAILED-{request.node.name}.png"
     if report is not None and report.failed:
-        screenshot(tab, f"FAILED-{request.node.name}")
+        screenshot(tab, failed.stem)
+    elif report is not None:
+        failed.unlink(missing_ok=True)
     tab.context.close()
 
 

@@ -7,6 +7,7 @@ import re
 from playwright.sync_api import expect
 
 from .browser import (
+    ARTIFACTS,
     REPO,
     StreamlitServer,
     main_text,
@@ -45,7 +46,7 @@ def test_every_page_in_the_navigation_loads_without_an_exception(page, app_url):
 def test_a_deep_link_as_the_first_request_to_a_fresh_server_shows_the_whole_app(browser):
     # Streamlit treats a main script with a pages/ folder beside it as a legacy multipage app until
     # st.navigation has run once in the process; a first request for a page must still get app.py's shell.
-    with StreamlitServer(REPO / "app.py") as fresh:
+    with StreamlitServer(REPO / "app.py", log=ARTIFACTS / "server-fresh.log") as fresh:
         page = new_page(browser)
         try:
             page.goto(f"{fresh.url}/step_by_step?step=3")
