@@ -397,7 +397,8 @@ def _steps(v: dict, act: Activation, lossf: Loss, prec: int) -> tuple[Step, ...]
     off = tuple([i for i, s in enumerate(da_dz.tolist()) if s == 0] if n <= 64 else
                 np.flatnonzero(da_dz == 0).tolist())  # a list's loop is the quicker for a few samples
     off_note = (
-        f" Samples {', '.join(map(str, off))} have f'(z) = 0: no gradient flows back through them."
+        (f" Sample {off[0]} has f'(z) = 0: no gradient flows back through it." if len(off) == 1 else
+         f" Samples {', '.join(map(str, off))} have f'(z) = 0: no gradient flows back through them.")
         if off else ""
     )
     steps = [
