@@ -106,7 +106,7 @@ def landscape_figure(surface: Surface, trajectories: Sequence[Trajectory], start
     if show_3d:
         fig.add_trace(go.Surface(x=surface.u, y=surface.v, z=surface.loss, colorscale=LOSS_COLORS, showscale=False,
                                  opacity=0.92, name="loss surface", hovertemplate=hover,
-                                 contours_z=dict(show=True, usecolormap=True, project_z=True, width=1)),
+                                 contours_z=dict(show=True, usecolormap=True, width=1)),  # no floor projection
                       **at["scene"])
         fig.add_trace(go.Scatter3d(x=[u0], y=[v0], z=[start_loss], showlegend=False, **start,
                                    marker=dict(color=START_COLOR, symbol="diamond", size=5)), **at["scene"])
