@@ -61,7 +61,10 @@ def editors_ui() -> Model:
     with left:
         st.markdown("**Samples: X and y** — one row per sample; add rows at the bottom, delete with the row menu.")
         key = state.editor_key("xy")
-        st.data_editor(_xy_frame(m), key=key, num_rows="dynamic", column_config=text_columns, width="stretch")
+        # Row numbers shown (Streamlit hides a range index on editors that add rows): error messages name them.
+        text_columns["_index"] = st.column_config.NumberColumn("row", help="sample row, as errors name it")
+        st.data_editor(_xy_frame(m), key=key, num_rows="dynamic", column_config=text_columns, width="stretch",
+                       hide_index=False)
     with right:
         st.markdown("**Parameters: w and b**")
         key = state.editor_key("wb")

@@ -44,7 +44,7 @@ def test_adding_a_sample_row_and_filling_it_in(page, app_url):
     grid.hover()
     with rerun(page):
         grid.get_by_role("button", name="Add row").click()
-    expect(editor(page, "xy").locator("[role='gridcell'][id$='-3']")).to_have_count(3)
+    expect(editor(page, "xy").locator("[role='gridcell'][id$='-3']")).to_have_count(4)  # row number, x0, x1, y
     expect(page.get_by_test_id("stAlertContentError")).to_contain_text("row 3")
 
     for header, text in (("x0", "1"), ("x1", "-1"), ("y", "0.5")):
@@ -60,7 +60,7 @@ def test_adding_a_sample_row_and_filling_it_in(page, app_url):
 def test_adding_a_feature_column_grows_x_and_w(page, app_url):
     open_app(page, app_url)
     click(page, "add_feature")
-    expect(editor(page, "xy").locator("[role='columnheader']")).to_have_text(["x0", "x1", "x2", "y"])
+    expect(editor(page, "xy").locator("[role='columnheader']")).to_have_text(["row", "x0", "x1", "x2", "y"])
     expect(editor(page, "wb").locator("[role='columnheader']")).to_have_text(["w0", "w1", "w2", "b"])
     expect(page.get_by_test_id("stMain")).to_contain_text("3 samples × 3 features")
     expect(metric(page, "Loss L")).to_have_text("0.8200")  # the new column and weight start at zero
