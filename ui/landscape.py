@@ -152,7 +152,7 @@ def compute(m: Model, s: Settings) -> Result | None:
                                  FIT_LIMIT if s.fit else 1.0)
         surface = _surface(m, s.axes, spans, s.resolution)
     except bp.InputError as err:
-        state._show(err)  # the app's one message for bad input
+        state.show_input_error(err)
         return None
     finally:
         if bar:

@@ -108,7 +108,8 @@ def page(url_path: str):
     return st.session_state.get(PAGES, {}).get(url_path)
 
 
-def _show(err: bp.InputError) -> None:
+def show_input_error(err: bp.InputError) -> None:
+    """The app's one message for bad input: st.error naming the cell, its text escaped."""
     st.error(f"Please fix the input: {_plain(str(err))}", icon="⚠️")
 
 
@@ -144,7 +145,7 @@ def trace(m: Model | None = None) -> bp.Trace | None:
     try:
         t = _trace(m)
     except bp.InputError as err:
-        _show(err)
+        show_input_error(err)
         return None
     st.session_state[LAST_GOOD] = (m, t)
     return t
@@ -162,7 +163,7 @@ def results(m: Model | None = None) -> Shown[bp.Trace] | None:
     try:
         t = _trace(m, update=bad_lr is None)
     except bp.InputError as err:
-        _show(err)
+        show_input_error(err)
         if bad_lr is not None:
             _show_lr(bad_lr)
         return last_good(m.precision)
@@ -198,7 +199,7 @@ def notebook(m: Model | None = None) -> Shown[bp.NotebookStep] | None:
     try:
         return Shown(_notebook(m), m)
     except bp.InputError as err:
-        _show(err)
+        show_input_error(err)
     last = last_good(m.precision)
     try:
         return None if last is None else Shown(_notebook(last.model), last.model, stale=True)
@@ -218,7 +219,7 @@ def gradient_check(m: Model | None = None, eps: float = 1e-6, activation: str | 
     try:
         return _gradient_check(m, activation or m.activation, loss or m.loss, eps)
     except bp.InputError as err:
-        _show(err)
+        show_input_error(err)
         return None
 
 
@@ -233,5 +234,5 @@ def trajectory(m: Model, optimizer: str, steps: int, activation: str | None = No
     try:
         return _train(m, optimizer, steps, activation or m.activation, loss or m.loss)
     except bp.InputError as err:
-        _show(err)
+        show_input_error(err)
         return None
