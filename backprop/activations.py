@@ -1,7 +1,12 @@
-"""Activations: each one's forward function and its derivative side by side.
+"""Activations: each one a registry entry with its forward function and its derivative side by side.
 
-All act element-wise on z (N,) and return float64 arrays of the same shape. ReLU's derivative at
+All act element-wise on z (any shape) and return float64 arrays of the same shape. ReLU's derivative at
 exactly z = 0 is 0, as in PyTorch; leaky ReLU's is its negative slope there, as in PyTorch.
+
+An entry also says how to show and export itself: its display name, its LaTeX (a = f(z) and f'(z)), the
+NumPy source of both functions that the exported script runs (tests check it computes what `fn` and `der`
+do), the range of its outputs, and the weight initialisation that suits it (He for the ReLU family,
+Xavier/Glorot for the others). Adding an activation is adding one entry here.
 """
 
 from __future__ import annotations
@@ -18,19 +23,28 @@ LEAKY_SLOPE = 0.01
 
 @dataclass(frozen=True)
 class Activation:
-    """One activation: `fn(z)`, its derivative `der(z)`, and how to write both in LaTeX.
+    """One activation: `fn(z)`, its derivative `der(z)`, and how to write, export and initialise it.
 
     `off_slope` is set for the piecewise-linear ones (slope for z <= 0; on slope 1): the loss surface
-    uses it for its exact fast path and the gradient check to find kinks.
+    uses it for its exact fast path. `has_kink` marks a derivative that jumps at z = 0, where a finite
+    difference that straddles 0 is not to be trusted.
     """
 
     name: str
     label: str
+    symbol: str  # LaTeX name of f, e.g. \sigma
     fn: Callable[[np.ndarray], np.ndarray]
     der: Callable[[np.ndarray], np.ndarray]
-    latex: str  # a = f(z)
+    latex: str  # f(z)
     der_latex: str  # f'(z)
+    fn_source: str  # NumPy expression of f(z), for the exported script
+    der_source: str  # NumPy expression of f'(z)
+    output_range: tuple[float, float]
+    init: str  # "he" or "xavier"
     off_slope: float | None = None
+
+    def __reduce__(self) -> tuple:  # pickled as its registry name: `fn` and `der` may be lambdas
+        return get_activation, (self.name,)
 
     @property
     def has_kink(self) -> bool:
@@ -50,34 +64,42 @@ ACTIVATIONS: dict[str, Activation] = {
     a.name: a
     for a in (
         Activation(
-            "relu", "ReLU",
+            "relu", "ReLU", r"\operatorname{ReLU}",
             lambda z: np.maximum(z, 0.0),
             lambda z: (z > 0).astype(np.float64),
             r"\max(0,\, z)", r"\mathbb{1}[z > 0]",
-            off_slope=0.0,
+            "np.maximum(z, 0.0)", "(z > 0).astype(np.float64)  # ReLU'(0) = 0, as in PyTorch",
+            (0.0, np.inf), "he", off_slope=0.0,
         ),
         Activation(
-            "leaky_relu", "Leaky ReLU (0.01)",
+            "leaky_relu", "Leaky ReLU (0.01)", r"\operatorname{LeakyReLU}",
             lambda z: np.maximum(z, LEAKY_SLOPE * z),
             lambda z: np.where(z > 0, 1.0, LEAKY_SLOPE),
             r"\max(0.01\,z,\, z)", r"\begin{cases}1 & z > 0\\ 0.01 & z \le 0\end{cases}",
-            off_slope=LEAKY_SLOPE,
+            "np.maximum(z, 0.01 * z)", "np.where(z > 0, 1.0, 0.01)  # 0.01 at z = 0, as in PyTorch",
+            (-np.inf, np.inf), "he", off_slope=LEAKY_SLOPE,
         ),
         Activation(
-            "sigmoid", "Sigmoid",
+            "sigmoid", "Sigmoid", r"\sigma",
             _sigmoid, _sigmoid_der,
             r"\sigma(z) = \frac{1}{1 + e^{-z}}", r"\sigma(z)\,(1 - \sigma(z))",
+            "np.exp(-np.logaddexp(0.0, -z))  # 1 / (1 + e^-z), without overflow",
+            "np.exp(-np.logaddexp(0.0, -z)) * (1.0 - np.exp(-np.logaddexp(0.0, -z)))",
+            (0.0, 1.0), "xavier",
         ),
         Activation(
-            "tanh", "tanh",
+            "tanh", "tanh", r"\tanh",
             np.tanh, lambda z: 1.0 - np.tanh(z) ** 2,
             r"\tanh(z)", r"1 - \tanh^2(z)",
+            "np.tanh(z)", "1.0 - np.tanh(z) ** 2",
+            (-1.0, 1.0), "xavier",
         ),
         Activation(
-            "identity", "Identity (linear)",
+            "identity", "Identity (linear)", r"\operatorname{id}",
             lambda z: np.asarray(z, dtype=np.float64).copy(), np.ones_like,
             r"z", r"1",
-            off_slope=1.0,
+            "np.asarray(z, dtype=np.float64).copy()  # identity: a = z", "np.ones_like(z)",
+            (-np.inf, np.inf), "xavier", off_slope=1.0,
         ),
     )
 }

@@ -22,6 +22,8 @@ from typing import Any
 
 import numpy as np
 
+from .activations import ACTIVATIONS
+from .losses import LOSSES
 from .trace import Trace
 from .validation import feature_names
 
@@ -50,7 +52,7 @@ def data_csv(t: Trace) -> str:
 def samples_csv(t: Trace) -> str:
     """Per-sample table: features, target, every per-sample intermediate and gradient share."""
     header = ["sample", *feature_names(t.X.shape[1]), "y", "z", "a", "dL_da", "da_dz", "delta",
-              *(f"share_dL_d{p}" for p in t.param_names)]
+              *(f"share_dL_d{p}" for p in t.param_labels)]
     rows = []
     for i in range(t.X.shape[0]):
         values = [*t.X[i], t.y[i], t.z[i], t.prediction[i], t.dloss_dpred[i], t.dpred_dz[i], t.delta[i],
@@ -62,10 +64,10 @@ def samples_csv(t: Trace) -> str:
 def parameters_csv(t: Trace) -> str:
     """Per-parameter table: value, gradient and (when the trace has an update) the value after it."""
     header = ["parameter", "value", "gradient"] + (["after_update"] if t.lr is not None else [])
-    old = np.append(t.w, t.b)
-    new = np.append(t.new_w, t.new_b) if t.lr is not None else None
+    old = t.network.flatten(t.params)
+    new = t.network.flatten(t.new_params) if t.lr is not None else None
     rows = [[name, exact(old[j]), exact(t.grad[j]), *([exact(new[j])] if new is not None else [])]
-            for j, name in enumerate(t.param_names)]
+            for j, name in enumerate(t.param_labels)]
     return _csv(header, rows)
 
 
@@ -111,71 +113,33 @@ def _tree(value: Any) -> Any:
     return _plain(value)
 
 
-# Each activation and loss as the script writes it: the same NumPy operations as backprop/activations.py
-# and backprop/losses.py, so the script's numbers equal the engine's to the last bit.
-_ACTIVATION_CODE = {
-    "relu": ("ReLU", '''\
-def f(z):
-    return np.where(z > 0, z, 0.0)  # ReLU: max(0, z)
+def _functions(t: Trace) -> str:
+    """The activation and the loss as the script defines them: the registries' own NumPy source."""
+    act, loss = ACTIVATIONS[t.activation], LOSSES[t.loss_name]
+    delta = (f"""
+
+def delta_of(z, a, y, dL_da, da_dz):
+    return {loss.delta_source}
+""" if loss.fused else """
+
+def delta_of(z, a, y, dL_da, da_dz):
+    return dL_da * da_dz  # the chain rule, sample by sample
+""")
+    return f"""def f(z):
+    return {act.fn_source}
 
 
 def f_prime(z):
-    return np.where(z > 0, 1.0, 0.0)  # ReLU'(0) = 0, as in PyTorch
-'''),
-    "leaky_relu": ("leaky ReLU (slope 0.01 for z <= 0)", '''\
-def f(z):
-    return np.where(z > 0, z, 0.01 * z)  # leaky ReLU
+    return {act.der_source}
 
 
-def f_prime(z):
-    return np.where(z > 0, 1.0, 0.01)  # its slope at z = 0 is 0.01, as in PyTorch
-'''),
-    "sigmoid": ("sigmoid", '''\
-def f(z):
-    return np.exp(-np.logaddexp(0.0, -z))  # sigmoid 1 / (1 + e^-z), without overflow
+def loss(z, a, y):
+    return {loss.source}
 
 
-def f_prime(z):
-    s = f(z)
-    return s * (1.0 - s)
-'''),
-    "tanh": ("tanh", '''\
-def f(z):
-    return np.tanh(z)
-
-
-def f_prime(z):
-    return 1.0 - np.tanh(z) ** 2
-'''),
-    "identity": ("the identity (a linear neuron)", '''\
-def f(z):
-    return np.asarray(z, dtype=np.float64).copy()  # identity: a = z
-
-
-def f_prime(z):
-    return np.ones_like(z)
-'''),
-}
-
-_LOSS_CODE = {
-    "mse": ("mean squared error", '''\
-def loss(a, y):
-    return float(np.mean((a - y) ** 2))  # L = (1/N) sum (a_i - y_i)^2
-
-
-def loss_grad(a, y):
-    return 2.0 * (a - y) / a.shape[0]  # dL/da_i = 2 (a_i - y_i) / N: the mean's 1/N, once
-'''),
-    "bce": ("binary cross-entropy of sigmoid(a), from the logits a (PyTorch's BCEWithLogitsLoss)", '''\
-def loss(a, y):
-    return float(np.mean(np.logaddexp(0.0, a) - y * a))  # -[y log s(a) + (1 - y) log(1 - s(a))], stably
-
-
-def loss_grad(a, y):
-    sigmoid_a = np.exp(-np.logaddexp(0.0, -a))
-    return (sigmoid_a - y) / a.shape[0]  # dL/da_i = (sigmoid(a_i) - y_i) / N
-'''),
-}
+def loss_grad(z, a, y):
+    return {loss.grad_source}
+""" + delta
 
 
 def _float(value: float) -> str:
@@ -199,14 +163,13 @@ def numpy_script(t: Trace, precision: int = 4) -> str:
     samples (the app's tables show the same number).
     """
     n, d = t.X.shape
-    act_label, act_code = _ACTIVATION_CODE[t.activation]
-    loss_label, loss_code = _LOSS_CODE[t.loss_name]
+    act_label, loss_label = ACTIVATIONS[t.activation].label, LOSSES[t.loss_name].label
     lr = "None  # no update step" if t.lr is None else _float(t.lr)
     update = "" if t.lr is None else _UPDATE
     return _SCRIPT.format(
         n=n, d=d, act_label=act_label, loss_label=loss_label, X=_literal(t.X), y=_literal(t.y), w=_literal(t.w),
-        b=_float(t.b), lr=lr, precision=int(precision), limit=SCRIPT_ROW_LIMIT, activation=act_code.rstrip(),
-        loss=loss_code.rstrip(), update=update,
+        b=_float(t.b), lr=lr, precision=int(precision), limit=SCRIPT_ROW_LIMIT, functions=_functions(t).rstrip(),
+        update=update,
     )
 
 
@@ -214,7 +177,8 @@ _UPDATE = '''
 # ---- Update: one step of gradient descent, against the gradient -------------------------------------
 new_w = w - lr * grad_w
 new_b = b - lr * grad_b
-new_L = loss(f(X @ new_w + new_b), y)  # the loss at the new parameters
+new_z = X @ new_w + new_b
+new_L = loss(new_z, f(new_z), y)  # the loss at the new parameters
 
 show("9. update: new [w, b]", np.append(new_w, new_b))
 show("new loss L'", new_L)
@@ -239,10 +203,7 @@ PRECISION = {precision}  # decimals shown, as in the app
 ROW_LIMIT = {limit}  # per-sample values printed for at most this many samples
 
 
-{activation}
-
-
-{loss}
+{functions}
 
 
 def fmt(value):
@@ -271,12 +232,12 @@ def show(label, value):
 # ---- Forward pass ------------------------------------------------------------------------------------
 z = X @ w + b  # pre-activation, (N,)
 a = f(z)  # the neuron's output, its prediction, (N,)
-L = loss(a, y)  # one number
+L = loss(z, a, y)  # one number
 
 # ---- Backward pass: the chain rule, sample by sample --------------------------------------------------
-dL_da = loss_grad(a, y)  # (N,); the mean's 1/N is applied here, once
+dL_da = loss_grad(z, a, y)  # (N,); the mean's 1/N is applied here, once
 da_dz = f_prime(z)  # (N,); 0 where the activation passes no gradient
-delta = dL_da * da_dz  # dL/dz, (N,)
+delta = delta_of(z, a, y, dL_da, da_dz)  # dL/dz, (N,)
 shares = np.column_stack([delta[:, None] * X, delta])  # each sample's share of [dL/dw, dL/db], (N, d + 1)
 grad_w = X.T @ delta  # dL/dw = sum_i delta_i x_i: a plain sum, no second 1/N
 grad_b = float(delta.sum())  # dL/db = sum_i delta_i

@@ -1,20 +1,22 @@
-"""Gradient check: the analytic gradient of the trace against central finite differences.
+"""Gradient check: the analytic gradient of a trace against central finite differences, for every parameter
+of any network.
 
-For each parameter p: numeric = (L(p + eps) - L(p - eps)) / (2 eps). Where a ReLU-family sample's z
-lies within the perturbation of its kink (|z_i| <= eps |dz_i/dp|), the finite difference straddles the
-kink and is not trustworthy there; such parameters are flagged rather than failed.
+For each parameter p: numeric = (L(p + eps) - L(p - eps)) / (2 eps). Where the perturbation moves some
+pre-activation z of a unit with a kinked activation (the ReLU family) across 0, the finite difference
+straddles the kink and is not trustworthy there; such parameters are flagged, with the samples concerned,
+rather than failed.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from .activations import get_activation
-from .losses import get_loss
-from .trace import forward_backward
+from .network import Network
+from .trace import make_trace, neuron_inputs
 from .validation import InputError
 
 DEFAULT_TOLERANCE = 1e-6
@@ -23,9 +25,11 @@ ABS_FLOOR = 1e-8  # below this (times the loss scale) a difference is finite-dif
 
 @dataclass(frozen=True)
 class ParamCheck:
-    """One parameter's check. `kink_samples` lists the samples whose kink the perturbation straddles."""
+    """One parameter's check: `name` flat, `label` as the app shows it. `kink_samples` lists the samples
+    whose kink the perturbation straddles."""
 
     name: str
+    label: str
     analytic: float
     numeric: float
     abs_error: float
@@ -40,7 +44,7 @@ class ParamCheck:
 
 @dataclass(frozen=True)
 class GradientCheck:
-    """Per-parameter checks, in the order w0..w{d-1}, b."""
+    """Per-parameter checks, in the network's parameter order."""
 
     params: tuple[ParamCheck, ...]
     eps: float
@@ -53,7 +57,7 @@ class GradientCheck:
 
     def __getitem__(self, name: str) -> ParamCheck:
         for p in self.params:
-            if p.name == name:
+            if name in (p.name, p.label):
                 return p
         raise KeyError(name)
 
@@ -64,47 +68,55 @@ def relative_error(a: float, b: float) -> float:
     return 0.0 if scale == 0 else abs(a - b) / scale
 
 
-def gradient_check(
-    X: Any,
-    w: Any,
-    b: Any,
-    y: Any,
-    activation: str = "relu",
-    loss: str = "mse",
-    eps: float = 1e-6,
-    tolerance: float = DEFAULT_TOLERANCE,
-) -> GradientCheck:
-    """Compare every analytic partial derivative with its central difference; a `GradientCheck`.
-
-    `eps` is the perturbation of each parameter, `tolerance` the relative error that passes. Raises
-    InputError on bad input.
-    """
-    trace = forward_backward(X, w, b, y, activation=activation, loss=loss)
+def check_network(net: Network, X: Any, y: Any, params: Mapping[str, Any], eps: float = 1e-6,
+                  tolerance: float = DEFAULT_TOLERANCE) -> GradientCheck:
+    """`Network.gradient_check`: every analytic partial derivative against its central difference."""
+    trace = make_trace(net, X, y, params)
     for name, value in (("eps", eps), ("tolerance", tolerance)):
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value < 1:
             raise InputError(f"{name}: {value!r} must be a number between 0 and 1")
-    act, lossf = get_activation(activation), get_loss(loss)
     Xa, ya = trace.X, trace.y
-    n, d = Xa.shape
-    theta = np.append(trace.w, trace.b)
-    inputs = np.column_stack([Xa, np.ones(n)])  # dz_i / dtheta_j
+    theta = net.flatten(trace.params)
+    grad = trace.grad
+    kinked = [layer.activation.has_kink for layer in net.layers]
 
-    def loss_at(th: np.ndarray) -> float:
-        return lossf.fn(act.fn(Xa @ th[:d] + th[d]), ya)
+    def at(th: np.ndarray) -> tuple[float, list[np.ndarray]]:
+        A, zs = Xa, []
+        for layer, P in zip(net.layers, _layers(net, th), strict=True):
+            z = A @ P[0] + P[1]
+            zs.append(z)
+            A = layer.activation.fn(z)
+        return net.loss.fn(zs[-1][:, 0], A[:, 0], ya), zs
 
     checks = []
-    for j, name in enumerate(trace.param_names):
+    for j, name in enumerate(net.param_names()):
         up, down = theta.copy(), theta.copy()
         up[j] += eps
         down[j] -= eps
-        numeric = (loss_at(up) - loss_at(down)) / (2 * eps)
-        analytic = float(trace.grad[j])
+        (l_up, z_up), (l_down, z_down) = at(up), at(down)
+        numeric = (l_up - l_down) / (2 * eps)
+        analytic = float(grad[j])
         abs_err = abs(analytic - numeric)
         rel = relative_error(analytic, numeric)
-        kinks = ()
-        if act.has_kink:
-            reach = eps * np.abs(inputs[:, j])
-            kinks = tuple(int(i) for i in np.flatnonzero((np.abs(trace.z) <= reach) & (reach > 0)))
+        kinks: set[int] = set()
+        for k, has in enumerate(kinked):
+            if has:  # a z that changes sign (or touches 0) between the two perturbations
+                crossed = (np.sign(z_up[k]) != np.sign(z_down[k])) | (z_up[k] == 0) | (z_down[k] == 0)
+                crossed &= z_up[k] != z_down[k]
+                kinks.update(int(i) for i in np.flatnonzero(crossed.any(axis=1)))
         passed = rel <= tolerance or abs_err <= ABS_FLOOR * max(1.0, trace.loss)
-        checks.append(ParamCheck(name, analytic, numeric, abs_err, rel, bool(passed), kinks))
+        checks.append(ParamCheck(name, net.label(name), analytic, numeric, abs_err, rel, bool(passed),
+                                 tuple(sorted(kinks))))
     return GradientCheck(tuple(checks), eps, tolerance)
+
+
+def _layers(net: Network, theta: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+    p = net.unflatten(theta)
+    return [(p[f"W{layer.index}"], p[f"b{layer.index}"]) for layer in net.layers]
+
+
+def gradient_check(X: Any, w: Any, b: Any, y: Any, activation: str = "relu", loss: str = "mse", eps: float = 1e-6,
+                   tolerance: float = DEFAULT_TOLERANCE) -> GradientCheck:
+    """One neuron's gradient check (parameters w0.., b): `Network.gradient_check` without hidden layers."""
+    net, Xa, ya, p = neuron_inputs(X, w, b, y, activation, loss)
+    return check_network(net, Xa, ya, p, eps, tolerance)

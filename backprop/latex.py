@@ -1,7 +1,7 @@
-"""LaTeX for numbers, vectors and matrices, at a chosen number of decimals.
+"""Numbers as the app shows them, and LaTeX for numbers, vectors and matrices, at a chosen number of decimals.
 
-`num` formats one number; `nums` formats many at once (the trace formats every number of a pass in one
-call, so this is its hot path) and agrees with `num` number for number. The builders `column`, `row_of`
+`text` is the one number format of the app (tables, graph, formulas, the exported script); `num` writes the
+same digits as LaTeX and `nums` many at once. The builders `column`, `row_of`
 and `matrix_of` take already formatted entries; `vector`, `row` and `matrix` format and build.
 """
 
@@ -12,38 +12,38 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 
-SMALL = 6  # substitute numbers into formulas only for at most this many samples and features
-E_FORM_AT = 1e7  # numbers this large, or smaller than 10^-precision (but not 0), are written m x 10^e
+SMALL = 6  # substitute numbers into formulas only for at most this many samples and features (or units)
+E_FORM_AT = 1e7  # numbers this large, or smaller than half the last decimal (but not 0), are written m x 10^e
+
+
+def text(value: float, precision: int = 4) -> str:
+    """A number as the app shows it everywhere (tables, graph, formulas, the exported script): exactly
+    `precision` decimals; very large (>= 1e7) or tiny but non-zero (< half the last decimal) ones in
+    e-notation with `precision` decimals in the mantissa. -0 is shown as 0."""
+    v = float(value) + 0.0
+    if not math.isfinite(v):
+        return "NaN" if math.isnan(v) else ("-inf" if v < 0 else "inf")
+    if v != 0 and (abs(v) >= E_FORM_AT or abs(v) < 0.5 * 10.0 ** -precision):
+        return f"{v:.{precision}e}"
+    out = f"{v:.{precision}f}"
+    return out[1:] if out.startswith("-") and not out.strip("-0.") else out
 
 
 def num(value: float, precision: int = 4) -> str:
-    """A number with at most `precision` decimals, trailing zeros dropped; huge/tiny ones in e-form."""
-    value = float(value)
-    if not math.isfinite(value):
-        return r"\text{NaN}" if math.isnan(value) else ("-" if value < 0 else "") + r"\infty"
-    if value != 0 and (abs(value) >= E_FORM_AT or abs(value) < 10.0 ** (-precision)):
-        mantissa, exp = f"{value:.{max(precision - 1, 1)}e}".split("e")
-        mantissa = mantissa.rstrip("0").rstrip(".")
+    """`text(value)` as LaTeX: the same digits, e-notation written m \\times 10^{e}."""
+    t = text(value, precision)
+    if "e" in t and t[-1].isdigit():
+        mantissa, exp = t.split("e")
         return rf"{mantissa} \times 10^{{{int(exp)}}}"
-    text = f"{value:.{precision}f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
+    if t in ("inf", "-inf", "NaN"):
+        return r"\text{NaN}" if t == "NaN" else t.replace("inf", r"\infty")
+    return t
 
 
 def nums(values: list[float] | np.ndarray, precision: int = 4) -> list[str]:
-    """`num` of every value (a list of floats, or an array, flattened), formatted in one pass."""
+    """`num` of every value (a list of floats, or an array, flattened)."""
     vals = values if isinstance(values, list) else np.asarray(values, dtype=np.float64).ravel().tolist()
-    tokens = (f"{{:.{precision}f}} " * len(vals)).format(*vals).split()
-    tiny = 10.0 ** (-precision)
-    for i, v in enumerate(vals):
-        if v != 0 and not tiny <= abs(v) < E_FORM_AT:  # also catches inf and NaN
-            tokens[i] = num(v, precision)
-    if precision > 0:
-        tokens = [t.rstrip("0").rstrip(".") if t[-1] == "0" else t for t in tokens]
-    if "-0" in tokens:
-        tokens = ["0" if t == "-0" else t for t in tokens]
-    return tokens
+    return [num(v, precision) for v in vals]
 
 
 def column(entries: Sequence[str]) -> str:

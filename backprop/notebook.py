@@ -92,7 +92,8 @@ def notebook_step(X: Any, w: Any, b: Any, y: Any, lr: Any) -> NotebookStep:
     dL_db = float(np.mean(dL_dpred * dpred_dz))
     nw = w - lr * -dL_dw
     nb = float(b - lr * -dL_db)
-    new_loss = LOSSES["mse"].fn(ACTIVATIONS["relu"].fn(X @ nw + nb), y)
+    new_z = X @ nw + nb
+    new_loss = LOSSES["mse"].fn(new_z, ACTIVATIONS["relu"].fn(new_z), y)
     differences = (
         Difference(
             "double_mean", "The gradient is divided by N twice",

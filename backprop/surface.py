@@ -1,10 +1,12 @@
 """Loss surfaces: the exact loss over a grid of two parameters, the others held at their values.
 
-`loss_surface` returns a `Surface` whose `loss[i, j]` is the loss at v[i] (second axis) and u[j] (first
-axis), the layout of Plotly's z[i][j] at y = v[i], x = u[j].
+`Network.loss_surface` returns a `Surface` whose `loss[i, j]` is the loss at v[i] (second axis) and u[j]
+(first axis), the layout of Plotly's z[i][j] at y = v[i], x = u[j]. Axes are flat parameter names
+(W1[0,1], b2[0]; for one neuron also w0.., b).
 
-Two exact methods. The chunked one evaluates every (sample, grid point) pair, O(N R_u R_v). The fast
-one, for piecewise-linear activations (f(z) = z for z > 0, s z for z <= 0) with MSE, costs
+Two exact methods. The blocked one ("chunked") runs the whole network's forward pass for a block of grid
+points at once, every parameter batched along a leading axis: O(N R_u R_v) for any network. The fast
+one, for one neuron with a piecewise-linear activation (f(z) = z for z > 0, s z for z <= 0) and MSE, costs
 O(N + R_u) per grid row. Along grid row v_k, write u = c_u + delta (c_u the row's centre) and
 z_i = r_i + a_i delta, with r_i the sample's z at the centre and a_i = dz_i/du. Each sample's loss term is
 one of two quadratics in delta,
@@ -23,63 +25,72 @@ the expanded quadratic's rounding error stays near machine epsilon times (1/N) s
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from .activations import Activation, get_activation
-from .losses import Loss, get_loss
-from .validation import InputError, param_names, to_number, validate
+from .network import Network
+from .ops import frozen
+from .trace import neuron_inputs
+from .validation import InputError, to_number
 
 MAX_RESOLUTION = 1001
 METHODS = ("auto", "fast", "chunked")
-CHUNK_ELEMENTS = 1 << 16  # samples x grid points evaluated at once on the chunked path (at least one point)
+CHUNK_ELEMENTS = 1 << 17  # grid points x samples x units evaluated at once on the blocked path (at least one point)
 BLOCK_ELEMENTS = 1 << 16  # grid rows x samples binned at once on the fast path: buffers reused, not re-faulted
 BLOCK_ROWS = 8  # grid rows per block (measured fastest on 2-core EPYC, 1 MB L2)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Surface:
-    """u (R_u,) and v (R_v,) grid values of `axes`; loss (R_v, R_u); `center` the given parameters."""
+    """u (R_u,) and v (R_v,) grid values of `axes` (as given); loss (R_v, R_u); `center` their given values;
+    `params` all parameters by name, the others held at these values; `method` "fast" or "chunked"."""
 
+    network: Network
     axes: tuple[str, str]
     u: np.ndarray
     v: np.ndarray
     loss: np.ndarray
     center: tuple[float, float]
-    params: np.ndarray  # all parameters (d + 1,) at which the others are held
-    activation: str
-    loss_name: str
-    method: str  # "fast" or "chunked"
+    params: Mapping[str, np.ndarray]
+    method: str
+
+    @property
+    def activation(self) -> str:
+        return self.network.output
+
+    @property
+    def loss_name(self) -> str:
+        return self.network.loss.name
+
+    def held(self) -> list[tuple[str, float]]:
+        """(label, value) of every parameter not on an axis, in order."""
+        on = {self.network.resolve(a) for a in self.axes}
+        theta = self.network.flatten(self.params)
+        return [(self.network.label(n), float(theta[k])) for k, n in enumerate(self.network.param_names())
+                if n not in on]
 
 
-def loss_surface(
-    X: Any,
-    w: Any,
-    b: Any,
-    y: Any,
-    axes: tuple[str, str] = ("w0", "w1"),
-    span: float | tuple[float, float] = 2.0,
-    resolution: int | tuple[int, int] = 51,
-    activation: str = "relu",
-    loss: str = "mse",
-    method: str = "auto",
-) -> Surface:
-    """The loss on a resolution-point grid of each axis, from value - span to value + span.
+def surface_of(net: Network, X: Any, y: Any, params: Mapping[str, Any], axes: tuple[str, str], span: Any = 2.0,
+               resolution: Any = 51, method: str = "auto") -> Surface:
+    """`Network.loss_surface`: the loss on a `resolution`-point grid of each axis, value - span to value + span.
 
-    `axes` names the two parameters (w0..w{d-1}, b) on u and v; `span` and `resolution` are one value
-    or one per axis. `method` "auto" uses the exact fast path where one exists (piecewise-linear
-    activations with MSE), else the chunked evaluation of every (sample, grid point) pair; "fast" and
-    "chunked" force one (InputError when there is no fast path). Returns a `Surface`, loss (R_v, R_u).
-    """
-    act, lossf = get_activation(activation), get_loss(loss)
-    inputs = validate(X, w, b, y, loss=lossf.name)
-    d = inputs.X.shape[1]
-    names = param_names(d)
+    `span` and `resolution` are one value or one per axis. `method` "auto" uses the exact fast path where one
+    exists (one neuron, piecewise-linear activation, MSE), else the blocked evaluation; "fast" and "chunked"
+    force one (InputError when there is no fast path)."""
+    Xa, ya = net.check_data(X, y)
+    p = net.check_params(params)
     axes = tuple(axes)
-    if len(axes) != 2 or axes[0] == axes[1] or any(a not in names for a in axes):
-        raise InputError(f"axes: {axes!r} must be two different parameters among {', '.join(names)}")
+    if len(axes) != 2:
+        raise InputError(f"axes: {axes!r} must name two parameters")
+    try:
+        iu, iv = net.index(axes[0]), net.index(axes[1])
+    except InputError as err:
+        raise InputError(f"axes: {err}") from None
+    if iu == iv:
+        raise InputError(f"axes: {axes!r} must be two different parameters")
     spans = _pair(span, "span", lambda s: to_number(s, "span"))
     sizes = _pair(resolution, "resolution", int)
     if any(s <= 0 for s in spans):
@@ -88,24 +99,29 @@ def loss_surface(
         raise InputError(f"resolution must lie between 2 and {MAX_RESOLUTION}")
     if method not in METHODS:
         raise InputError(f"method: {method!r} must be one of {', '.join(METHODS)}")
-    fast = _has_fast_path(act, lossf) and method != "chunked"
+    act = net.layers[-1].activation
+    has_fast = net.is_neuron and act.off_slope is not None and net.loss.name == "mse"
+    fast = has_fast and method != "chunked"
     if method == "fast" and not fast:
-        raise InputError(f"the fast path needs a piecewise-linear activation with MSE, not {act.name} with "
-                         f"{lossf.name}")
-    theta = np.append(inputs.w, inputs.b)
-    iu, iv = names.index(axes[0]), names.index(axes[1])
+        raise InputError(f"the fast path needs one neuron with a piecewise-linear activation and MSE, not {net!r}")
+    theta = net.flatten(p)
     du = np.linspace(-spans[0], spans[0], sizes[0])
     dv = np.linspace(-spans[1], spans[1], sizes[1])
     u, v = theta[iu] + du, theta[iv] + dv
-    A = np.column_stack([inputs.X, np.ones(inputs.X.shape[0])])  # z = A theta; column j is dz/dtheta_j
     if fast:
-        grid = _fast_surface(A, theta, inputs.y, iu, iv, du, dv, act.off_slope)
+        A = np.column_stack([Xa, np.ones(Xa.shape[0])])  # z = A theta; column j is dz/dtheta_j
+        grid = _fast_surface(A, theta, ya, iu, iv, du, dv, act.off_slope)
     else:
-        grid = _chunked_surface(A, theta, inputs.y, iu, iv, u, v, act, lossf)
-    for arr in (u, v, grid, theta):
-        arr.setflags(write=False)
-    return Surface(axes, u, v, grid, (float(theta[iu]), float(theta[iv])), theta, act.name, lossf.name,
+        grid = _blocked_surface(net, Xa, ya, theta, iu, iv, u, v)
+    return Surface(net, axes, frozen(u), frozen(v), frozen(grid), (float(theta[iu]), float(theta[iv])), p,
                    "fast" if fast else "chunked")
+
+
+def loss_surface(X: Any, w: Any, b: Any, y: Any, axes: tuple[str, str] = ("w0", "w1"), span: Any = 2.0,
+                 resolution: Any = 51, activation: str = "relu", loss: str = "mse", method: str = "auto") -> Surface:
+    """One neuron's loss surface over two of w0.., b: `Network.loss_surface` without hidden layers."""
+    net, Xa, ya, p = neuron_inputs(X, w, b, y, activation, loss)
+    return surface_of(net, Xa, ya, p, axes, span, resolution, method)
 
 
 def _pair(value: Any, name: str, convert) -> tuple:
@@ -118,26 +134,38 @@ def _pair(value: Any, name: str, convert) -> tuple:
         raise InputError(f"{name}: {err}") from None
 
 
-def _has_fast_path(act: Activation, lossf: Loss) -> bool:
-    return act.off_slope is not None and lossf.name == "mse"
+def _blocked_surface(net: Network, X: np.ndarray, y: np.ndarray, theta: np.ndarray, iu: int, iv: int,
+                     u: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """The network's loss at every grid point, (R_v, R_u): blocks of points run the forward pass together,
+    each parameter stacked along a leading axis of the block's points."""
+    n = X.shape[0]
+    widest = max(layer.fan_out for layer in net.layers)
+    gu, gv = len(u), len(v)
+    points = gu * gv
+    block = max(1, CHUNK_ELEMENTS // max(1, n * widest))
+    out = np.empty(points)
+    with np.errstate(over="ignore", invalid="ignore"):
+        for start in range(0, points, block):
+            k = np.arange(start, min(points, start + block))
+            thetas = np.broadcast_to(theta, (len(k), len(theta))).copy()
+            thetas[:, iu] = u[k % gu]
+            thetas[:, iv] = v[k // gu]
+            out[k] = _batch_loss(net, X, y, thetas)
+    return out.reshape(gv, gu)
 
 
-def _chunked_surface(A, theta, y, iu, iv, u, v, act: Activation, lossf: Loss) -> np.ndarray:
-    """Every (sample, grid point) pair evaluated directly, CHUNK_ELEMENTS pairs at a time: (R_v, R_u)."""
-    others = np.delete(np.arange(len(theta)), [iu, iv])
-    base = A[:, others] @ theta[others]  # (N,) the fixed part of z
-    au, av = A[:, iu], A[:, iv]
-    n = A.shape[0]
-    out = np.empty((len(v), len(u)))
-    rows = max(1, CHUNK_ELEMENTS // max(1, n * len(u)))
-    cols = len(u) if n * len(u) <= CHUNK_ELEMENTS else max(1, CHUNK_ELEMENTS // n)
-    for i0 in range(0, len(v), rows):
-        vv = v[i0:i0 + rows]
-        for j0 in range(0, len(u), cols):
-            uu = u[j0:j0 + cols]
-            z = (base + av * vv[:, None, None] + au * uu[None, :, None])  # (rows, cols, N)
-            out[i0:i0 + len(vv), j0:j0 + len(uu)] = lossf.per_sample(act.fn(z), y).mean(axis=-1)
-    return out
+def _batch_loss(net: Network, X: np.ndarray, y: np.ndarray, thetas: np.ndarray) -> np.ndarray:
+    """The loss for each row of `thetas` (B, P): (B,)."""
+    B, k = thetas.shape[0], 0
+    A = X[None]
+    for layer in net.layers:
+        size = layer.fan_in * layer.fan_out
+        W = thetas[:, k:k + size].reshape(B, layer.fan_in, layer.fan_out)
+        b = thetas[:, k + size:k + size + layer.fan_out]
+        k += size + layer.fan_out
+        z = np.matmul(A, W) + b[:, None, :]
+        A = layer.activation.fn(z)
+    return net.loss.per_sample(z[:, :, 0], A[:, :, 0], y).mean(axis=1)
 
 
 def _fast_surface(A, theta, y, iu, iv, du, dv, s: float) -> np.ndarray:

@@ -1,13 +1,12 @@
 """Validation: turn what a user typed into float64 arrays, or raise `InputError` naming the cell.
 
-Cells are named the way the app's editors show them (0-based rows, features x0..x{d-1}, weights
-w0..w{d-1}, bias b): "X row 2, column x1: 'abc' is not a number".
+Cells are named the way the app's editors show them (0-based rows, features x0..x{d-1}; one neuron's weights
+w0..w{d-1} and bias b; a network's W1[0,1], b2[0]): "X row 2, column x1: 'abc' is not a number".
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -28,8 +27,8 @@ def feature_names(d: int) -> list[str]:
     return [f"x{j}" for j in range(d)]
 
 
-def param_names(d: int) -> list[str]:
-    """Names of the model's parameters: w0 .. w{d-1}, then b."""
+def neuron_labels(d: int) -> list[str]:
+    """One neuron's parameters as the app names them: w0 .. w{d-1}, then b."""
     return [f"w{j}" for j in range(d)] + ["b"]
 
 
@@ -166,33 +165,3 @@ def as_learning_rate(lr: Any) -> float:
     if value > MAX_LR:
         raise InputError(f"learning rate: {value:g} is too large; the limit is {MAX_LR:g}")
     return value
-
-
-@dataclass(frozen=True, slots=True)
-class Inputs:
-    """Validated model inputs: X (N, d), y (N,), w (d,), b float; all float64."""
-
-    X: np.ndarray
-    w: np.ndarray
-    b: float
-    y: np.ndarray
-
-
-def validate(X: Any, w: Any, b: Any, y: Any, loss: str = "mse") -> Inputs:
-    """Check and convert every cell; InputError names the first bad cell or shape mismatch."""
-    Xa = as_matrix(X)
-    n, d = Xa.shape
-    ya = as_vector(y, n, "y", "y row {}", f"X has {n} rows (one target per sample)")
-    wa = as_vector(w, d, "w", "weight w{}", f"X has {d} feature columns (one weight per feature)")
-    ba = to_number(b.item() if isinstance(b, np.ndarray) and b.size == 1 else b, "bias b")
-    if loss == "bce":
-        bad = np.flatnonzero((ya < 0) | (ya > 1))
-        if bad.size:
-            i = int(bad[0])
-            raise InputError(
-                f"y row {i}: {ya[i]:g} is outside [0, 1]; binary cross-entropy needs targets "
-                "between 0 and 1 (use MSE for other targets)"
-            )
-    for arr in (Xa, ya, wa):
-        arr.setflags(write=False)
-    return Inputs(Xa, wa, ba, ya)

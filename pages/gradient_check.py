@@ -42,13 +42,13 @@ table = pd.DataFrame({
     "|difference|": [f"{c.abs_error:.2e}" for c in check.params],
     "relative error": [f"{c.rel_error:.2e}" for c in check.params],
     "result": [_verdict(c) for c in check.params],
-}, index=pd.Index([f"dL/d{c.name}" for c in check.params], name="parameter"))
+}, index=pd.Index([f"dL/d{c.label}" for c in check.params], name="parameter"))
 st.table(table)
 st.caption(f"ε = {check.eps:.0e}. A parameter passes when its relative error is at most {check.tolerance:.0e}, "
            f"or when the difference is below {bp.gradcheck.ABS_FLOOR:.0e} × max(1, L) (both sides are then zero "
            f"up to round-off). Activation: {bp.ACTIVATIONS[m.activation].label}; loss: {bp.LOSSES[m.loss].label}.")
 
-failed = [c.name for c in check.params if not c.passed and not c.at_kink]
+failed = [c.label for c in check.params if not c.passed and not c.at_kink]
 kinked = [c for c in check.params if c.at_kink]
 if failed:
     st.error(f"✗ {', '.join(failed)}: the analytic gradient and the finite difference disagree beyond the "

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from backprop import figures
+from viz import figures
 from ui import landscape, render, state, widgets
 
 st.title("Loss landscape", anchor=False)
@@ -86,6 +86,6 @@ else:
                   if held else "")
                + ". Points: the samples, coloured by their target on the same scale, so a sample that matches its "
                  "background is fitted. Dashed: the line z = 0. Its own ▶ Play runs the same steps.")
-w_last = ", ".join(f"{n} = {render.fmt(x, p)}" for n, x in zip(names, followed.params[last], strict=True))
+w_last = ", ".join(f"{n} = {render.fmt(x, p)}" for n, x in zip(names, followed.flat[last], strict=True))
 st.markdown(f"**{figures.style(followed.optimizer).label} after step {last}:** {w_last}; "
             f"L = {render.fmt(followed.loss[last], p)}.")

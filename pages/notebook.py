@@ -135,8 +135,8 @@ st.code(printed(nb), language=None)
 st.caption("For the seed example this is, digit for digit, the output saved in the notebook.")
 
 st.subheader("Line by line: the notebook beside the correct computation", anchor=False)
-fd = {pc.name: pc.numeric for pc in check.params} if check is not None else {}
-names = c.param_names
+fd = {pc.label: pc.numeric for pc in check.params} if check is not None else {}
+names = c.param_labels
 rows = [
     ("z = Xw + b", nb.z, c.z, None), ("prediction a = ReLU(z)", nb.prediction, c.prediction, None),
     ("loss L", nb.loss, c.loss, None), ("dL/da = 2(a − y)/N", nb.dloss_dpred, c.dloss_dpred, None),

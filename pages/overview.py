@@ -44,7 +44,7 @@ if t is not None:
         params = pd.DataFrame({
             "value now": [render.fmt(v, p) for v in (*t.w, t.b)],
             "gradient dL/dθ": [render.fmt(v, p) for v in t.grad],
-        }, index=pd.Index(t.param_names, name="parameter"))
+        }, index=pd.Index(t.param_labels, name="parameter"))
         if updated:
             params["after one step"] = [render.fmt(v, p) for v in (*t.new_w, t.new_b)]
         st.table(params)
@@ -65,7 +65,7 @@ st.subheader("Where to go next", anchor=False)
 widgets.page_link("step_by_step", "Step by step: every operation, forward then backward, with its formula",
                   help="Prev/Next buttons, ← and → keys, a slider; the step is in the URL.")
 if t is not None:
-    shares = [s.key for s in t.steps].index("per_sample_grad") + 1
+    shares = [s.kind for s in t.steps].index("shares") + 1
     widgets.page_link("step_by_step", "Jump to each sample's share of the gradient", step=shares)
 widgets.page_link("gradient_check", "Gradient check: the gradient against finite differences")
 widgets.page_link("notebook", "The notebook: the two most common backprop bugs, on your numbers")

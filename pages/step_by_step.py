@@ -76,9 +76,9 @@ with st.container(key=presenter.MAP_KEY):
 
 step = steps[current - 1]
 render.render_step(step, t, current, n, precision)
-if step.key == "per_sample_grad":
+if step.kind == "shares":
     with st.container(key=presenter.SHARES_KEY):
         st.plotly_chart(render.share_figure(t, precision), key="share_chart")
         st.caption("The Σ row of the table is the gradient dL/dw, dL/db of the next step: the per-sample shares "
                    "add up.")
-presenter.graph_ui(t, step.key, precision)
+presenter.graph_ui(t, step, precision)

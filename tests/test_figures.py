@@ -10,7 +10,7 @@ import plotly.io as pio
 import pytest
 
 import backprop as bp
-from backprop import figures
+from viz import figures
 
 X = np.array([[1.0, 2.0], [2.0, 1.0], [-1.0, -2.0]])
 Y = np.array([1.0, 0.0, 0.0])

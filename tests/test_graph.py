@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 import backprop as bp
-from backprop import graph
+from viz import graph
 
 SEED = dict(X=[[1, 2], [2, 1], [-1, -2]], w=[0.1, 0.2], b=1, y=[1, 0, 0])
 NODE = re.compile(r'^\s*(\w+) \[id="node_(\w+)"(, class="current")?, label=<(.*)>\];$')

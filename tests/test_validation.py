@@ -12,14 +12,21 @@ X = [[1.0, 2.0], [2.0, 1.0], [-1.0, -2.0]]
 W, B, Y = [0.1, 0.2], 1.0, [1.0, 0.0, 0.0]
 
 
+def validate(X, w, b, y, loss="mse"):
+    """One neuron's checked inputs: X, y and params {W1, b1} (the output the loss needs)."""
+    _, Xa, ya, params = bp.trace.neuron_inputs(X, w, b, y, "sigmoid" if loss == "bce" else "relu", loss)
+    return Xa, ya, params["W1"][:, 0], float(params["b1"][0])
+
+
 def entry_points(X=X, w=W, b=B, y=Y, loss="mse", lr=0.1):
     """Every public function that takes the model's data, called with it."""
+    act = "sigmoid" if loss == "bce" else "relu"
     return [
-        lambda: bp.forward_backward(X, w, b, y, loss=loss, lr=lr),
-        lambda: bp.train(X, w, b, y, lr=lr, steps=2, loss=loss),
-        lambda: bp.loss_surface(X, w, b, y, loss=loss, resolution=3),
-        lambda: bp.gradient_check(X, w, b, y, loss=loss),
-        lambda: bp.validate(X, w, b, y, loss=loss),
+        lambda: bp.forward_backward(X, w, b, y, activation=act, loss=loss, lr=lr),
+        lambda: bp.train(X, w, b, y, lr=lr, steps=2, activation=act, loss=loss),
+        lambda: bp.loss_surface(X, w, b, y, activation=act, loss=loss, resolution=3),
+        lambda: bp.gradient_check(X, w, b, y, activation=act, loss=loss),
+        lambda: validate(X, w, b, y, loss=loss),
     ]
 
 
@@ -73,7 +80,7 @@ def test_cells_from_a_dataframe_are_named():
 @pytest.mark.parametrize("empty", [[], [[]], np.empty((0, 2)), np.empty((3, 0))])
 def test_empty_x_is_refused(empty):
     with pytest.raises(bp.InputError, match=r"X is empty|X has no feature columns"):
-        bp.validate(empty, W, B, Y)
+        validate(empty, W, B, Y)
 
 
 def test_ragged_rows_name_the_row():
@@ -93,7 +100,13 @@ def test_bce_targets_must_lie_in_zero_one():
     raises_everywhere(r"y row 1: 2 is outside \[0, 1\]", y=[1, 2, 0], loss="bce")
     raises_everywhere(r"y row 2: -0.5 is outside \[0, 1\]", y=[1, 0, -0.5], loss="bce")
     bp.forward_backward(X, W, B, [1, 2, -0.5], loss="mse")  # any target is fine for MSE
-    bp.forward_backward(X, W, B, [1, 0.25, 0], loss="bce")  # soft targets are fine for BCE
+    bp.forward_backward(X, W, B, [1, 0.25, 0], activation="sigmoid", loss="bce")  # soft targets are fine for BCE
+
+
+def test_bce_needs_the_sigmoid_output():
+    for act in ("relu", "identity", "tanh"):
+        with pytest.raises(bp.InputError, match=r"Binary cross-entropy needs the sigmoid output"):
+            bp.forward_backward(X, W, B, Y, activation=act, loss="bce")
 
 
 @pytest.mark.parametrize(("lr", "message"), [
@@ -135,17 +148,17 @@ def test_unknown_names_are_refused():
 
 
 def test_validate_returns_clean_read_only_float64_arrays():
-    inputs = bp.validate([["1", "-0"], [" 2.5 ", 3]], ["0.5", -0.0], "-0", ["1", 0])
-    assert inputs.X.dtype == np.float64 and inputs.X.shape == (2, 2)
-    np.testing.assert_array_equal(inputs.X, [[1.0, 0.0], [2.5, 3.0]])
-    assert not np.signbit(inputs.X[0, 1]) and not np.signbit(inputs.w[1]) and not np.signbit(inputs.b)
-    assert inputs.b == 0.0 and isinstance(inputs.b, float)
-    for arr in (inputs.X, inputs.w, inputs.y):
+    t = bp.forward_backward([["1", "-0"], [" 2.5 ", 3]], ["0.5", -0.0], "-0", ["1", 0])
+    assert t.X.dtype == np.float64 and t.X.shape == (2, 2)
+    np.testing.assert_array_equal(t.X, [[1.0, 0.0], [2.5, 3.0]])
+    assert not np.signbit(t.X[0, 1]) and not np.signbit(t.w[1]) and not np.signbit(t.b)
+    assert t.b == 0.0 and isinstance(t.b, float)
+    for arr in (t.X, t.w, t.y, *t.params.values()):
         assert not arr.flags.writeable
     source = np.array([[1.0, 2.0]])
-    inputs = bp.validate(source, [1, 1], 0, [1])
+    t = bp.forward_backward(source, [1, 1], 0, [1])
     source[0, 0] = 99.0
-    assert inputs.X[0, 0] == 1.0  # a copy: the caller's array may change later
+    assert t.X[0, 0] == 1.0  # a copy: the caller's array may change later
 
 
 def test_bad_input_is_reported_without_warnings(recwarn):

@@ -14,7 +14,7 @@ import pandas as pd
 import streamlit as st
 
 import backprop as bp
-from backprop import figures
+from viz import figures
 
 from . import render, state, widgets
 from .model import Model

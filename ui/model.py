@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from backprop import feature_names, param_names
+from backprop import feature_names, neuron_labels
 
 ACTIVATION_CHOICES = ("relu", "leaky_relu", "sigmoid", "tanh", "identity")
 LOSS_CHOICES = ("mse", "bce")
@@ -45,7 +45,7 @@ class Model:
 
     @property
     def params(self) -> list[str]:
-        return param_names(self.n_features)
+        return neuron_labels(self.n_features)
 
     def with_feature_added(self) -> Model:
         """One more feature column (zeros) and its weight (0)."""

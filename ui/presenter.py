@@ -21,7 +21,7 @@ import time
 import streamlit as st
 
 import backprop as bp
-from backprop import graph
+from viz import graph
 
 from . import state
 
@@ -174,7 +174,7 @@ GRAPH_CSS = """
 """
 
 
-def graph_ui(trace: bp.Trace, current: str, precision: int) -> None:
+def graph_ui(trace: bp.Trace, current: bp.Step, precision: int) -> None:
     """The live computation graph with the current step's node highlighted: below the step, or in
     presenter mode in a panel beside it (top to bottom, so it fits the screen's height)."""
     on = is_on()

@@ -23,17 +23,12 @@ PHASES = {"forward": ("Forward pass", "blue"), "backward": ("Backward pass", "or
 SUM_ROW = "Σ (sum over samples)"
 # Keys of a step's parts (presenter mode's style sheet finds them by the class st-key-<key>)
 VALUES_KEY, VALUES_LABEL_KEY, ORIGIN_KEY = "step_values", "step_values_label", "step_origin"
-SHORT_TITLES = {"z": "z = Xw + b", "activation": "a = f(z)", "loss": "loss L", "dloss_dpred": "dL/da",
-                "dpred_dz": "da/dz", "delta": "δ = dL/dz", "per_sample_grad": "per-sample shares",
-                "grad": "dL/dw, dL/db", "update": "update"}
 
 
 def fmt(value: float, precision: int = 4) -> str:
-    """A number with exactly `precision` decimals; very large or tiny (but non-zero) ones in e-notation."""
-    v = float(value) + 0.0  # folds -0.0 into 0.0
-    if v != 0 and (abs(v) >= 1e7 or abs(v) < 0.5 * 10.0**-precision):
-        return f"{v:.{precision}e}"
-    return f"{v:.{precision}f}"
+    """A number with exactly `precision` decimals; very large or tiny (but non-zero) ones in e-notation: the
+    app's one number format, the engine's (`backprop.latex.text`), so tables and formulas agree."""
+    return bp.latex.text(value, precision)
 
 
 def fmt_list(values, precision: int = 4) -> str:
@@ -69,7 +64,7 @@ def code_span(text: str, limit: int = 40) -> str:
 
 def short_title(step: bp.Step) -> str:
     """A few characters naming the step, for the slider and the roadmap."""
-    return SHORT_TITLES.get(step.key, step.title)
+    return step.short
 
 
 def roadmap(steps: Sequence[bp.Step], current: int) -> str:
@@ -113,23 +108,23 @@ def step_frame(step: bp.Step, trace: bp.Trace, precision: int) -> pd.DataFrame:
     """The step's value as a table of text: its row and column labels, an "active?" column on sample rows,
     the column sums on the per-sample gradient, and the old value and gradient beside an update."""
     table = step.table()
-    rows = list(step.row_labels) or [step.key]
+    rows = list(step.row_labels) or [step.short]
     cols = list(step.col_labels) or ["value"]
     data = {c: [fmt(v, precision) for v in table[:, j]] for j, c in enumerate(cols)}
-    if step.key == "update":
-        old = np.append(trace.w, trace.b)
+    if step.kind == "update":
+        old = trace.network.flatten(trace.params)
         data = {"before": [fmt(v, precision) for v in old], "gradient": [fmt(v, precision) for v in trace.grad],
                 "after": data[cols[0]]}
     frame = pd.DataFrame(data, index=rows)
-    if step.key == "per_sample_grad":
+    if step.kind == "shares":
         frame = limited(frame)
-        frame.loc[SUM_ROW] = [fmt(v, precision) for v in trace.grad]
-    sample_rows = bool(step.row_labels) and step.row_labels[0].startswith("sample")
-    if sample_rows and shows_activity(trace):
+        frame.loc[SUM_ROW] = [fmt(v, precision) for v in step.value.sum(axis=0)]
+    sample_rows = step.samples
+    if sample_rows and shows_activity(trace) and step.layer == trace.network.depth:
         active = [INACTIVE if off else ACTIVE for off in trace.inactive[: len(frame)]]
         frame["active?"] = active + [""] * (len(frame) - len(active))
-    frame.index.name = "sample" if sample_rows else ("parameter" if step.key in ("grad", "update") else "")
-    return limited(frame) if step.key != "per_sample_grad" else frame
+    frame.index.name = "sample" if sample_rows else ("parameter" if step.kind in ("grad", "update") else "")
+    return limited(frame) if step.kind != "shares" else frame
 
 
 def styled(frame: pd.DataFrame):
@@ -147,18 +142,23 @@ def styled(frame: pd.DataFrame):
 
 def shape_text(step: bp.Step, trace: bp.Trace) -> str:
     """The step's shape in words, e.g. "shape (3,): one number per sample"."""
-    n, d = trace.X.shape
+    n = trace.X.shape[0]
     shape = "(" + ", ".join(map(str, step.shape)) + ("," if len(step.shape) == 1 else "") + ")"
+    count = len(step.col_labels) if step.kind == "shares" else len(step.row_labels)
+    params = (f"{count - 1} weights and the bias" if trace.network.is_neuron else f"layer {step.layer}'s weights "
+              "and biases")
     if not step.shape:
         what = "a single number (a scalar)"
+    elif step.kind == "shares":
+        what = f"{n} samples × {count} parameters ({params})"
     elif len(step.shape) == 2:
-        what = f"{n} samples × {d + 1} parameters ({d} weights and the bias)"
-    elif step.row_labels and step.row_labels[0].startswith("sample"):
+        what = f"{n} samples × {step.shape[1]} units"
+    elif step.samples:
         what = f"one number per sample (N = {n})"
     else:
-        what = f"one number per parameter ({d} weights and the bias)"
-    more = f" Showing the first {ROW_LIMIT} of {n} samples." if n > ROW_LIMIT and step.row_labels and \
-        step.row_labels[0].startswith("sample") else ""
+        what = f"one number per parameter ({params})" if step.kind != "update" or trace.network.is_neuron else \
+            "one number per parameter"
+    more = f" Showing the first {ROW_LIMIT} of {n} samples." if n > ROW_LIMIT and step.samples else ""
     return f"Shape {shape}: {what}.{more}"
 
 
@@ -194,7 +194,7 @@ def render_step(step: bp.Step, trace: bp.Trace, number: int, total: int, precisi
 
 def share_figure(trace: bp.Trace, precision: int = 4) -> go.Figure:
     """Grouped bars: each sample's contribution delta_i * x_ij to every dL/dw_j, and delta_i to dL/db."""
-    names = trace.param_names
+    names = trace.param_labels
     n = min(len(trace.z), ROW_LIMIT)
     labels = [f"sample {i}" + (" ✗ off" if trace.inactive[i] else "") for i in range(n)]
     shares = np.column_stack([trace.per_sample_grad_w, trace.per_sample_grad_b])[:n]

@@ -113,11 +113,11 @@ def encode(model: Model, session: Mapping[str, Any] | None = None, page: Mapping
     (a link must open a working state), naming the cell.
     """
     try:
-        inputs = bp.validate(model.X, model.w, model.b, model.y, loss=model.loss)
+        _, X, y, params = bp.trace.neuron_inputs(model.X, model.w, model.b, model.y, model.activation, model.loss)
         rate = as_learning_rate(model.lr)
     except bp.InputError as err:
         raise ShareError([f"fix the input before sharing: {err}"]) from None
-    numbers = {"X": inputs.X, "y": inputs.y, "w": inputs.w, "b": inputs.b, "lr": rate}
+    numbers = {"X": X, "y": y, "w": params["W1"][:, 0], "b": float(params["b1"][0]), "lr": rate}
     values = {**(session or {}), **(page or {})}
     out = {}
     for f in SCHEMA:
@@ -241,7 +241,8 @@ def _read_model(given: dict[str, str], problems: list[str]) -> dict[str, Any]:
     loss = out.get("loss", SEED.loss)
     if loss == "bce" and not problems:
         try:
-            bp.validate(out.get("X", SEED.X), out.get("w", SEED.w), out.get("b", SEED.b), out.get("y", SEED.y), loss)
+            bp.trace.neuron_inputs(out.get("X", SEED.X), out.get("w", SEED.w), out.get("b", SEED.b),
+                                   out.get("y", SEED.y), out.get("activation", SEED.activation), loss)
         except bp.InputError as err:
             problems.append(str(err))
     return out

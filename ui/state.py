@@ -76,9 +76,23 @@ def set_model(new: Model, rebuild_editors: bool = False) -> None:
         st.session_state[EDITOR_VERSION] = st.session_state.get(EDITOR_VERSION, 0) + 1
 
 
-def update(**changes) -> None:
-    """Change settings (lr, activation, loss, precision) of the model."""
-    set_model(replace(model(), **changes))
+def update(**changes) -> str:
+    """Change settings (lr, activation, loss, precision) of the model. A loss that needs a particular output
+    activation (BCE: the sigmoid) brings it along; choosing another activation under such a loss goes back to
+    MSE. Returns what else changed, in words (empty when nothing did)."""
+    m = replace(model(), **changes)
+    also = ""
+    needs = bp.LOSSES[m.loss].output
+    if needs and m.activation != needs:
+        if "loss" in changes:
+            m = replace(m, activation=needs)
+            also = f"{bp.LOSSES[m.loss].label} scores a probability, so the activation is now {bp.ACTIVATIONS[needs].label}."
+        else:
+            m = replace(m, loss="mse")
+            also = (f"{bp.LOSSES['bce'].label} needs the {bp.ACTIVATIONS[needs].label.lower()} output, so the loss is now "
+                    f"{bp.LOSSES['mse'].label.lower()}.")
+    set_model(m)
+    return also
 
 
 def load_preset(name: str) -> None:

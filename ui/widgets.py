@@ -125,7 +125,10 @@ def page_link(url_path: str, label: str, help: str | None = None, **query) -> No
 
 def _on_setting(name: str) -> None:
     value = st.session_state[SETTINGS[name]]
-    state.update(**{name: value.strip() if isinstance(value, str) else value})
+    also = state.update(**{name: value.strip() if isinstance(value, str) else value})
+    if also:
+        sync_settings()
+        st.toast(also, icon=":material/sync_alt:")
 
 
 def _on_preset() -> None:

@@ -5,7 +5,7 @@ the loss per step below, in one figure whose frames (one per step, 0..T) move on
 a frame lists the indices of the three marker traces it changes and never carries the surface. Paths are
 drawn whole from the start; frames that grew them would make the figure O(T^2) in size.
 `model_figure` draws what the neuron computes over its input space at each step of one trajectory.
-This is the only module of the package that imports plotly.
+Pure: no Streamlit.
 """
 
 from __future__ import annotations
@@ -18,10 +18,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from .activations import ACTIVATIONS
-from .surface import Surface
-from .training import Trajectory
-from .validation import feature_names, param_names
+from backprop import ACTIVATIONS, OPTIMIZER_LABELS, Surface, Trajectory, feature_names
 
 
 @dataclass(frozen=True)
@@ -33,10 +30,10 @@ class Style:
 
 
 STYLES = {  # Okabe-Ito colours, told apart without colour too: dashes and marker symbols differ
-    "sgd": Style("SGD", "#0072B2", "solid", "circle"),
-    "momentum": Style("Momentum", "#E69F00", "dash", "square"),
-    "adam": Style("Adam", "#009E73", "dot", "diamond"),
-    "notebook": Style("The notebook's rule", "#D55E00", "dashdot", "x"),
+    "sgd": Style(OPTIMIZER_LABELS["sgd"], "#0072B2", "solid", "circle"),
+    "momentum": Style(OPTIMIZER_LABELS["momentum"], "#E69F00", "dash", "square"),
+    "adam": Style(OPTIMIZER_LABELS["adam"], "#009E73", "dot", "diamond"),
+    "notebook": Style(OPTIMIZER_LABELS["notebook"], "#D55E00", "dashdot", "x"),
 }
 LOSS_COLORS = "Viridis"
 PREDICTION_COLORS = "RdBu_r"
@@ -52,13 +49,12 @@ def style(optimizer: str) -> Style:
 
 def is_exact(surface: Surface, trajectory: Trajectory) -> bool:
     """Whether the path lies on the surface: only the surface's two axes were trained."""
-    return set(trajectory.trainable) <= set(surface.axes)
+    return set(trajectory.trainable) <= {surface.network.resolve(a) for a in surface.axes}
 
 
 def held_text(surface: Surface, precision: int = 4) -> str:
     """The parameters a surface holds fixed, e.g. "b = 1.0000", or "" when it has no others."""
-    names = param_names(len(surface.params) - 1)
-    return ", ".join(f"{n} = {surface.params[i]:.{precision}f}" for i, n in enumerate(names) if n not in surface.axes)
+    return ", ".join(f"{n} = {v:.{precision}f}" for n, v in surface.held())
 
 
 def frame_duration(steps: int) -> int:
@@ -264,13 +260,11 @@ def model_figure(trajectory: Trajectory, X, y, features: tuple[int, int] = (0, 1
 
 
 def _predict(trajectory: Trajectory, z: np.ndarray) -> np.ndarray:
-    a = ACTIVATIONS[trajectory.activation].fn(z)
-    return ACTIVATIONS["sigmoid"].fn(a) if trajectory.loss_name == "bce" else a
+    return ACTIVATIONS[trajectory.activation].fn(z)
 
 
 def _prediction_label(trajectory: Trajectory) -> str:
-    act = ACTIVATIONS[trajectory.activation].label
-    return f"σ(a), a = {act}(z)" if trajectory.loss_name == "bce" else f"prediction a = {act}(z)"
+    return f"prediction a = {ACTIVATIONS[trajectory.activation].label}(z)"
 
 
 def _span(values: np.ndarray) -> tuple[float, float]:
