@@ -23,7 +23,7 @@ import numpy as np
 
 from .activations import ACTIVATIONS, Activation, get_activation
 from .losses import Loss, get_loss
-from .ops import ActivationOp, Linear, LossOp, frozen, record
+from .ops import ActivationOp, Linear, LossOp, frozen
 from .validation import MAX_ABS, MAX_FEATURES, InputError, as_learning_rate, as_matrix, as_vector, to_number
 
 if TYPE_CHECKING:

@@ -343,7 +343,8 @@ def _backward(t: Trace, layer, nm: _Names, samples, small_n: bool, p: int) -> li
         Wt, bt, At = nm.txt("W", l), nm.txt("b", l), nm.input_txt(l)
         s_title, s_short = f"Layer {l}: each sample's share of dL/d{Wt} and dL/d{bt}", f"shares of {Wt}, {bt}"
         s_formula = (rf"\frac{{\partial L}}{{\partial W^{{({l})}}}}\Big|_i = ({nm.input_tex(l)}_i)^\top "
-                     rf"\delta^{{({l})}}_i, \qquad \frac{{\partial L}}{{\partial b^{{({l})}}}}\Big|_i = \delta^{{({l})}}_i")
+                     rf"\delta^{{({l})}}_i, \qquad "
+                     rf"\frac{{\partial L}}{{\partial b^{{({l})}}}}\Big|_i = \delta^{{({l})}}_i")
         s_why = (f"Since z = {At}·{Wt} + {bt}, the weight from input k to unit j gets, from sample i, input k's "
                  f"value times unit j's δ: an outer product per sample. Each bias gets its unit's δ.")
         g_title, g_short = f"Layer {l}: sum over samples, dL/d{Wt} and dL/d{bt}", f"dL/d{Wt}, dL/d{bt}"

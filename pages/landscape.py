@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from viz import figures
 from ui import landscape, render, state, widgets
+from viz import figures
 
 st.title("Loss landscape", anchor=False)
 st.markdown(

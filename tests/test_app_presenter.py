@@ -107,23 +107,23 @@ def test_help_panel_lists_the_step_pages_real_shortcuts():
 
 def test_step_page_graph_highlights_the_current_step_and_follows_the_buttons():
     at = open_app("step_by_step")
-    assert current_node(dot(at)) == ["z"] and "rankdir=LR" in dot(at)
+    assert current_node(dot(at)) == ["z1"] and "rankdir=LR" in dot(at)
     at.button(key="step_next").click().run()
-    assert current_node(dot(at)) == ["a"]
+    assert current_node(dot(at)) == ["a1"]
     at.button(key="step_last").click().run()
-    assert current_node(dot(at)) == ["theta"]
+    assert current_node(dot(at)) == ["theta1"]
     assert "Computation graph" in [h.value for h in at.subheader]
 
 
 def test_step_page_graph_numbers_are_the_tables_numbers():
     at = open_app("step_by_step")
     cells = graph_cells(dot(at))
-    assert [float(cells[f"z.value.{i}"]) for i in range(3)] == [float(v) for v in at.table[0].value["z"]]
+    assert [float(cells[f"z1.value.{i}"]) for i in range(3)] == [float(v) for v in at.table[0].value["z"]]
     edit_xy(at, edited={0: {"x0": "3"}})  # the seed with X[0][0] = 3: loss 0.9
     at.button(key="step_next").click().run()
     at.button(key="step_next").click().run()
     cells = graph_cells(dot(at))
-    assert cells["L.value"] == "0.9" and current_node(dot(at)) == ["L"]
+    assert cells["L.value"] == "0.9000" and current_node(dot(at)) == ["L"]
     assert float(cells["L.value"]) == float(at.table[0].value.iloc[0, 0])
 
 
@@ -168,7 +168,7 @@ def test_playing_advances_once_the_step_has_been_shown_long_enough_and_stops_at_
 def test_graph_has_a_text_alternative_naming_the_current_node():
     at = open_app("step_by_step")
     alt = at.get("graphviz_chart")[0].proto.alt
-    assert alt.startswith("Computation graph") and "node z (value)" in alt
+    assert alt.startswith("Computation graph") and "node z1 (value)" in alt
 
 
 def keyed(at: AppTest) -> dict:

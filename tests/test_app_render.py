@@ -30,7 +30,7 @@ def test_code_span_keeps_user_text_literal():
 
 def test_per_sample_table_ends_with_its_column_sums_the_gradient():
     t = trace_of("dead_relu")
-    frame = render.step_frame(t.step("per_sample_grad"), t, 4)
+    frame = render.step_frame(t.step("shares1"), t, 4)
     assert list(frame.index)[-1] == render.SUM_ROW
     assert list(frame.loc[render.SUM_ROW, ["w0", "w1", "b"]]) == [render.fmt(v, 4) for v in t.grad]
     assert list(frame["active?"]) == [render.ACTIVE, render.ACTIVE, render.INACTIVE, render.INACTIVE, ""]
@@ -38,10 +38,10 @@ def test_per_sample_table_ends_with_its_column_sums_the_gradient():
 
 def test_activity_column_only_where_it_means_something():
     seed = trace_of("seed")
-    assert "active?" in render.step_frame(seed.step("delta"), seed, 4).columns
-    assert "active?" not in render.step_frame(seed.step("grad"), seed, 4).columns
+    assert "active?" in render.step_frame(seed.step("delta1"), seed, 4).columns
+    assert "active?" not in render.step_frame(seed.step("grad1"), seed, 4).columns
     sig = trace_of("saturated_sigmoid")
-    assert "active?" not in render.step_frame(sig.step("delta"), sig, 4).columns
+    assert "active?" not in render.step_frame(sig.step("delta1"), sig, 4).columns
 
 
 def test_inactive_note_names_the_samples_and_the_all_dead_case():
@@ -53,9 +53,9 @@ def test_inactive_note_names_the_samples_and_the_all_dead_case():
 def test_shape_text_describes_each_kind_of_value():
     t = trace_of("seed")
     assert render.shape_text(t.step("loss"), t) == "Shape (): a single number (a scalar)."
-    assert render.shape_text(t.step("z"), t) == "Shape (3,): one number per sample (N = 3)."
-    assert render.shape_text(t.step("grad"), t).startswith("Shape (3,): one number per parameter")
-    assert render.shape_text(t.step("per_sample_grad"), t).startswith("Shape (3, 3): 3 samples × 3 parameters")
+    assert render.shape_text(t.step("z1"), t) == "Shape (3,): one number per sample (N = 3)."
+    assert render.shape_text(t.step("grad1"), t).startswith("Shape (3,): one number per parameter")
+    assert render.shape_text(t.step("shares1"), t).startswith("Shape (3, 3): 3 samples × 3 parameters")
 
 
 def test_share_figure_has_one_bar_series_per_parameter_with_the_per_sample_shares():

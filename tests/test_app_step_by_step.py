@@ -10,7 +10,7 @@ import backprop as bp
 from ui import render
 from ui.render import INACTIVE, SUM_ROW
 
-KEYS = ["z", "activation", "loss", "dloss_dpred", "dpred_dz", "delta", "per_sample_grad", "grad", "update"]
+KEYS = ["z1", "a1", "loss", "dL_da1", "fprime1", "delta1", "shares1", "grad1", "update"]
 
 
 def current(at) -> int:
@@ -151,7 +151,7 @@ def test_update_step_shows_before_gradient_after_and_the_new_loss():
     table = values(at)
     assert list(table.columns) == ["before", "gradient", "after"]
     assert list(table["after"]) == ["0.0813", "0.1907", "0.9840"]
-    assert any("from 0.82 to 0.7533" in md.value for md in at.markdown)
+    assert any("from 0.8200 to 0.7533" in md.value for md in at.markdown)
 
 
 @pytest.mark.parametrize("activation", ["relu", "leaky_relu", "sigmoid", "tanh", "identity"])
@@ -221,4 +221,4 @@ def test_explanations_read_as_math_not_as_underscores():
         in " ".join(md.value for md in at.markdown)
     at.text_input(key="setting_lr").input("1e-7").run()
     at.button(key="step_last").click().run()
-    assert any("learning rate 1 × 10⁻⁷:" in md.value for md in at.markdown)
+    assert any("learning rate 1.0000 × 10⁻⁷:" in md.value for md in at.markdown)

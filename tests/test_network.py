@@ -7,10 +7,9 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from torch_oracle import loss_and_grads, per_sample_grads, tensors, torch
 
 import backprop as bp
-
-from torch_oracle import loss_and_grads, per_sample_grads, tensors, torch
 
 ACTS = list(bp.ACTIVATIONS)
 

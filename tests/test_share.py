@@ -22,8 +22,8 @@ EXAMPLE = "X=1,2;2,1;-1,-2&y=1,0,0&w=0.1,0.2&b=1&lr=0.01&step=4"
 
 
 def _numbers(m: Model):
-    inputs = bp.validate(m.X, m.w, m.b, m.y, loss=m.loss)
-    return inputs.X.tolist(), inputs.y.tolist(), inputs.w.tolist(), inputs.b, float(m.lr)
+    t = bp.forward_backward(m.X, m.w, m.b, m.y, activation=m.activation, loss=m.loss)
+    return t.X.tolist(), t.y.tolist(), t.w.tolist(), t.b, float(m.lr)
 
 
 def _through_the_url(params: dict[str, str]) -> dict[str, list[str]]:

@@ -10,10 +10,10 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from backprop import feature_names, neuron_labels
+from backprop import ACTIVATIONS, LOSSES, feature_names, neuron_labels
 
-ACTIVATION_CHOICES = ("relu", "leaky_relu", "sigmoid", "tanh", "identity")
-LOSS_CHOICES = ("mse", "bce")
+ACTIVATION_CHOICES = tuple(ACTIVATIONS)  # the registries decide what the app offers
+LOSS_CHOICES = tuple(LOSSES)
 PRECISION_RANGE = (1, 10)
 
 

@@ -239,10 +239,13 @@ def _read_model(given: dict[str, str], problems: list[str]) -> dict[str, Any]:
         except bp.InputError as err:
             problems.append(str(err))
     loss = out.get("loss", SEED.loss)
-    if loss == "bce" and not problems:
+    needs = bp.LOSSES[loss].output
+    if needs and "activation" not in out:
+        out["activation"] = needs  # choosing the loss chooses the output it scores, as the sidebar does
+    if needs and not problems:
         try:
             bp.trace.neuron_inputs(out.get("X", SEED.X), out.get("w", SEED.w), out.get("b", SEED.b),
-                                   out.get("y", SEED.y), out.get("activation", SEED.activation), loss)
+                                   out.get("y", SEED.y), out["activation"], loss)
         except bp.InputError as err:
             problems.append(str(err))
     return out

@@ -86,11 +86,12 @@ def update(**changes) -> str:
     if needs and m.activation != needs:
         if "loss" in changes:
             m = replace(m, activation=needs)
-            also = f"{bp.LOSSES[m.loss].label} scores a probability, so the activation is now {bp.ACTIVATIONS[needs].label}."
+            also = (f"{bp.LOSSES[m.loss].label} scores a probability, so the activation is now "
+                    f"{bp.ACTIVATIONS[needs].label}.")
         else:
             m = replace(m, loss="mse")
-            also = (f"{bp.LOSSES['bce'].label} needs the {bp.ACTIVATIONS[needs].label.lower()} output, so the loss is now "
-                    f"{bp.LOSSES['mse'].label.lower()}.")
+            also = (f"{bp.LOSSES['bce'].label} needs the {bp.ACTIVATIONS[needs].label.lower()} output, so the loss "
+                    f"is now {bp.LOSSES['mse'].label.lower()}.")
     set_model(m)
     return also
 
