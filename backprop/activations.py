@@ -25,6 +25,8 @@ LEAKY_SLOPE = 0.01
 class Activation:
     """One activation: `fn(z)`, its derivative `der(z)`, and how to write, export and initialise it.
 
+    `der_of_output`, when set, is f'(z) written in terms of the output a = f(z) (tanh: 1 - a^2, sigmoid:
+    a (1 - a)), as micrograd's tanh does: the backward pass then reuses a instead of evaluating f again.
     `off_slope` is set for the piecewise-linear ones (slope for z <= 0; on slope 1): the loss surface
     uses it for its exact fast path. `has_kink` marks a derivative that jumps at z = 0, where a finite
     difference that straddles 0 is not to be trusted.
@@ -42,6 +44,7 @@ class Activation:
     output_range: tuple[float, float]
     init: str  # "he" or "xavier"
     off_slope: float | None = None
+    der_of_output: Callable[[np.ndarray], np.ndarray] | None = None  # f'(z) from a = f(z), where that is cheaper
 
     def __reduce__(self) -> tuple:  # pickled as its registry name: `fn` and `der` may be lambdas
         return get_activation, (self.name,)
@@ -85,14 +88,14 @@ ACTIVATIONS: dict[str, Activation] = {
             r"\sigma(z) = \frac{1}{1 + e^{-z}}", r"\sigma(z)\,(1 - \sigma(z))",
             "np.exp(-np.logaddexp(0.0, -z))  # 1 / (1 + e^-z), without overflow",
             "np.exp(-np.logaddexp(0.0, -z)) * (1.0 - np.exp(-np.logaddexp(0.0, -z)))",
-            (0.0, 1.0), "xavier",
+            (0.0, 1.0), "xavier", der_of_output=lambda a: a * (1.0 - a),
         ),
         Activation(
             "tanh", "tanh", r"\tanh",
             np.tanh, lambda z: 1.0 - np.tanh(z) ** 2,
             r"\tanh(z)", r"1 - \tanh^2(z)",
             "np.tanh(z)", "1.0 - np.tanh(z) ** 2",
-            (-1.0, 1.0), "xavier",
+            (-1.0, 1.0), "xavier", der_of_output=lambda a: 1.0 - a * a,
         ),
         Activation(
             "identity", "Identity (linear)", r"\operatorname{id}",

@@ -281,7 +281,7 @@ class Network:
                 local[k] = layer.activation.der(zs[k])
                 delta[k] = self.loss.delta(zL, y)[:, None]
             else:
-                local[k], delta[k] = ActivationOp.backward(layer.activation, zs[k], upstream)
+                local[k], delta[k] = ActivationOp.backward(layer.activation, zs[k], as_[k], upstream)
             W = params[f"W{layer.index}"]
             dW[k], db[k], passed = Linear.backward(A[k], W, delta[k])
             if k > 0:

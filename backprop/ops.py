@@ -86,9 +86,9 @@ class ActivationOp:
         return f.fn(z)
 
     @staticmethod
-    def backward(f: Activation, z: np.ndarray, g: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(f'(z), delta = g * f'(z))."""
-        local = f.der(z)
+    def backward(f: Activation, z: np.ndarray, a: np.ndarray, g: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(f'(z), delta = g * f'(z)); f'(z) from the output a = f(z) where the activation says how."""
+        local = f.der(z) if f.der_of_output is None else f.der_of_output(a)
         return local, g * local
 
 

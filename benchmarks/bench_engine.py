@@ -3,17 +3,16 @@
     python benchmarks/bench_engine.py            # the issue's cases (about a minute: the chunked surface is slow)
     python benchmarks/bench_engine.py --quick    # smaller surface, for a smoke run
 
-1. `forward_backward` on the seed example, its steps included, against the same gradient by PyTorch autograd
-   from the same Python lists (skipped with a message when torch is not installed). Goal: >= 2x faster.
-   Two rows each: "steps, LaTeX on demand" is what the app gets per edit (the 9 step records with their
-   values, labels and symbolic formulas; a step's substituted LaTeX is built when it is first read, and the
-   app shows one step at a time); "steps + all LaTeX read" also reads every step's `formula_numbers` and
-   `details`, the cost of an export of the whole pass.
-2. `loss_surface` for ReLU + MSE, N = 100,000 samples on a 201 x 201 grid: the exact fast path against the
-   chunked evaluation of every (sample, grid point) pair, and their largest difference relative to the
+1. Per-sample gradients of a network: N = 10,000 samples, 2 -> 16 -> 16 -> 1 tanh, MSE. `net.forward_backward`
+   with every parameter's per-sample shares read (`trace.per_sample`), against `torch.func.vmap(grad)`
+   computing the per-sample gradients alone; both with default threads. Goal: the engine >= 2x faster.
+2. The seed example's full trace (3 x 2, ReLU + MSE, with the update): `forward_backward` with every step built
+   and its text read. No goal (the app builds it once per edit); PyTorch autograd's gradient beside it for scale.
+3. `loss_surface` for ReLU + MSE, N = 100,000 samples on a 201 x 201 grid: the exact fast path against the
+   blocked evaluation of the whole network at every grid point, and their largest difference relative to the
    surface's largest value. Goals: >= 40x faster, equal to 1e-9 relative.
 Timings are medians over repeats; the two sides of a ratio are measured alternately, so that load from other
-processes falls on both.
+processes falls on both. Run it on a quiet machine.
 """
 
 from __future__ import annotations
@@ -48,63 +47,75 @@ def alternate(funcs: dict[str, Callable[[], object]], repeats: int, number: int)
     return {name: statistics.median(t) for name, t in times.items()}
 
 
-def torch_gradient(torch):
-    """The seed's gradient by PyTorch autograd, from the same Python lists the engine gets."""
-    def run(lr=None):
-        X = torch.tensor(SEED["X"], dtype=torch.float64)
-        y = torch.tensor(SEED["y"], dtype=torch.float64)
-        w = torch.tensor(SEED["w"], dtype=torch.float64, requires_grad=True)
-        b = torch.tensor(SEED["b"], dtype=torch.float64, requires_grad=True)
-        loss = torch.mean((torch.relu(X @ w + b) - y) ** 2)
-        loss.backward()
-        if lr is None:
-            return w.grad.numpy(), b.grad.item()
-        with torch.no_grad():  # the update and its loss, as the engine's update step reports them
-            new_w, new_b = w - lr * w.grad, b - lr * b.grad
-            new_loss = torch.mean((torch.relu(X @ new_w + new_b) - y) ** 2)
-        return new_w.numpy(), new_b.item(), new_loss.item()
-    return run
+def bench_per_sample(repeats: int) -> None:
+    print("per-sample gradients, N = 10,000, network 2 -> 16 -> 16 -> 1 tanh, MSE (default threads)")
+    net = bp.Network(inputs=2, hidden=[(16, "tanh"), (16, "tanh")], output="identity", loss="mse")
+    rng = np.random.default_rng(0)
+    X, y, params = rng.normal(size=(10_000, 2)), rng.normal(size=10_000), net.init(seed=0)
+
+    def engine():
+        t = net.forward_backward(X, y, params)
+        return [t.per_sample[k] for k in net.shapes]
+
+    try:
+        import torch
+        from torch.func import grad, vmap
+    except ImportError:
+        t = alternate({"engine": engine}, repeats, 5)
+        print(f"  engine {t['engine'] * 1e3:6.2f} ms; torch is not installed, so no ratio (pip install torch)")
+        return
+    P = {k: torch.tensor(v) for k, v in params.items()}
+    Xt, yt, n = torch.tensor(X), torch.tensor(y), len(y)
+
+    def one(p, x, target):  # one sample's share of the mean loss
+        a = x[None]
+        for layer in net.layers:
+            z = a @ p[f"W{layer.index}"] + p[f"b{layer.index}"]
+            a = torch.tanh(z) if layer.activation.name == "tanh" else z
+        return ((a[:, 0] - target) ** 2).sum() / n
+
+    per_sample = vmap(grad(one), in_dims=(None, 0, 0))
+    theirs, ours = per_sample(P, Xt, yt), engine()
+    gap = max(float(np.abs(o - theirs[k].numpy()).max()) for o, k in zip(ours, net.shapes, strict=True))
+    t = alternate({"engine": engine, "vmap": lambda: per_sample(P, Xt, yt)}, repeats, 5)
+    ratio = t["vmap"] / t["engine"]
+    print(f"  engine (trace + every share) {t['engine'] * 1e3:6.2f} ms   "
+          f"torch.func.vmap(grad) {t['vmap'] * 1e3:6.2f} ms"
+          f"   engine is {ratio:4.2f}x faster (goal >= 2x: {'met' if ratio >= 2 else 'NOT met'})"
+          f"   max |difference| {gap:.1e}")
 
 
-def read_all_latex(trace: bp.Trace) -> bp.Trace:
-    """Build every step's substituted LaTeX, as an export of the whole pass does."""
-    for step in trace.steps:
-        _ = step.formula_numbers, step.details  # reading them is what builds them
-    return trace
+def bench_seed_trace(repeats: int) -> None:
+    print("the seed example's full trace (3 x 2, ReLU + MSE, with the update): every step built and read")
 
+    def engine():
+        t = bp.forward_backward(**SEED, lr=0.01)
+        return [(s.formula_numbers, s.details) for s in t.steps]
 
-def bench_forward_backward(repeats: int) -> None:
-    print("forward_backward, seed example (3 x 2, ReLU + MSE), its 8 steps (9 with the update) included")
-    cases = {
-        "gradient         steps, LaTeX on demand": (lambda: bp.forward_backward(**SEED), None),
-        "gradient         steps + all LaTeX read": (lambda: read_all_latex(bp.forward_backward(**SEED)), None),
-        "gradient+update  steps, LaTeX on demand": (lambda: bp.forward_backward(**SEED, lr=0.01), 0.01),
-        "gradient+update  steps + all LaTeX read": (lambda: read_all_latex(bp.forward_backward(**SEED, lr=0.01)),
-                                                    0.01),
-    }
+    t = alternate({"engine": engine}, repeats, 200)
+    line = f"  engine {t['engine'] * 1e6:7.1f} us/call (no goal)"
     try:
         import torch
     except ImportError:
-        print("  torch is not installed: the PyTorch rows are skipped (pip install torch to measure them)")
-        for label, (engine, _) in cases.items():
-            t = alternate({"engine": engine}, repeats, 300)
-            print(f"  {label}  engine {t['engine'] * 1e6:7.1f} us/call")
+        print(line)
         return
-    torch.set_num_threads(1)
-    run = torch_gradient(torch)
-    grad_w, grad_b = run()
-    trace = bp.forward_backward(**SEED)
-    assert np.allclose(trace.grad_w, grad_w) and np.isclose(trace.grad_b, grad_b)
-    for label, (engine, lr) in cases.items():
-        baseline = run if lr is None else (lambda lr=lr: run(lr))
-        t = alternate({"engine": engine, "torch": baseline}, repeats, 300)
-        ratio = t["torch"] / t["engine"]
-        print(f"  {label}  engine {t['engine'] * 1e6:6.1f} us/call   torch autograd {t['torch'] * 1e6:6.1f} us/call"
-              f"   engine is {ratio:4.2f}x faster   (goal >= 2x: {'met' if ratio >= 2 else 'NOT met'})")
+
+    def autograd():
+        X = torch.tensor(SEED["X"], dtype=torch.float64)
+        w = torch.tensor(SEED["w"], dtype=torch.float64, requires_grad=True)
+        b = torch.tensor(SEED["b"], dtype=torch.float64, requires_grad=True)
+        loss = torch.mean((torch.relu(X @ w + b) - torch.tensor(SEED["y"], dtype=torch.float64)) ** 2)
+        loss.backward()
+        return w.grad, b.grad
+
+    t = alternate({"engine": engine, "torch": autograd}, repeats, 200)
+    print(f"  engine {t['engine'] * 1e6:7.1f} us/call   (for scale: torch autograd's gradient alone "
+          f"{t['torch'] * 1e6:6.1f} us/call; no goal)")
 
 
 def bench_surface(n: int, resolution: int, repeats: int) -> None:
-    print(f"loss_surface, ReLU + MSE, N = {n:,} samples, {resolution} x {resolution} grid over (w0, w1)")
+    print(f"loss_surface, ReLU + MSE, N = {n:,} samples, {resolution} x {resolution} grid over (w0, w1): fast path vs "
+          "blocked evaluation")
     rng = np.random.default_rng(0)
     X = rng.normal(size=(n, 2))
     y = np.maximum(X @ [1.0, -0.5] + 0.2, 0.0) + 0.1 * rng.normal(size=n)
@@ -125,7 +136,9 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3, help="repeats of the surface timings (default 3)")
     options = parser.parse_args()
     print(f"numpy {np.__version__}, Python {sys.version.split()[0]}; medians, the two sides measured alternately\n")
-    bench_forward_backward(repeats=25)
+    bench_per_sample(repeats=15)
+    print()
+    bench_seed_trace(repeats=15)
     print()
     n, resolution = (20_000, 101) if options.quick else (100_000, 201)
     bench_surface(n, resolution, options.repeats)

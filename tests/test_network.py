@@ -79,7 +79,7 @@ def test_records_hold_each_ops_inputs_output_and_gradients():
     close(lin1.output, X @ params["W1"] + params["b1"])
     close(act1.output, np.tanh(lin1.output))
     close(lin2.inputs["A"], act1.output)
-    close(act1.local, 1 - np.tanh(lin1.output) ** 2)
+    close(act1.local, 1 - np.tanh(lin1.output) ** 2)  # from the output a: 1 - a^2
     # the chain rule, op by op: the activation's upstream is what layer 2's Linear passed down
     close(act1.upstream, lin2.grads["A"])
     close(lin2.grads["A"], lin2.upstream @ params["W2"].T)
@@ -106,7 +106,8 @@ def test_linear_and_activation_ops_backward_against_torch():
     for name, act in bp.ACTIVATIONS.items():
         zt = torch.tensor(z, requires_grad=True)
         ACT[name](zt).backward(torch.tensor(g))
-        local, delta = bp.ActivationOp.backward(act, z, g)
+        local, delta = bp.ActivationOp.backward(act, z, act.fn(z), g)
+        np.testing.assert_allclose(local, act.der(z), rtol=1e-12, atol=1e-15)
         close(delta, zt.grad.numpy()), close(bp.ActivationOp.forward(act, z), ACT[name](torch.tensor(z)).numpy())
 
 

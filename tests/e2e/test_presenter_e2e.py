@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from .app_helpers import step_label
 from .browser import ARTIFACTS, REPO, new_page, open_app, rerun
-from .oracle import SEED, relu_mse
+from .oracle import SEED, fmt, relu_mse
 
 SCREEN = {"width": 1280, "height": 720}
 
@@ -39,8 +39,8 @@ LAYOUT_JS = """() => {
 
 
 def graph_number(value: float) -> str:
-    """A number as the graph prints it: 4 decimals, trailing zeros dropped."""
-    return f"{float(value) + 0.0:.4f}".rstrip("0").rstrip(".")
+    """A number as the graph prints it: the app's one format, 4 decimals (the oracle's fmt)."""
+    return fmt(value)
 
 
 def rgb(css: str) -> tuple[int, ...]:
@@ -69,7 +69,7 @@ def test_presenter_mode_shows_one_step_its_formula_numbers_and_graph_without_scr
         svg = page.locator(".st-key-step_graph .stGraphVizChart svg")
         current = svg.locator("g.node.current")
         expect(current).to_have_count(1)
-        expect(current).to_have_id("node_z")  # step 6 is δ = dL/dz: the z node, its gradient column lit
+        expect(current).to_have_id("node_z1")  # step 6 is δ = dL/dz: the z node, its gradient column lit
         node_text = current.locator("text").all_text_contents()
         for v in (*ref["z"], *ref["delta"]):
             assert graph_number(v) in node_text, (graph_number(v), node_text)
@@ -117,7 +117,7 @@ def test_presenter_keys_and_buttons_step_play_and_pause_and_exit_brings_the_side
         expect(page.get_by_role("button", name=re.compile("Play"))).to_be_visible()
         shown = int(re.search(r"Step (\d+)", step_label(page).inner_text()).group(1))
         assert shown in (3, 4)  # paused at once, or just after one more automatic step
-        expect(page.locator(".st-key-step_graph svg g.node.current")).to_have_id({3: "node_L", 4: "node_a"}[shown])
+        expect(page.locator(".st-key-step_graph svg g.node.current")).to_have_id({3: "node_L", 4: "node_a1"}[shown])
         with rerun(page):
             page.get_by_role("button", name="Exit").click()
         expect(page.get_by_test_id("stSidebar")).to_have_attribute("data-collapsed", "false")
