@@ -76,7 +76,7 @@ def _pages_manager() -> type | None:
         from streamlit.runtime.pages_manager import PagesManager
     except ImportError:
         PagesManager = None
-    if not isinstance(getattr(PagesManager, "uses_pages_directory", None), bool):
+    if not hasattr(PagesManager, "uses_pages_directory"):
         logging.getLogger(__name__).warning(
             "Streamlit %s has no PagesManager.uses_pages_directory: a first deep link into a fresh server may run "
             "the page file alone. Recheck ui/state.py's _leave_legacy_multipage_mode for this version.",
