@@ -17,22 +17,13 @@ t = None if shown is None else shown.value
 if t is not None:
     p = shown.model.precision
     widgets.stale_ui(shown)
-    picture, numbers = st.columns([5, 4], vertical_alignment="center")
+    picture, numbers = st.columns(2, vertical_alignment="center")
     with picture:
         st.graphviz_chart(render.neuron_dot(t, p), alt=f"The neuron: inputs weighted by w = {render.fmt_list(t.w, p)} "
                           f"and the bias b = {render.fmt(t.b, p)} make z = Xw + b, then a, then the loss "
                           f"L = {render.fmt(t.loss, p)}.")
     with numbers:
-        top, bottom = st.columns(2), st.columns(2)
-        top[0].metric("Loss L", render.fmt(t.loss, p), help="The mean loss of the current w and b.")
-        top[1].metric("dL/db", render.fmt(t.grad_b, p), help="The gradient's bias component.")
-        bottom[0].metric("dL/dw", render.fmt_list(t.grad_w, p), help="The gradient's weight components.")
-        if t.lr is not None:
-            bottom[1].metric("New loss after one step", render.fmt(t.new_loss, p),
-                             delta=render.fmt(t.new_loss - t.loss, p), delta_color="inverse",
-                             help=f"After w ← w − η·dL/dw and b ← b − η·dL/db with η = {render.fmt(t.lr, p)}.")
-        else:
-            bottom[1].metric("New loss after one step", "needs a valid η", help="Fix the learning rate in the sidebar.")
+        render.headline_ui(t, p)
         if st.button("Step by step: every operation with its formula", type="primary", icon=":material/footprint:",
                      key="to_step_by_step", width="stretch") and state.page("step_by_step") is not None:
             st.switch_page(state.page("step_by_step"))

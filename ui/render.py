@@ -181,6 +181,32 @@ def overshoot_ui(trace: bp.Trace, precision: int) -> None:
         st.warning(note, icon=":material/trending_up:")
 
 
+HEADLINE_KEY = "headline_numbers"
+# The headline metrics a size smaller than Streamlit's, so that a gradient vector fits beside the bias's.
+# A constant: it never holds user text.
+HEADLINE_CSS = """<style>
+.st-key-headline_numbers [data-testid="stMetricValue"] { font-size: 1.75rem; }
+</style>"""
+
+
+def headline_ui(trace: bp.Trace, precision: int) -> None:
+    """The headline numbers as metrics: the loss, the new loss after one step with its change (green when it
+    falls), the gradient of the weights and of the bias."""
+    p = precision
+    st.html(HEADLINE_CSS)
+    with st.container(key=HEADLINE_KEY):
+        top, bottom = st.columns(2), st.columns([3, 2])
+        top[0].metric("Loss L", fmt(trace.loss, p), help="The mean loss of the current w and b.")
+        if trace.lr is not None:
+            top[1].metric("New loss after one step", fmt(trace.new_loss, p), delta=fmt(trace.new_loss - trace.loss, p),
+                          delta_color="inverse",
+                          help=f"After w ← w − η·dL/dw and b ← b − η·dL/db with η = {fmt(trace.lr, p)}.")
+        else:
+            top[1].metric("New loss after one step", "needs a valid η", help="Fix the learning rate in the sidebar.")
+        bottom[0].metric("dL/dw", fmt_list(trace.grad_w, p), help="The gradient's weight components.")
+        bottom[1].metric("dL/db", fmt(trace.grad_b, p), help="The gradient's bias component.")
+
+
 def neuron_dot(trace: bp.Trace, precision: int) -> str:
     """A compact Graphviz picture of the neuron with its numbers: each input x_j with its weight w_j and
     ∂L/∂w_j, the bias, z = Xw + b, a = f(z) and the loss L (white boxes, readable on light and dark pages)."""
