@@ -218,6 +218,15 @@ def results(m: Model | None = None) -> Shown[bp.Trace] | None:
     return Shown(t, m)
 
 
+def results_with_update(m: Model | None = None) -> Shown[bp.Trace] | None:
+    """As `results`, for pages that need the update (the landscape's paths, the exports): while only the
+    learning rate is bad, the last valid input's trace, stale."""
+    shown = results(m)
+    if shown is not None and shown.value.lr is None:
+        return last_good(shown.model.precision)
+    return shown
+
+
 def last_good(precision: int) -> Shown[bp.Trace] | None:
     """The last valid input and its trace (stale), at `precision` decimals; None if there is none yet."""
     kept = st.session_state.get(LAST_GOOD)
