@@ -59,12 +59,12 @@ def editors_ui() -> Model:
     text_columns["y"] = st.column_config.TextColumn("y", help="target")
     left, right = st.columns([3, 2])
     with left:
-        st.markdown("**Samples: X and y** — one row per sample; add rows at the bottom, delete with the row menu.")
+        st.markdown("**Samples: X and y** — one row per sample, numbered from 0 as the results and messages name "
+                    "them; add rows at the bottom, delete with the row menu.")
         key = state.editor_key("xy")
-        # Row numbers shown (Streamlit hides a range index on editors that add rows): error messages name them.
-        text_columns["_index"] = st.column_config.NumberColumn("row", help="sample row, as errors name it")
+        # One index-like column only: the editor's own row markers (they select rows to delete).
         st.data_editor(_xy_frame(m), key=key, num_rows="dynamic", column_config=text_columns, width="stretch",
-                       hide_index=False)
+                       hide_index=True)
         unfilled = m.unfilled_rows()
         if unfilled:
             rows = ", ".join(map(str, unfilled))
