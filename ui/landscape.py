@@ -98,8 +98,9 @@ def controls_ui(m: Model) -> Settings:
         a, b, c, d = st.columns(4)
         with a:
             chosen = tuple(k for k, label in OPTIMIZERS.items() if st.checkbox(label, key=f"landscape_opt_{k}"))
-            notebook = st.toggle("Overlay the notebook's rule θ + η∇L/N", key="landscape_notebook",
-                                 help="The seed notebook's update: the gradient divided by N twice, and climbed.")
+            notebook = st.toggle("Notebook's rule", key="landscape_notebook",
+                                 help="Overlay the seed notebook's update θ + η∇L/N: the gradient divided by N twice, "
+                                      "and climbed.")
         st.session_state[LR] = state.model().lr  # the learning rate as typed, shared with the sidebar
         b.text_input("Learning rate η", key=LR, on_change=_on_lr, help="The same η as in the sidebar.")
         steps = b.slider("Update steps", 1, 1000, key="landscape_steps")
