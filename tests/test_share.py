@@ -410,3 +410,12 @@ def test_the_example_reads_your_own_data_after_an_edit_an_import_or_a_link():
     assert at.session_state["model"].same_data(PRESETS["dead_relu"][1])
     assert open_link("X=3,2;2,1;-1,-2").selectbox(key="preset_select").value == "own"
     assert open_link("w=0.1,0.2&lr=0.5").selectbox(key="preset_select").value == "seed"  # the seed's data
+
+
+def test_the_landscape_settings_stay_in_the_address_on_other_pages():
+    at = open_app("landscape")
+    at.slider(key="landscape_steps").set_value(7).run()
+    assert at.query_params["updates"] == "7"
+    at.switch_page("../pages/overview.py").run()
+    at.run()  # Streamlit drops the landscape widgets' state after a run without them
+    assert at.query_params["updates"] == "7"

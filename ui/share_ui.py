@@ -122,10 +122,10 @@ def _session_values() -> dict[str, Any]:
     """The session fields' current values (those whose widgets have been drawn in this session; the
     landscape's settings also from its last visit, as Streamlit drops a widget's state on other pages)."""
     out = {}
-    kept = {**st.session_state.get(landscape.SAVED, {}), **st.session_state}
+    saved = st.session_state.get(landscape.SAVED, {})
     for field, (keys, _, value_of) in BINDINGS.items():
-        if all(k in kept for k in keys):
-            out[field] = value_of([kept[k] for k in keys])
+        if all(k in st.session_state or k in saved for k in keys):
+            out[field] = value_of([st.session_state[k] if k in st.session_state else saved[k] for k in keys])
     return out
 
 
