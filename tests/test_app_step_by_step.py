@@ -231,6 +231,8 @@ def test_an_update_that_raises_the_loss_says_it_overshot():
     at.query_params["step"] = str(len(KEYS))  # the update, as a link opens it
     at.run()
     assert "Gradient-descent update" in [h.value for h in at.subheader][0]
-    assert any("The step overshot" in w.value and "159.2315" in w.value for w in at.warning)
+    said = " ".join(md.value for md in at.markdown)
+    assert "The step overshot" in said and "159.2315" in said and "(downhill)" not in said
     at.text_input(key="setting_lr").input("0.01").run()
-    assert not any("overshot" in w.value for w in at.warning)
+    said = " ".join(md.value for md in at.markdown)
+    assert "overshot" not in said and "(downhill)" in said

@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 import backprop as bp
-from backprop import graph
+from viz import graph
 
 ROW_LIMIT = 200  # tables show at most this many sample rows; the caption says how many there are
 ACTIVE, INACTIVE = "✓ yes", "✗ no — f′(z) = 0"
@@ -250,8 +250,6 @@ def render_step(step: bp.Step, trace: bp.Trace, number: int, total: int, precisi
     note = inactive_note(trace) if step.marked else None
     if note:
         st.warning(note, icon=":material/block:")
-    if step.phase == "update":
-        overshoot_ui(trace, precision)
     frame = step_frame(step, trace, precision)
     side_by_side = len(frame.columns) <= 3 and bool(step.details)  # narrow tables leave room for the formulas
     table, origin = st.columns([2, 3]) if side_by_side else (st.container(), st.container())
