@@ -407,9 +407,10 @@ def test_the_example_reads_your_own_data_after_an_edit_an_import_or_a_link():
     assert "Your own data" in at.selectbox(key="preset_select").options
     at.selectbox(key="preset_select").select("dead_relu").run()
     assert at.selectbox(key="preset_select").value == "dead_relu"
-    assert at.session_state["model"].same_data(PRESETS["dead_relu"][1])
+    assert at.session_state["model"].same_example(PRESETS["dead_relu"][1])
     assert open_link("X=3,2;2,1;-1,-2").selectbox(key="preset_select").value == "own"
-    assert open_link("w=0.1,0.2&lr=0.5").selectbox(key="preset_select").value == "seed"  # the seed's data
+    assert open_link("w=0.1,0.2&decimals=3").selectbox(key="preset_select").value == "seed"  # the seed's example
+    assert open_link("lr=10").selectbox(key="preset_select").value == "own"
 
 
 def test_the_landscape_settings_stay_in_the_address_on_other_pages():

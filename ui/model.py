@@ -84,9 +84,9 @@ class Model:
         keep = len(self.X) - len(self.unfilled_rows())
         return self if keep == len(self.X) else replace(self, X=self.X[:keep], y=self.y[:keep])
 
-    def same_data(self, other: Model) -> bool:
-        """Whether X, y, w and b hold the same texts (the settings may differ)."""
-        return (self.X, self.y, self.w, self.b) == (other.X, other.y, other.w, other.b)
+    def same_example(self, other: Model) -> bool:
+        """Whether both hold the same cells and settings (the decimals shown may differ)."""
+        return replace(self, precision=other.precision) == other
 
     def params_edited(self, changes: dict) -> Model:
         """Apply edits to the one-row w|b table: {col: value}."""

@@ -130,11 +130,11 @@ def load_random(seed: int) -> None:
 
 
 def example() -> str:
-    """The sidebar's Example: the example last loaded while the data is still its, else OWN (after an edit,
-    an import or an opened link with other data)."""
+    """The sidebar's Example: the example last loaded while the cells and settings are still its (the decimals
+    aside), else OWN: after an edit, an import, a new setting or an opened link with other data."""
     name = st.session_state.get(PRESET, "seed")
     loaded = random_model(int(st.session_state.get(RANDOM_SEED, 0))) if name == "random" else PRESETS[name][1]
-    return name if model().same_data(loaded) else OWN
+    return name if model().same_example(loaded) else OWN
 
 
 def editor_key(name: str) -> str:
