@@ -39,8 +39,8 @@ def _load(table: csv_import.Table, features: list[str], target: str, source: str
 
 st.title("Data & sharing", anchor=False)
 st.caption("Send this exact example to someone, bring your own data, or take the computation home.")
-t = state.trace()
-widgets.editors_expander(expanded=t is None)
+shown = state.results_with_update()
+widgets.editors_expander(expanded=shown is None or shown.stale)
 
 st.subheader("Share link", anchor=False)
 st.markdown("The link holds X, y, w, b, the learning rate, the activation, the loss, the decimals, presenter "
@@ -93,10 +93,11 @@ if result:
     (st.error if result[0] == "error" else st.success)(result[1])
 
 st.subheader("Export", anchor=False)
-if t is None:
+if shown is None:
     st.info("Fix the input (the message above names the cell) to export its trace.", icon=":material/info:")
     st.stop()
-precision = state.model().precision
+widgets.stale_ui(shown)
+t, precision = shown.value, shown.model.precision
 script = export.numpy_script(t, precision)
 st.markdown("The numbers are written exactly (full float64 precision). The NumPy script recomputes the forward "
             "pass, every gradient and the update with the same operations as the app and prints them as the "

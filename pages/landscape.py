@@ -13,11 +13,12 @@ st.markdown(
     "(it runs in your browser), or drag the step slider."
 )
 
-m = state.model()
-t = state.trace(m)
-widgets.editors_expander(expanded=t is None)
-if t is None:
+shown = state.results_with_update()
+widgets.editors_expander(expanded=shown is None or shown.stale)
+if shown is None:
     st.stop()
+widgets.stale_ui(shown)
+t, m = shown.value, shown.model
 p = m.precision
 settings = landscape.controls_ui(m)
 if not settings.optimizers:

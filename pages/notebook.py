@@ -118,15 +118,16 @@ st.subheader("In short", anchor=False)
 cols = st.columns(3)
 cols[0].metric("Loss now", f(nb.loss, p))
 cols[1].metric("After the notebook's step", f(nb.new_loss, p), help="w + η·dL/dw / N: uphill, and N times short.")
-cols[2].metric("After the correct step", f(c.new_loss, p), help="w − η·dL/dw: downhill.")
+overshoot = render.overshoot_note(c.loss, c.new_loss, nb.lr, p)
+cols[2].metric("After the correct step", f(c.new_loss, p),
+               help="w − η·dL/dw: against the gradient" + (", but this η overshoots." if overshoot else ": downhill."))
 st.markdown(
     f"- The notebook's step: the loss **{moves(nb.loss, nb.new_loss)}** "
     f"({f(nb.loss, p)} → {f(nb.new_loss, p)}).\n"
     f"- The correct step: the loss **{moves(c.loss, c.new_loss)}** ({f(c.loss, p)} → {f(c.new_loss, p)})."
 )
-if c.new_loss > c.loss:
-    st.warning(f"Here even the correct step raises the loss: the learning rate η = {f(nb.lr, p)} is so large that "
-               "the step overshoots the valley. The direction is right; the step is too long. Try a smaller η.")
+if overshoot:
+    st.warning(f"Here even the correct step raises the loss. {overshoot}", icon=":material/trending_up:")
 
 st.subheader("The notebook's code, run on your numbers", anchor=False)
 st.code(CODE.replace("{data}", data_cell(nb)), language="python", line_numbers=True)

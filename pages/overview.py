@@ -1,4 +1,5 @@
-"""Overview: what the app is, the editors, the headline numbers, where to go next."""
+"""Overview: what the app is, the neuron with its numbers, the headline numbers, a way into the lesson; then
+the editors and every sample's numbers."""
 
 import pandas as pd
 import streamlit as st
@@ -6,38 +7,31 @@ import streamlit as st
 from ui import render, state, widgets
 
 st.title("Backprop Explorer", anchor=False)
-st.markdown(
-    "One neuron, **a = f(Xw + b)**, learns from your numbers. Type the inputs **X**, the targets **y**, the "
-    "weights **w** and the bias **b** below; every page follows at once: the forward pass, the loss, the chain "
-    "rule sample by sample, the gradient, and one step of gradient descent, each with its formula and numbers."
-)
-st.caption("Change a cell, press Enter, and the results follow. Activation, loss, learning rate, examples and "
-           "decimals are in the sidebar.")
+st.caption("One neuron, a = f(Xw + b), learns from your numbers: the forward pass, the loss, the chain rule sample "
+           "by sample, the gradient and one step of gradient descent. Edit X, y, w and b below; the sidebar holds "
+           "the activation, the loss, the learning rate, examples and decimals.")
 
-m = widgets.editors_ui()
+m = state.model()
 shown = state.results(m)
 t = None if shown is None else shown.value
 if t is not None:
-    p = m.precision
-    st.subheader("Results for the last valid input" if shown.stale else "Results", anchor=False)
+    p = shown.model.precision
     widgets.stale_ui(shown)
-    cols = st.columns(3)
-    cols[0].metric("Loss L", render.fmt(t.loss, p), help="The mean loss of the current w and b.")
-    cols[1].metric("dL/db", render.fmt(t.grad_b, p), help="The gradient's bias component; dL/dw is below.")
+    picture, numbers = st.columns(2, vertical_alignment="center")
+    with picture:
+        st.graphviz_chart(render.neuron_dot(t, p), alt=f"The neuron: inputs weighted by w = {render.fmt_list(t.w, p)} "
+                          f"and the bias b = {render.fmt(t.b, p)} make z = Xw + b, then a, then the loss "
+                          f"L = {render.fmt(t.loss, p)}.")
+    with numbers:
+        render.headline_ui(t, p)
+        if st.button("Step by step: every operation with its formula", type="primary", icon=":material/footprint:",
+                     key="to_step_by_step", width="stretch") and state.page("step_by_step") is not None:
+            st.switch_page(state.page("step_by_step"))
+    render.overshoot_ui(t, p)
+
+m = widgets.editors_ui()
+if t is not None:
     updated = t.lr is not None  # no update step while the learning rate is bad
-    if updated:
-        cols[2].metric("New loss after one step", render.fmt(t.new_loss, p),
-                       help=f"After w ← w − η·dL/dw and b ← b − η·dL/db with η = {render.fmt(t.lr, p)}.")
-        after = f"w = {render.fmt_list(t.new_w, p)}, b = {render.fmt(t.new_b, p)}"
-    else:
-        cols[2].metric("New loss after one step", "needs a valid η", help="Fix the learning rate in the sidebar.")
-        after = "needs a valid learning rate η (sidebar)"
-    st.markdown(f"**Gradient:** dL/dw = {render.fmt_list(t.grad_w, p)}, dL/db = {render.fmt(t.grad_b, p)}  \n"
-                f"**After one step:** {after}")
-    if updated:
-        went = "goes down" if t.new_loss < t.loss else "goes up" if t.new_loss > t.loss else "stays the same"
-        st.caption(f"One gradient-descent step with learning rate η = {render.fmt(t.lr, p)}: the loss {went} "
-                   f"({render.fmt(t.loss, p)} → {render.fmt(t.new_loss, p)}).")
     left, right = st.columns(2)
     with left:
         st.markdown("**Parameters, gradient and one update**" if updated else "**Parameters and gradient**")
@@ -48,6 +42,10 @@ if t is not None:
         if updated:
             params["after one step"] = [render.fmt(v, p) for v in (*t.new_w, t.new_b)]
         st.table(params)
+        if updated:
+            st.caption(f"One gradient-descent step with η = {render.fmt(t.lr, p)}: w = {render.fmt_list(t.new_w, p)}, "
+                       f"b = {render.fmt(t.new_b, p)}; the loss goes {render.fmt(t.loss, p)} → "
+                       f"{render.fmt(t.new_loss, p)}.")
     with right:
         st.markdown("**Every sample's forward pass and error signal**")
         samples = pd.DataFrame({"y": [render.fmt(v, p) for v in t.y], "z": [render.fmt(v, p) for v in t.z],

@@ -103,9 +103,18 @@ def test_adding_and_deleting_rows():
     assert list(at.table[1].value.index) == ["sample 0", "sample 1"]
 
 
-def test_an_added_row_with_empty_cells_names_the_first_empty_cell():
-    at = edit_xy(open_app(), added=[{"x0": "1"}])
-    assert "X row 3, column x1" in at.error[0].value and "empty" in at.error[0].value
+def test_an_added_row_is_left_out_quietly_until_it_is_filled_in():
+    at = edit_xy(open_app(), added=[{}])
+    assert not at.error and not at.warning, "an empty new row is not an error"
+    assert any("Row 3: not filled in yet" in c.value for c in at.caption)
+    assert loss(at) == "0.8200"
+    at = edit_xy(at, edited={3: {"x0": "1"}})
+    assert not at.error and loss(at) == "0.8200"
+    at = edit_xy(at, edited={3: {"x1": "-1", "y": "abc"}})
+    assert "y row 3" in at.error[0].value, "a complete row is checked like every other"
+    at = edit_xy(at, edited={3: {"y": "0.5"}})
+    assert not at.error and not any("not filled in" in c.value for c in at.caption)
+    assert at.table[1].value.loc["sample 3", "z"] == "0.9000"  # 1 * 0.1 - 1 * 0.2 + 1
 
 
 def test_deleting_every_row_asks_for_a_sample():

@@ -103,14 +103,27 @@ def test_steps_and_resolution_shape_the_figure():
     assert any("Grid: 21 × 21 points" in c.value for c in at.caption)
 
 
-def test_bad_input_names_the_cell_and_keeps_the_page_alive():
-    at = edit_xy(open_app("landscape"), edited={0: {"x1": "abc"}})
+STALE = "Showing the results for the last valid input"
+
+
+def test_bad_input_names_the_cell_and_keeps_the_last_valid_landscape_labelled_stale():
+    at = open_app("landscape")
+    before = charts(at)[0]
+    edit_xy(at, edited={0: {"x1": "abc"}})
     assert not at.exception
     assert "X row 0, column x1" in at.error[0].value
-    assert not at.get("plotly_chart")
+    assert STALE in at.warning[0].value and "X row 0, column x1 = `2`" in at.warning[0].value
+    assert charts(at)[0]["data"] == before["data"], "the last valid input's surface and paths stay on screen"
+    edit_xy(at, edited={0: {"x1": "2"}})
+    assert not at.error and not any(STALE in w.value for w in at.warning)
+
+
+def test_a_bad_learning_rate_keeps_the_last_valid_paths_labelled_stale():
     at = open_app("landscape")
     at.text_input(key="landscape_lr").input("fast").run()
     assert not at.exception and "learning rate" in at.error[0].value.lower()
+    assert STALE in at.warning[0].value and "learning rate η = `0.01`" in at.warning[0].value
+    assert at.text_input(key="landscape_lr").value == "fast" and charts(at)
 
 
 def test_settings_survive_a_visit_to_another_page():

@@ -97,7 +97,7 @@ def test_a_learning_rate_that_overshoots_is_called_out():
     at = open_app()
     at.selectbox(key="preset_select").select("diverging_lr").run()
     at.switch_page("../pages/notebook.py").run()
-    assert "overshoots" in at.warning[0].value
+    assert "The step overshot" in at.warning[0].value and "too long" in at.warning[0].value
 
 
 def test_bad_input_shows_the_error_the_open_editors_and_the_last_valid_step_labelled():

@@ -19,9 +19,8 @@ def test_overview_renders_the_seed_example_without_exceptions():
     assert metric(at, "Loss L") == "0.8200"
     assert metric(at, "dL/db") == "1.6000"
     assert metric(at, "New loss after one step") == "0.7533"
-    text = markdown_text(at)
-    assert "dL/dw = [1.8667, 0.9333]" in text
-    assert "w = [0.0813, 0.1907], b = 0.9840" in text
+    assert metric(at, "dL/dw") == "[1.8667, 0.9333]"
+    assert any("w = [0.0813, 0.1907], b = 0.9840" in c.value for c in at.caption)
 
 
 def test_overview_parameter_table_holds_values_gradient_and_update():
@@ -86,13 +85,12 @@ def test_a_bad_cell_keeps_the_last_valid_results_on_screen_labelled_stale():
     at = edit_xy(open_app(), edited={0: {"x0": "3"}})  # loss 0.9
     at = edit_xy(at, edited={1: {"x1": "abc"}})
     assert not at.exception and "X row 1, column x1" in at.error[0].value
-    assert [h.value for h in at.subheader][0] == "Results for the last valid input"
     assert STALE in at.warning[0].value and "X row 1, column x1 = `1`" in at.warning[0].value
     assert metric(at, "Loss L") == "0.9000"  # the last valid input's, not the seed's
     assert at.table[1].value.loc["sample 0", "z"] == "1.7000"
     at = edit_xy(at, edited={1: {"x1": "1"}})
     assert not at.error and not any(STALE in w.value for w in at.warning)
-    assert [h.value for h in at.subheader][0] == "Results" and metric(at, "Loss L") == "0.9000"
+    assert metric(at, "Loss L") == "0.9000"
 
 
 def test_stale_results_follow_the_decimals_setting():
@@ -132,3 +130,31 @@ def test_a_bad_learning_rate_and_a_bad_cell_show_both_errors_and_the_last_valid_
     assert len(errors) == 2 and "y row 0" in errors[0] and "learning rate η" in errors[1]
     assert STALE in at.warning[0].value and "learning rate η = `0.01`" in at.warning[0].value
     assert metric(at, "New loss after one step") == "0.7533"  # the last valid input had η = 0.01
+
+
+def test_the_landing_page_pictures_the_neuron_with_its_numbers():
+    at = open_app()
+    dot = at.get("graphviz_chart")[0].proto.spec
+    assert "w₀ = 0.1000" in dot and "∂L/∂w₀ = 1.8667" in dot and "b = 1.0000" in dot and "= 0.8200" in dot
+
+
+def test_the_new_loss_shows_its_change_as_a_delta():
+    at = open_app()
+    new = next(m for m in at.metric if m.label == "New loss after one step")
+    assert new.value == "0.7533" and new.proto.delta == "-0.0667"  # 0.82 → 0.7533: down, shown green (inverse)
+
+
+def test_a_learning_rate_that_overshoots_is_not_called_downhill():
+    at = open_app()
+    at.text_input(key="setting_lr").input("10").run()
+    assert metric(at, "New loss after one step") == "159.2315"
+    warning = " ".join(w.value for w in at.warning)
+    assert "The step overshot" in warning and "0.8200 to 159.2315" in warning and "η = 10.0000" in warning
+    at.text_input(key="setting_lr").input("0.01").run()
+    assert not any("overshot" in w.value for w in at.warning)
+
+
+def test_one_button_leads_into_step_by_step():
+    at = open_app()
+    at.button(key="to_step_by_step").click().run()
+    assert not at.exception and any("Step 1 of" in m.value for m in at.markdown)

@@ -222,3 +222,17 @@ def test_explanations_read_as_math_not_as_underscores():
     at.text_input(key="setting_lr").input("1e-7").run()
     at.button(key="step_last").click().run()
     assert any("learning rate 1.0000 × 10⁻⁷:" in md.value for md in at.markdown)
+
+
+def test_an_update_that_raises_the_loss_says_it_overshot():
+    at = open_app()
+    at.text_input(key="setting_lr").input("10").run()
+    at.switch_page("../pages/step_by_step.py")
+    at.query_params["step"] = str(len(KEYS))  # the update, as a link opens it
+    at.run()
+    assert "Gradient-descent update" in [h.value for h in at.subheader][0]
+    said = " ".join(md.value for md in at.markdown)
+    assert "The step overshot" in said and "159.2315" in said and "(downhill)" not in said
+    at.text_input(key="setting_lr").input("0.01").run()
+    said = " ".join(md.value for md in at.markdown)
+    assert "overshot" not in said and "(downhill)" in said

@@ -130,8 +130,12 @@ CATALOGUE = [
          lambda at: at.session_state["model"].w == SEED.w),
     Case("one row", lambda: edit_xy(open_app(), deleted=[1, 2]), (),
          lambda at: metric(at, "Loss L") == "0.2500"),  # z = 1.5, y = 1
-    Case("a new row without its target", lambda: edit_xy(open_app(), added=[{"x0": "1", "x1": "1"}]),
-         ("y row 3", "empty"), lambda at: at.session_state["model"].X[3] == ("1", "1")),
+    Case("a new row without its target (not filled in yet: left out, no error)",
+         lambda: edit_xy(open_app(), added=[{"x0": "1", "x1": "1"}]), (),
+         lambda at: at.session_state["model"].X[3] == ("1", "1") and metric(at, "Loss L") == "0.8200"),
+    Case("a blank in a middle row", lambda: edit_xy(open_app(), added=[{"x0": "1", "x1": "1", "y": "0"}],
+                                                    edited={1: {"y": ""}}), ("y row 1", "empty"),
+         lambda at: at.session_state["model"].y[1] == ""),
     Case("one column", lambda: open_app().button(key="remove_feature").click().run(), (),
          lambda at: at.session_state["model"].n_features == 1 and metric(at, "Loss L") is not None),
     # settings

@@ -6,7 +6,7 @@ import re
 from dataclasses import replace
 
 import pytest
-from conftest import open_app
+from conftest import edit_xy, open_app
 from streamlit.testing.v1 import AppTest
 
 import backprop as bp
@@ -185,3 +185,14 @@ def test_a_bad_cell_found_on_load_keeps_the_current_data():
     at.button(key="csv_load").click().run()
     assert "line 3, column 'x1': 'five' is not a number" in shown(at.error)
     assert at.session_state["model"] == SEED
+
+
+def test_bad_input_keeps_the_last_valid_exports_labelled_stale():
+    at = open_app("data")
+    edit_xy(at, edited={0: {"x0": "3"}})
+    edit_xy(at, edited={1: {"y": "abc"}})
+    assert not at.exception and "y row 1" in at.error[0].value
+    assert any("Showing the results for the last valid input" in w.value for w in at.warning)
+    assert [b.proto.label for b in at.get("download_button")][:2] == ["Samples (CSV)", "Parameters (CSV)"]
+    script = next(c.value for c in at.code if "import numpy" in c.value)
+    assert "[3.0, 2.0]," in script and "y = np.array([1.0, 0.0, 0.0]" in script, "the last valid input's data"

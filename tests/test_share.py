@@ -182,14 +182,17 @@ def test_a_truncated_link_is_refused():
 
 # ---- the app: a session opened from a link -------------------------------------------------------------------
 
-def test_opening_a_link_restores_the_state_and_clears_its_parameters():
-    at = open_link("X=3,2;2,1;-1,-2&y=1,0,0&w=0.1,0.2&b=1&lr=0.01&activation=relu&loss=mse&decimals=3")
+LINK = "X=3,2;2,1;-1,-2&y=1,0,0&w=0.1,0.2&b=1&lr=0.01&activation=relu&loss=mse&decimals=3"
+
+
+def test_opening_a_link_restores_the_state_and_the_address_keeps_it():
+    at = open_link(LINK)
     assert not at.exception
     m = at.session_state["model"]
     assert m.X[0] == ("3", "2") and m.precision == 3
     assert any("Opened a shared example" in s.value for s in at.success)
     assert "Loss L 0.900" in _shown(at)  # X[0][0] = 3 makes the loss 0.9, shown with 3 decimals
-    assert at.query_params == {}
+    assert at.query_params == {k: v[0] for k, v in parse_qs(LINK).items()}  # a reload reopens the same work
     assert at.session_state["setting_precision"] == 3  # the sidebar shows the link's settings
 
 
@@ -198,7 +201,7 @@ def test_a_link_opens_at_its_page_and_step():
     assert not at.exception
     assert "Step 4 of" in _shown(at)
     assert at.session_state["model"].w == ("0.5", "0.2")
-    assert at.query_params == {"step": "4"}
+    assert at.query_params["step"] == "4" and at.query_params["w"] == "0.5,0.2"
 
 
 def test_a_link_turns_presenter_mode_on():
@@ -213,7 +216,7 @@ def test_a_tampered_link_says_what_is_wrong_and_shows_the_defaults():
     assert "This link could not be opened" in errors and "X row 1, column x1" in errors and "oops" in errors
     assert at.session_state["model"] == SEED
     assert "Loss L 0.8200" in _shown(at)
-    assert at.query_params == {}
+    assert at.query_params["X"] == "1,2;2,1;-1,-2", "the address should hold the example shown, not the bad link"
 
 
 def test_a_huge_link_is_refused_before_anything_is_parsed():
@@ -226,7 +229,7 @@ def test_unknown_parameters_are_mentioned_and_left_alone():
     at = open_link("hello=world&lr=0.02")
     assert "`hello`" in " ".join(w.value for w in at.warning)
     assert at.session_state["model"].lr == "0.02"
-    assert at.query_params == {"hello": "world"}
+    assert at.query_params["hello"] == "world" and at.query_params["lr"] == "0.02"
 
 
 def test_the_link_message_stays_until_the_user_changes_the_model_and_the_link_is_read_once():
@@ -361,3 +364,59 @@ def test_the_sidebar_link_on_a_deep_linked_step_page_keeps_the_step():
     at = open_link("step=5", page="step_by_step")
     links = [c.value for c in at.code if c.value.startswith("/step_by_step?")]
     assert links and links[0].endswith("&step=5")
+
+
+# ---- the address bar holds the work ------------------------------------------------------------------------------
+
+def test_every_valid_change_is_written_into_the_address_and_a_bad_cell_keeps_the_last_valid_one():
+    at = open_app()
+    assert at.query_params["X"] == "1,2;2,1;-1,-2" and at.query_params["lr"] == "0.01"
+    edit_xy(at, edited={0: {"x0": "3"}})
+    assert at.query_params["X"] == "3,2;2,1;-1,-2"
+    at.toggle(key="presenter").set_value(True).run()
+    assert at.query_params["presenter"] == "1"
+    edit_xy(at, edited={1: {"y": "oops"}})
+    assert at.query_params["y"] == "1,0,0", "while a cell is bad the address keeps the last valid state"
+
+
+def test_reopening_the_address_restores_the_same_work():
+    at = open_app()
+    edit_xy(at, edited={0: {"x0": "3"}})
+    edit_wb(at, {"b": "0.75"})
+    at.selectbox(key="setting_activation").select("tanh").run()
+    reloaded = open_link(share.query_string(dict(at.query_params.items())))
+    assert reloaded.session_state["model"] == at.session_state["model"]
+    assert [m.value for m in reloaded.metric] == [m.value for m in at.metric]
+
+
+def test_data_too_large_for_the_address_says_so_once_and_leaves_it():
+    at = open_app()
+    edit_xy(at, added=[{"x0": str(i), "x1": "1", "y": "0"} for i in range(2000)])
+    assert "X" not in at.query_params
+    said = [t.value for t in at.toast]
+    assert len(said) == 1 and "too large for the address bar" in said[0] and "CSV" in said[0]
+    edit_wb(at, {"b": "2"})
+    assert not at.toast, "said once"
+
+
+def test_the_example_reads_your_own_data_after_an_edit_an_import_or_a_link():
+    at = open_app()
+    assert at.selectbox(key="preset_select").value == "seed"
+    edit_xy(at, edited={0: {"x0": "3"}})
+    assert at.selectbox(key="preset_select").value == "own"
+    assert "Your own data" in at.selectbox(key="preset_select").options
+    at.selectbox(key="preset_select").select("dead_relu").run()
+    assert at.selectbox(key="preset_select").value == "dead_relu"
+    assert at.session_state["model"].same_example(PRESETS["dead_relu"][1])
+    assert open_link("X=3,2;2,1;-1,-2").selectbox(key="preset_select").value == "own"
+    assert open_link("w=0.1,0.2&decimals=3").selectbox(key="preset_select").value == "seed"  # the seed's example
+    assert open_link("lr=10").selectbox(key="preset_select").value == "own"
+
+
+def test_the_landscape_settings_stay_in_the_address_on_other_pages():
+    at = open_app("landscape")
+    at.slider(key="landscape_steps").set_value(7).run()
+    assert at.query_params["updates"] == "7"
+    at.switch_page("../pages/overview.py").run()
+    at.run()  # Streamlit drops the landscape widgets' state after a run without them
+    assert at.query_params["updates"] == "7"

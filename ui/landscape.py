@@ -98,23 +98,26 @@ def controls_ui(m: Model) -> Settings:
         a, b, c, d = st.columns(4)
         with a:
             chosen = tuple(k for k, label in OPTIMIZERS.items() if st.checkbox(label, key=f"landscape_opt_{k}"))
-            notebook = st.toggle("Overlay the notebook's rule θ + η∇L/N", key="landscape_notebook",
-                                 help="The seed notebook's update: the gradient divided by N twice, and climbed.")
-        st.session_state[LR] = m.lr  # the model's learning rate, shared with the sidebar
+            notebook = st.toggle("Notebook's rule", key="landscape_notebook",
+                                 help="Overlay the seed notebook's update θ + η∇L/N: the gradient divided by N twice, "
+                                      "and climbed.")
+        st.session_state[LR] = state.model().lr  # the learning rate as typed, shared with the sidebar
         b.text_input("Learning rate η", key=LR, on_change=_on_lr, help="The same η as in the sidebar.")
         steps = b.slider("Update steps", 1, 1000, key="landscape_steps")
         two = len(names) == 2
         only = c.checkbox(f"Train only {u} and {v}", key="landscape_only", disabled=two,
                           help="The other parameters stay at their current values, so the paths lie exactly on "
                                "the surface. Off: all parameters train and the surface is a slice.")
-        fit = c.checkbox("Widen the span to fit the paths", key="landscape_fit",
-                         help=f"Up to {FIT_LIMIT:g}× the chosen span, so that each path stays on the map.")
+        fit = c.checkbox("Fit span to paths", key="landscape_fit",
+                         help=f"Widen the span, up to {FIT_LIMIT:g}× the chosen one, so that each path stays on "
+                              "the map.")
         with d:
             show_3d = st.checkbox("Show the 3D surface", key="landscape_3d",
                                   help="Without it the animation runs faster on computers without graphics "
                                        "acceleration.")
-            log_loss = st.checkbox("Log scale for the loss per step", key="landscape_log",
-                                   help="Shows slow convergence near the minimum and divergence on one chart.")
+            log_loss = st.checkbox("Log-scale loss", key="landscape_log",
+                                   help="The loss per step on a log scale: shows slow convergence near the minimum "
+                                        "and divergence on one chart.")
     _save()
     return Settings((u, v), float(span), fit, int(resolution), chosen + (("notebook",) if notebook else ()),
                     int(steps), only or two, show_3d, log_loss)

@@ -71,6 +71,23 @@ class Model:
         table = [r for i, r in enumerate(table) if i not in gone]
         return replace(self, X=tuple(tuple(r[:-1]) for r in table), y=tuple(r[-1] for r in table))
 
+    def unfilled_rows(self) -> tuple[int, ...]:
+        """The trailing rows of X|y with a blank cell: rows being filled in (a new row starts empty), which the
+        results leave out until they are complete. None when that would leave no row at all."""
+        n = len(self.X)
+        while n and any(not c.strip() for c in (*self.X[n - 1], self.y[n - 1])):
+            n -= 1
+        return tuple(range(n, len(self.X))) if n else ()
+
+    def filled(self) -> Model:
+        """The model without its unfilled trailing rows: what the engine computes on."""
+        keep = len(self.X) - len(self.unfilled_rows())
+        return self if keep == len(self.X) else replace(self, X=self.X[:keep], y=self.y[:keep])
+
+    def same_example(self, other: Model) -> bool:
+        """Whether both hold the same cells and settings (the decimals shown may differ)."""
+        return replace(self, precision=other.precision) == other
+
     def params_edited(self, changes: dict) -> Model:
         """Apply edits to the one-row w|b table: {col: value}."""
         w = list(self.w)
@@ -116,27 +133,32 @@ def random_model(seed: int = 0, n: int = 8, d: int = 2) -> Model:
     return from_arrays(X, y, w, 0.1, lr=0.05)
 
 
-PRESETS: dict[str, tuple[str, Model]] = {
-    "seed": ("The seed notebook's example", SEED),
+PRESETS: dict[str, tuple[str, Model, str]] = {  # name: (short label, model, what it shows)
+    "seed": ("Seed notebook", SEED, "The seed notebook's example: one ReLU neuron, MSE, η = 0.01."),
     "dead_relu": (
-        "Dead ReLU: two samples have z < 0 and contribute nothing",
+        "Dead ReLU",
         from_arrays([[1, 2], [2, 1], [-1, -2], [-2, -1]], [1, 0, 0, 1], [0.5, 0.5], 0, lr=0.05),
+        "Two samples have z < 0 and contribute nothing.",
     ),
     "all_dead": (
-        "All units dead: every z < 0, so the gradient is zero",
+        "All units dead",
         from_arrays([[1, 2], [2, 1], [-1, -2]], [1, 0, 0], [-1, -1], -5, lr=0.01),
+        "Every z < 0, so the gradient is zero.",
     ),
     "saturated_sigmoid": (
-        "Saturated sigmoid: large |z| makes sigmoid's slope vanish",
+        "Saturated sigmoid",
         from_arrays([[1, 2], [2, 1], [-1, -2]], [0, 1, 1], [5, 5], 5, lr=0.1, activation="sigmoid"),
+        "Large |z| makes sigmoid's slope vanish.",
     ),
     "diverging_lr": (
-        "A learning rate that diverges (lr = 2)",
+        "Diverging (η = 2)",
         from_arrays([[1, 2], [2, 1], [-1, -2]], [1, 0, 0], [0.1, 0.2], 1, lr=2),
+        "A learning rate so large that the loss grows at every step.",
     ),
     "relu_kink": (
-        "A sample exactly at ReLU's kink (z = 0)",
+        "ReLU kink (z = 0)",
         from_arrays([[1, 2], [2, 1], [-1, -2]], [1, 0, 0], [1, 0], -1, lr=0.01),
+        "A sample sits exactly at ReLU's kink, z = 0.",
     ),
-    "random": ("Random data with a seed", random_model(0)),
+    "random": ("Random data", random_model(0), "Random data drawn with a seed: the same seed, the same data."),
 }

@@ -15,6 +15,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 import backprop as bp
+from viz import graph
 
 ROW_LIMIT = 200  # tables show at most this many sample rows; the caption says how many there are
 ACTIVE, INACTIVE = "✓ yes", "✗ no — f′(z) = 0"
@@ -160,6 +161,78 @@ def shape_text(step: bp.Step, trace: bp.Trace) -> str:
             "one number per parameter"
     more = f" Showing the first {ROW_LIMIT} of {n} samples." if n > ROW_LIMIT and step.samples else ""
     return f"Shape {shape}: {what}.{more}"
+
+
+def overshoot_note(loss: float, new_loss: float, lr: float, precision: int) -> str | None:
+    """Why a gradient-descent step raised the loss (it overshot), or None when it did not."""
+    if not new_loss > loss:
+        return None
+    return (f"**The step overshot: the loss went up**, from {fmt(loss, precision)} to {fmt(new_loss, precision)}. "
+            f"Each parameter moved against its gradient, the downhill direction where they stand, but the gradient "
+            f"holds only near the current point: η = {fmt(lr, precision)} makes the step so long that it jumps past "
+            "the valley's bottom and lands higher up the other side. The direction is right; the step is too long. "
+            "Try a smaller η.")
+
+
+def overshoot_ui(trace: bp.Trace, precision: int) -> None:
+    """The overshoot note as a warning, when the trace's update raised the loss."""
+    note = None if trace.lr is None else overshoot_note(trace.loss, trace.new_loss, trace.lr, precision)
+    if note:
+        st.warning(note, icon=":material/trending_up:")
+
+
+HEADLINE_KEY = "headline_numbers"
+# The headline metrics a size smaller than Streamlit's, so that a gradient vector fits beside the bias's.
+# A constant: it never holds user text.
+HEADLINE_CSS = """<style>
+.st-key-headline_numbers [data-testid="stMetricValue"] { font-size: 1.75rem; }
+</style>"""
+
+
+def headline_ui(trace: bp.Trace, precision: int) -> None:
+    """The headline numbers as metrics: the loss, the new loss after one step with its change (green when it
+    falls), the gradient of the weights and of the bias."""
+    p = precision
+    st.html(HEADLINE_CSS)
+    with st.container(key=HEADLINE_KEY):
+        top, bottom = st.columns(2), st.columns([3, 2])
+        top[0].metric("Loss L", fmt(trace.loss, p), help="The mean loss of the current w and b.")
+        if trace.lr is not None:
+            top[1].metric("New loss after one step", fmt(trace.new_loss, p), delta=fmt(trace.new_loss - trace.loss, p),
+                          delta_color="inverse",
+                          help=f"After w ← w − η·dL/dw and b ← b − η·dL/db with η = {fmt(trace.lr, p)}.")
+        else:
+            top[1].metric("New loss after one step", "needs a valid η", help="Fix the learning rate in the sidebar.")
+        bottom[0].metric("dL/dw", fmt_list(trace.grad_w, p), help="The gradient's weight components.")
+        bottom[1].metric("dL/db", fmt(trace.grad_b, p), help="The gradient's bias component.")
+
+
+def neuron_dot(trace: bp.Trace, precision: int) -> str:
+    """A compact Graphviz picture of the neuron with its numbers: each input x_j with its weight w_j and
+    ∂L/∂w_j, the bias, z = Xw + b, a = f(z) and the loss L (white boxes, readable on light and dark pages)."""
+    d = trace.X.shape[1]
+    shown = list(range(d)) if d <= 4 else [0, 1, d - 1]
+    act = graph.ACTIVATION_NAMES.get(trace.activation, trace.activation)
+    loss = graph.LOSS_NAMES.get(trace.loss_name, trace.loss_name)
+    nodes = [f'x{j} [label="x{subscript(j)} · w{subscript(j)}\\nw{subscript(j)} = {fmt(trace.w[j], precision)}\\n'
+             f'∂L/∂w{subscript(j)} = {fmt(trace.grad_w[j], precision)}"]' for j in shown]
+    if len(shown) < d:
+        nodes.append(f'more [label="… {d - len(shown)} more inputs", color="transparent"]')
+    nodes += [f'b [label="bias\\nb = {fmt(trace.b, precision)}\\n∂L/∂b = {fmt(trace.grad_b, precision)}"]',
+              'z [label="z = Xw + b"]', f'a [label="a = {act}(z)"]',
+              f'L [label="L = {loss}(a, y)\\n= {fmt(trace.loss, precision)}", penwidth=2]', 'y [label="targets y"]']
+    edges = [f"{n} -> z" for n in [f"x{j}" for j in shown] + (["more"] if len(shown) < d else []) + ["b"]]
+    edges += ["z -> a", "a -> L", "y -> L"]
+    return "\n".join([
+        "digraph neuron {",
+        '  graph [rankdir=LR, bgcolor="transparent", nodesep=0.12, ranksep=0.3];',
+        '  node [shape=box, style="rounded,filled", fillcolor="#ffffff", color="#8a94a6", fontname="Helvetica", '
+        'fontsize=12, fontcolor="#111111", margin="0.1,0.04"];',
+        '  edge [color="#8a94a6", arrowsize=0.7];',
+        *(f"  {n};" for n in nodes),
+        *(f"  {e};" for e in edges),
+        "}",
+    ])
 
 
 def render_step(step: bp.Step, trace: bp.Trace, number: int, total: int, precision: int) -> None:

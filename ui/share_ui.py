@@ -11,9 +11,11 @@ from typing import Any
 
 import streamlit as st
 
-from . import share, state, widgets
+from . import landscape, share, state, widgets
+from .model import SEED
 
 RESTORED = "share_restored"  # this session has read its link (bool)
+TOO_LARGE = "share_too_large"  # the data is too large for the address bar, and the user has been told (bool)
 NOTICE = "share_notice"  # ([(kind, text)], model shown): the link's messages, kept until the model changes
 LINK_PAGE = "share_link_page"  # the Data & sharing page's "the link opens" choice
 LINK_STEP = "share_link_step"
@@ -59,10 +61,10 @@ def _query() -> dict[str, list[str]]:
 def restore_once() -> None:
     """On a session's first run, restore the state its link describes (app.py calls it before the pages).
 
-    A good link replaces the defaults and its parameters leave the address bar (the link control gives
-    the current one); a bad one leaves the defaults in place, says what is wrong, and is removed too.
-    Parameters the schema does not know stay (another page may read them) and are mentioned; the step
-    page reads its own `step`. The message stays until the user changes the model.
+    A good link replaces the defaults; a bad one leaves the defaults in place and says what is wrong
+    (`write_url` then puts the state shown into the address bar). Parameters the schema does not know stay
+    (another page may read them) and are mentioned; the step page reads its own `step`. The message stays
+    until the user changes the model. A reload is a new session: it reopens the work the address holds.
     """
     if not st.session_state.get(RESTORED):
         st.session_state[RESTORED] = True
@@ -84,15 +86,13 @@ def _restore(params: dict[str, list[str]]) -> None:
                                "the address."))
     if shared is not None:
         _apply(shared)
-        notes.append(("success", f"Opened a shared example: {len(shared.model.X)} samples × "
-                                 f"{shared.model.n_features} features."))
+        if shared.model != SEED or shared.session:  # the address of an untouched app reopens quietly
+            notes.append(("success", f"Opened a shared example: {len(shared.model.X)} samples × "
+                                     f"{shared.model.n_features} features."))
     if unknown:
         names = ", ".join(f"`{k[:30].replace('`', '')}`" for k in unknown[:10])
         notes.append(("warning", f"The link's parameter{'s' if len(unknown) > 1 else ''} {names} "
                                  f"{'are' if len(unknown) > 1 else 'is'} not one this app knows; ignored."))
-    for key in known:
-        if share.FIELDS[key].home != "page":
-            del st.query_params[key]
     if notes:
         st.session_state[NOTICE] = (notes, state.model())
 
@@ -119,11 +119,13 @@ def _show_notice() -> None:
 
 
 def _session_values() -> dict[str, Any]:
-    """The session fields' current values (those whose widgets have been drawn in this session)."""
+    """The session fields' current values (those whose widgets have been drawn in this session; the
+    landscape's settings also from its last visit, as Streamlit drops a widget's state on other pages)."""
     out = {}
+    saved = st.session_state.get(landscape.SAVED, {})
     for field, (keys, _, value_of) in BINDINGS.items():
-        if all(k in st.session_state for k in keys):
-            out[field] = value_of([st.session_state[k] for k in keys])
+        if all(k in st.session_state or k in saved for k in keys):
+            out[field] = value_of([st.session_state[k] if k in st.session_state else saved[k] for k in keys])
     return out
 
 
@@ -139,25 +141,59 @@ def base_url() -> str | None:
     return url
 
 
+def _params(page_values: dict[str, Any] | None = None) -> dict[str, str] | None:
+    """The query parameters of the current state, or None when they would pass MAX_LINK_CHARS.
+
+    Raises share.ShareError when the input has a bad cell (rows not filled in yet are left out).
+    """
+    m = state.model().filled()
+    if 2 * len(m.X) * (m.n_features + 1) > share.MAX_LINK_CHARS:  # each number takes 2 characters or more
+        return None
+    params = share.encode(m, _session_values(), page_values)
+    return params if len(share.query_string(params)) <= share.MAX_LINK_CHARS else None
+
+
 def link(page_path: str = "", step: int | None = None) -> str:
     """The share link of the current state, opening at `page_path` (and `step` on the step page).
 
     Raises share.ShareError when the input has a bad cell or the link would pass MAX_LINK_CHARS.
     """
-    m = state.model()
-    if 2 * len(m.X) * (m.n_features + 1) > share.MAX_LINK_CHARS:  # each number takes 2 characters or more
-        raise share.ShareError([_too_long(f"more than {share.MAX_LINK_CHARS:,}")])
-    page_values = {"step": step} if page_path == STEP_PAGE and step else {}
-    query = share.query_string(share.encode(m, _session_values(), page_values))
-    if len(query) > share.MAX_LINK_CHARS:
-        raise share.ShareError([_too_long(f"{len(query):,}")])
+    params = _params({"step": step} if page_path == STEP_PAGE and step else {})
+    if params is None:
+        raise share.ShareError([_too_long()])
+    query = share.query_string(params)
     root = base_url() or ""
     return f"{root}/{page_path}?{query}" if page_path else f"{root}/?{query}"
 
 
-def _too_long(chars: str) -> str:
-    return (f"this data needs a link of {chars} characters, and links hold at most {share.MAX_LINK_CHARS:,} "
-            "(8 KB). Share the data as a CSV file instead: download it on the Data & sharing page, where it "
+def write_url() -> None:
+    """Keep the work in the address bar, so a reload, a bookmark or a copied address reopens it (app.py
+    calls it on every run, after the settings and before the page; the step page writes its own `step`).
+
+    While a cell is bad the address keeps the last valid state. Data too large for a link leaves the
+    address bar, and the user is told once, with where the CSV export is.
+    """
+    try:
+        params = _params()
+    except share.ShareError:
+        return
+    if params is None:
+        params = {}
+        if not st.session_state.get(TOO_LARGE):
+            st.toast(f"This data is too large for the address bar (links hold {share.MAX_LINK_CHARS:,} characters), "
+                     "so a reload starts over: keep it as a CSV file (Data & sharing page, Export).",
+                     icon=":material/link_off:")
+    st.session_state[TOO_LARGE] = not params
+    query = _query()
+    managed = {f.key for f in share.SCHEMA if f.home != "page"}
+    wanted = {**{k: [v] for k, v in params.items()}, **{k: v for k, v in query.items() if k not in managed}}
+    if wanted != query:
+        st.query_params.from_dict(wanted)
+
+
+def _too_long() -> str:
+    return (f"this data needs a link of more than {share.MAX_LINK_CHARS:,} characters (8 KB), the most a link "
+            "holds. Share the data as a CSV file instead: download it on the Data & sharing page, where it "
             "imports too")
 
 

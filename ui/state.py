@@ -9,6 +9,8 @@ engine accepted (LAST_GOOD), marked stale. Nothing here is module-level mutable 
 
 from __future__ import annotations
 
+import functools
+import logging
 from dataclasses import dataclass, replace
 from typing import Generic, TypeVar
 
@@ -20,8 +22,10 @@ from .model import PRESETS, SEED, Model, random_model
 
 MODEL = "model"
 EDITOR_VERSION = "editor_version"
-PRESET = "preset"
+PRESET = "preset"  # the example last loaded (a key of PRESETS)
+OWN = "own"  # the sidebar's Example once the data is no longer the loaded example's
 PRESENTER = "presenter"  # lecture mode on/off (bool)
+RANDOM_SEED = "random_seed"  # the random example's seed (its widget's key)
 STEP = "step"  # the step page's current step, 1-based (int)
 STEP_IN_URL = "step_in_url"  # the `step` query parameter this session last wrote (str)
 PAGES = "pages"  # the registered st.Page objects by url path, for st.page_link
@@ -55,13 +59,30 @@ def _leave_legacy_multipage_mode() -> None:
     Streamlit treats a main script with a `pages/` folder beside it as a legacy (v1) multipage app until
     some session has run `st.navigation`. Until then a first visitor arriving at /step_by_step gets
     pages/step_by_step.py run alone: no sidebar, no settings. Clearing the flag and rerunning runs
-    app.py, whose st.navigation then opens the requested page (query parameters kept).
+    app.py, whose st.navigation then opens the requested page (query parameters kept). The flag is
+    private (streamlit/runtime/pages_manager.py, checked on 1.67; requirements.txt pins the minor version):
+    without it, this logs once and does nothing, and tests/e2e/test_navigation.py's deep-link test fails.
     """
-    from streamlit.runtime.pages_manager import PagesManager
-
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
+    manager = _pages_manager()
+    if manager is not None and manager.uses_pages_directory:
+        manager.uses_pages_directory = False
         st.rerun()
+
+
+@functools.cache
+def _pages_manager() -> type | None:
+    """Streamlit's PagesManager when it has the private flag, else None (logged once per process)."""
+    try:
+        from streamlit.runtime.pages_manager import PagesManager
+    except ImportError:
+        PagesManager = None
+    if not hasattr(PagesManager, "uses_pages_directory"):
+        logging.getLogger(__name__).warning(
+            "Streamlit %s has no PagesManager.uses_pages_directory: a first deep link into a fresh server may run "
+            "the page file alone. Recheck ui/state.py's _leave_legacy_multipage_mode for this version.",
+            st.__version__)
+        return None
+    return PagesManager
 
 
 def model() -> Model:
@@ -106,6 +127,14 @@ def load_random(seed: int) -> None:
     """Replace the data with the random example drawn with `seed`."""
     set_model(replace(random_model(seed), precision=model().precision), rebuild_editors=True)
     st.session_state[PRESET] = "random"
+
+
+def example() -> str:
+    """The sidebar's Example: the example last loaded while the cells and settings are still its (the decimals
+    aside), else OWN: after an edit, an import, a new setting or an opened link with other data."""
+    name = st.session_state.get(PRESET, "seed")
+    loaded = random_model(int(st.session_state.get(RANDOM_SEED, 0))) if name == "random" else PRESETS[name][1]
+    return name if model().same_example(loaded) else OWN
 
 
 def editor_key(name: str) -> str:
@@ -156,7 +185,7 @@ def _trace(m: Model, update: bool = True) -> bp.Trace:
 
 def trace(m: Model | None = None) -> bp.Trace | None:
     """The current model's trace, or None after showing the InputError with st.error."""
-    m = m or model()
+    m = (m or model()).filled()
     try:
         t = _trace(m)
     except bp.InputError as err:
@@ -171,9 +200,9 @@ def results(m: Model | None = None) -> Shown[bp.Trace] | None:
 
     A bad learning rate alone stops the trace at the gradient (no update step; the trace's `lr` is None),
     with its own error: the forward and backward passes do not use it. None when no input of this session
-    has been valid yet.
+    has been valid yet. Rows not filled in yet are left out (Model.filled).
     """
-    m = m or model()
+    m = (m or model()).filled()
     bad_lr = _lr_error(m.lr)
     try:
         t = _trace(m, update=bad_lr is None)
@@ -187,6 +216,15 @@ def results(m: Model | None = None) -> Shown[bp.Trace] | None:
     else:
         _show_lr(bad_lr)
     return Shown(t, m)
+
+
+def results_with_update(m: Model | None = None) -> Shown[bp.Trace] | None:
+    """As `results`, for pages that need the update (the landscape's paths, the exports): while only the
+    learning rate is bad, the last valid input's trace, stale."""
+    shown = results(m)
+    if shown is not None and shown.value.lr is None:
+        return last_good(shown.model.precision)
+    return shown
 
 
 def last_good(precision: int) -> Shown[bp.Trace] | None:
@@ -210,7 +248,7 @@ def _notebook(m: Model) -> bp.NotebookStep:
 def notebook(m: Model | None = None) -> Shown[bp.NotebookStep] | None:
     """The seed notebook's step (ReLU, MSE) on the model's data beside the correct one; on bad input, the
     InputError (st.error) and the step on the last valid input, stale (None when there is none)."""
-    m = m or model()
+    m = (m or model()).filled()
     try:
         return Shown(_notebook(m), m)
     except bp.InputError as err:
@@ -230,7 +268,7 @@ def _gradient_check(m: Model, activation: str, loss: str, eps: float) -> bp.Grad
 def gradient_check(m: Model | None = None, eps: float = 1e-6, activation: str | None = None,
                    loss: str | None = None) -> bp.GradientCheck | None:
     """Finite differences against the analytic gradient (the model's activation and loss unless given)."""
-    m = m or model()
+    m = (m or model()).filled()
     try:
         return _gradient_check(m, activation or m.activation, loss or m.loss, eps)
     except bp.InputError as err:
@@ -247,7 +285,7 @@ def trajectory(m: Model, optimizer: str, steps: int, activation: str | None = No
                loss: str | None = None) -> bp.Trajectory | None:
     """`steps` updates of `optimizer` from the model's parameters, or None after showing the InputError."""
     try:
-        return _train(m, optimizer, steps, activation or m.activation, loss or m.loss)
+        return _train(m.filled(), optimizer, steps, activation or m.activation, loss or m.loss)
     except bp.InputError as err:
         show_input_error(err)
         return None

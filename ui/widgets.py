@@ -59,12 +59,17 @@ def editors_ui() -> Model:
     text_columns["y"] = st.column_config.TextColumn("y", help="target")
     left, right = st.columns([3, 2])
     with left:
-        st.markdown("**Samples: X and y** — one row per sample; add rows at the bottom, delete with the row menu.")
+        st.markdown("**Samples: X and y** — one row per sample, numbered from 0 as the results and messages name "
+                    "them; add rows at the bottom, delete with the row menu.")
         key = state.editor_key("xy")
-        # Row numbers shown (Streamlit hides a range index on editors that add rows): error messages name them.
-        text_columns["_index"] = st.column_config.NumberColumn("row", help="sample row, as errors name it")
+        # One index-like column only: the editor's own row markers (they select rows to delete).
         st.data_editor(_xy_frame(m), key=key, num_rows="dynamic", column_config=text_columns, width="stretch",
-                       hide_index=False)
+                       hide_index=True)
+        unfilled = m.unfilled_rows()
+        if unfilled:
+            rows = ", ".join(map(str, unfilled))
+            st.caption(f"Row{'s' if len(unfilled) > 1 else ''} {rows}: not filled in yet, so left out of the results "
+                       "until every cell holds a number.")
     with right:
         st.markdown("**Parameters: w and b**")
         key = state.editor_key("wb")
@@ -134,14 +139,14 @@ def _on_setting(name: str) -> None:
 def _on_preset() -> None:
     name = st.session_state["preset_select"]
     if name == "random":
-        state.load_random(int(st.session_state.get("random_seed", 0)))
+        state.load_random(int(st.session_state.get(state.RANDOM_SEED, 0)))
     else:
         state.load_preset(name)
     sync_settings()
 
 
 def _on_random_seed() -> None:
-    state.load_random(int(st.session_state["random_seed"]))
+    state.load_random(int(st.session_state[state.RANDOM_SEED]))
     sync_settings()
 
 
@@ -157,14 +162,19 @@ def settings_ui() -> Model:
     m = state.model()
     for name, key in SETTINGS.items():
         st.session_state.setdefault(key, getattr(m, name))
-    st.session_state.setdefault("preset_select", st.session_state.get(state.PRESET, "seed"))
-    st.session_state.setdefault("random_seed", 0)
+    example = state.example()
+    st.session_state["preset_select"] = example
+    st.session_state.setdefault(state.RANDOM_SEED, 0)
     with st.sidebar:
         st.header("Model")
-        st.selectbox("Example", list(PRESETS), key="preset_select", on_change=_on_preset,
-                     format_func=lambda k: PRESETS[k][0], help="Load a prepared example (replaces the tables).")
+        st.selectbox("Example", [*PRESETS, *([state.OWN] if example == state.OWN else [])], key="preset_select",
+                     on_change=_on_preset, format_func=lambda k: PRESETS[k][0] if k in PRESETS else "Your own data",
+                     help="Load a prepared example (replaces the tables). After an edit, an import or a link with "
+                          "other data it reads \"Your own data\".")
+        if example in PRESETS:
+            st.caption(PRESETS[example][2])
         if st.session_state["preset_select"] == "random":
-            st.number_input("Random seed", min_value=0, max_value=2**31 - 1, step=1, key="random_seed",
+            st.number_input("Random seed", min_value=0, max_value=2**31 - 1, step=1, key=state.RANDOM_SEED,
                             on_change=_on_random_seed, help="The same seed always gives the same data.")
         st.selectbox("Activation", ACTIVATION_CHOICES, key=SETTINGS["activation"], on_change=_on_setting,
                      args=("activation",), format_func=lambda k: bp.ACTIVATIONS[k].label)

@@ -38,18 +38,23 @@ def test_typing_into_x_updates_the_loss_the_gradient_and_the_stepper(page, app_u
     screenshot(page, "step-by-step-after-editing-x00")
 
 
-def test_adding_a_sample_row_and_filling_it_in(page, app_url):
+def test_adding_a_sample_row_shows_no_error_until_it_is_filled_in(page, app_url):
     open_app(page, app_url)
     grid = editor(page, "xy")
     grid.hover()
     with rerun(page):
         grid.get_by_role("button", name="Add row").click()
-    expect(editor(page, "xy").locator("[role='gridcell'][id$='-3']")).to_have_count(4)  # row number, x0, x1, y
-    expect(page.get_by_test_id("stAlertContentError")).to_contain_text("row 3")
+    expect(editor(page, "xy").locator("[role='gridcell'][id$='-3']")).to_have_count(3)  # x0, x1, y
+    hint = page.get_by_test_id("stMain").get_by_text("Row 3: not filled in yet")
+    expect(hint).to_be_visible()
+    screenshot(page, "overview-a-new-empty-row")
 
     for header, text in (("x0", "1"), ("x1", "-1"), ("y", "0.5")):
+        expect(page.get_by_test_id("stAlertContentError")).to_have_count(0)
+        expect(page.get_by_test_id("stAlertContentWarning")).to_have_count(0)
+        expect(metric(page, "Loss L")).to_have_text("0.8200")  # the row is left out until it is complete
         type_cell(page, "xy", header, 3, text)
-    expect(page.get_by_test_id("stAlertContentError")).to_have_count(0)
+    expect(hint).to_have_count(0)
     ref = relu_mse([*SEED["X"], [1, -1]], [*SEED["y"], 0.5], SEED["w"], SEED["b"])
     expect(metric(page, "Loss L")).to_have_text(fmt(ref["loss"]))
     expect(page.get_by_test_id("stMain")).to_contain_text("4 samples × 2 features")
@@ -60,7 +65,7 @@ def test_adding_a_sample_row_and_filling_it_in(page, app_url):
 def test_adding_a_feature_column_grows_x_and_w(page, app_url):
     open_app(page, app_url)
     click(page, "add_feature")
-    expect(editor(page, "xy").locator("[role='columnheader']")).to_have_text(["row", "x0", "x1", "x2", "y"])
+    expect(editor(page, "xy").locator("[role='columnheader']")).to_have_text(["x0", "x1", "x2", "y"])
     expect(editor(page, "wb").locator("[role='columnheader']")).to_have_text(["w0", "w1", "w2", "b"])
     expect(page.get_by_test_id("stMain")).to_contain_text("3 samples × 3 features")
     expect(metric(page, "Loss L")).to_have_text("0.8200")  # the new column and weight start at zero
@@ -81,13 +86,14 @@ def test_text_in_a_cell_shows_an_error_naming_it_and_fixing_it_recovers(page, ap
     expect(error).to_contain_text(re.compile(r"row 1\b.*x1|x1.*row 1\b", re.S))
     expect(page.get_by_test_id("stException")).to_have_count(0)
     assert editor(page, "xy").locator(f"#glide-cell-{column_index(page, 'xy', 'x1')}-1").text_content() == "abc"
-    results = page.get_by_test_id("stMain").get_by_role("heading", name=re.compile("^Results"))
-    expect(results).to_have_text("Results for the last valid input")  # the seed's numbers, labelled stale
+    stale = page.get_by_test_id("stAlertContentWarning").filter(has_text="Showing the results for the last valid input")
+    expect(stale).to_be_visible()  # the seed's numbers, labelled stale
+    expect(metric(page, "Loss L")).to_have_text("0.8200")
     screenshot(page, "overview-with-a-bad-cell")
 
     type_cell(page, "xy", "x1", 1, "3")
     expect(error).to_have_count(0)
-    expect(results).to_have_text("Results")
+    expect(stale).to_have_count(0)
     ref = relu_mse([[1, 2], [2, 3], [-1, -2]], SEED["y"], SEED["w"], SEED["b"])
     expect(metric(page, "Loss L")).to_have_text(fmt(ref["loss"]))
     assert_shows(main_text(page), [*ref["grad_w"], ref["grad_b"]])
