@@ -98,6 +98,12 @@ st.markdown(
     "Below, its code runs on your numbers, beside the correct computation (PyTorch's conventions, confirmed by "
     "finite differences)."
 )
+if not state.model().is_neuron:
+    st.info("The notebook is one neuron: its code has a single weight vector w and a bias b. The model now has "
+            "hidden layers, so set **Hidden layers** to 0 in the sidebar (or load the seed example) to run the "
+            "notebook on your X and y. The same two bugs would break a network's training the same way: its "
+            "gradients would be N times too small, and every update would climb.", icon=":material/info:")
+    st.stop()
 m = state.model()
 if (m.activation, m.loss) != ("relu", "mse"):
     st.info(f"The notebook is written for ReLU and mean squared error; your model uses "

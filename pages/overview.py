@@ -5,11 +5,13 @@ import pandas as pd
 import streamlit as st
 
 from ui import render, state, widgets
+from viz import network
 
 st.title("Backprop Explorer", anchor=False)
-st.caption("One neuron, a = f(Xw + b), learns from your numbers: the forward pass, the loss, the chain rule sample "
-           "by sample, the gradient and one step of gradient descent. Edit X, y, w and b below; the sidebar holds "
-           "the activation, the loss, the learning rate, examples and decimals.")
+st.caption("A neuron, a = f(Xw + b), or a small network of them learns from your numbers: the forward pass, the "
+           "loss, the chain rule sample by sample and layer by layer, the gradient and one step of gradient descent. "
+           "Edit X, y and every weight below; the sidebar holds the hidden layers, the activations, the loss, the "
+           "learning rate, examples and decimals.")
 
 m = state.model()
 shown = state.results(m)
@@ -19,9 +21,12 @@ if t is not None:
     widgets.stale_ui(shown)
     picture, numbers = st.columns(2, vertical_alignment="center")
     with picture:
-        st.graphviz_chart(render.neuron_dot(t, p), alt=f"The neuron: inputs weighted by w = {render.fmt_list(t.w, p)} "
-                          f"and the bias b = {render.fmt(t.b, p)} make z = Xw + b, then a, then the loss "
-                          f"L = {render.fmt(t.loss, p)}.")
+        if t.network.is_neuron:
+            st.graphviz_chart(render.neuron_dot(t, p), alt=f"The neuron: inputs weighted by w = "
+                              f"{render.fmt_list(t.w, p)} and the bias b = {render.fmt(t.b, p)} make z = Xw + b, then "
+                              f"a, then the loss L = {render.fmt(t.loss, p)}.")
+        else:
+            st.graphviz_chart(network.network_dot(t, "weights", precision=p), alt=network.alt_text(t))
     with numbers:
         render.headline_ui(t, p)
         if st.button("Step by step: every operation with its formula", type="primary", icon=":material/footprint:",
@@ -36,13 +41,13 @@ if t is not None:
     with left:
         st.markdown("**Parameters, gradient and one update**" if updated else "**Parameters and gradient**")
         params = pd.DataFrame({
-            "value now": [render.fmt(v, p) for v in (*t.w, t.b)],
+            "value now": [render.fmt(v, p) for v in t.network.flatten(t.params)],
             "gradient dL/dθ": [render.fmt(v, p) for v in t.grad],
         }, index=pd.Index(t.param_labels, name="parameter"))
         if updated:
-            params["after one step"] = [render.fmt(v, p) for v in (*t.new_w, t.new_b)]
+            params["after one step"] = [render.fmt(v, p) for v in t.network.flatten(t.new_params)]
         st.table(params)
-        if updated:
+        if updated and t.network.is_neuron:
             st.caption(f"One gradient-descent step with η = {render.fmt(t.lr, p)}: w = {render.fmt_list(t.new_w, p)}, "
                        f"b = {render.fmt(t.new_b, p)}; the loss goes {render.fmt(t.loss, p)} → "
                        f"{render.fmt(t.new_loss, p)}.")
@@ -58,6 +63,7 @@ if t is not None:
     note = render.inactive_note(t)
     if note:
         st.warning(note, icon=":material/block:")
+    widgets.capacity_ui(shown.model)
 
 st.subheader("Where to go next", anchor=False)
 widgets.page_link("step_by_step", "Step by step: every operation, forward then backward, with its formula",

@@ -36,3 +36,15 @@ def edit_wb(at: AppTest, changes: dict) -> AppTest:
 def app():
     """The app on its default page."""
     return open_app()
+
+
+def edit_layer(at: AppTest, key: str, edited: dict) -> AppTest:
+    """Inject an edit of a network's parameter editor (key W1, b1, ...), {row: {unit column: text}}, and rerun."""
+    state_key = f"{key}_editor_{at.session_state['editor_version']}"
+    at.session_state[state_key] = {"edited_rows": edited, "added_rows": [], "deleted_rows": []}
+    return at.run()
+
+
+def load_preset(at: AppTest, name: str) -> AppTest:
+    """Choose a prepared example in the sidebar."""
+    return at.selectbox(key="preset_select").select(name).run()

@@ -180,7 +180,7 @@ def test_a_page_reached_before_app_py_ran_still_gets_the_whole_app():
     at = AppTest.from_file(str(Path(__file__).parents[1] / "app.py"), default_timeout=30).run()
     at.switch_page("pages/step_by_step.py").run()
     assert not at.exception
-    assert [s.key for s in at.sidebar.selectbox][:3] == ["preset_select", "setting_activation", "setting_loss"]
+    assert [s.key for s in at.sidebar.selectbox][:3] == ["preset_select", "arch_depth", "setting_activation"]
     at.button(key="step_next").click().run()
     assert current(at) == 2 and at.sidebar.selectbox
 

@@ -73,3 +73,31 @@ def test_presets_show_what_they_promise():
 def test_random_model_is_reproducible_by_seed():
     assert random_model(3) == random_model(3)
     assert random_model(3) != random_model(4)
+
+
+def test_changing_the_architecture_keeps_what_fits_and_initialises_the_rest():
+    from ui.model import PRESETS, SEED
+
+    m, said = SEED.with_architecture(((3, "tanh"),), seed=0)
+    assert m.hidden == ((3, "tanh"),) and np.shape(np.array(m.layers[0][0], dtype=object)) == (2, 3)
+    assert said == "Architecture changed: kept b2; initialised W1, b1, W2 (in part) (He / Xavier, seed 0)."
+    assert m.b == SEED.b and m.w[:2] == SEED.w  # the output unit keeps its weights where they still fit
+    xor = PRESETS["xor"][1]
+    wider, said = xor.with_architecture(((3, "tanh"),), seed=1)
+    assert [r[:2] for r in wider.layers[0][0]] == list(xor.layers[0][0]) and "W1 (in part)" in said
+    back, _ = wider.with_architecture(((2, "tanh"),), seed=1)
+    assert back.layers[0] == xor.layers[0]  # shrinking keeps the cells that remain
+    net = back.network()
+    assert net.param_names() == xor.params
+
+
+def test_a_network_model_gives_the_engine_its_cells_by_parameter():
+    from ui.model import PRESETS
+
+    xor = PRESETS["xor"][1]
+    assert xor.param_texts()["W2"] == [["0.7"], ["-0.6"]] and xor.flat_texts()[-1] == "0.05"
+    edited = xor.layer_edited("W2", {1: {0: "9"}}).layer_edited("b1", {0: {1: "x"}})
+    assert edited.w == ("0.7", "9") and edited.layers[0][1] == ("0.1", "x")
+    with pytest.raises(bp.InputError, match=r"layer 1, b1\[1\]: 'x' is not a number"):
+        edited.engine()
+    assert xor.with_feature_added().n_features == 3 and xor.with_feature_added().with_feature_removed() == xor

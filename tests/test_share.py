@@ -57,8 +57,10 @@ def _shown(at: AppTest) -> str:
 # ---- the schema --------------------------------------------------------------------------------------------
 
 def test_every_model_attribute_is_declared_once_in_the_schema():
-    attrs = [f.attr for f in share.SCHEMA if f.home == "model"]
-    assert sorted(attrs) == sorted(Model.__dataclass_fields__)
+    attrs = [f.attr for f in share.SCHEMA if f.home == "model" and f.attr]
+    assert sorted([*attrs, "layers"]) == sorted(Model.__dataclass_fields__)
+    # a network's layers travel as one field per parameter, W1, b1, ..., W4, b4
+    assert [f.key for f in share.SCHEMA if f.home == "model" and not f.attr] == list(share.LAYER_KEYS)
     assert len({f.key for f in share.SCHEMA}) == len(share.SCHEMA)
 
 
@@ -420,3 +422,43 @@ def test_the_landscape_settings_stay_in_the_address_on_other_pages():
     at.switch_page("../pages/overview.py").run()
     at.run()  # Streamlit drops the landscape widgets' state after a run without them
     assert at.query_params["updates"] == "7"
+
+
+# ---- networks ---------------------------------------------------------------------------------------------
+
+ISSUE_LINK = ("X=0,0;0,1;1,0;1,1&y=0,1,1,0&hidden=2:tanh&activation=identity&loss=mse&W1=0.5,-0.4;0.3,0.8"
+              "&b1=0.1,-0.2&W2=0.7;-0.6&b2=0.05&lr=0.1")
+
+
+def test_the_issue_link_opens_a_2_2_1_network_and_round_trips():
+    from urllib.parse import parse_qsl
+
+    shared = share.decode(dict(parse_qsl(ISSUE_LINK)))
+    m = shared.model
+    assert m.hidden == ((2, "tanh"),) and m.activation == "identity"
+    assert m.param_texts() == {"W1": [["0.5", "-0.4"], ["0.3", "0.8"]], "b1": ["0.1", "-0.2"],
+                               "W2": [["0.7"], ["-0.6"]], "b2": ["0.05"]}
+    link = share.query_string(share.encode(m))
+    assert "hidden=2:tanh" in link and "W2=0.7;-0.6" in link and "&w=" not in link and "&b=" not in link
+    again = share.decode(dict(parse_qsl(link))).model
+    assert again == m
+    net, X, y, params = m.engine()
+    assert net.forward_backward(X, y, params).loss == pytest.approx(0.33005042432, rel=1e-9)
+
+
+@pytest.mark.parametrize("query, problem", [
+    ("hidden=2:tanh&W1=1,2&b1=0,0&W2=1;2&b2=0", "W1 has shape (1, 2); layer 1 needs (2, 2)"),
+    ("hidden=2:tanh&W1=1,2;3,4&b1=0,0&W2=1;2", "b2 is missing: the architecture needs it with shape (1,)"),
+    ("hidden=2:tanh&W1=1,2;3,x&b1=0,0&W2=1;2&b2=0", "layer 1, W1[1,1]: 'x' is not a number"),
+    ("hidden=2:tanh&W1=1,2;3,4&b1=0,0&W2=1;2&b2=0&w=1,2", "w: one neuron's weights"),
+    ("W1=1,2;3,4", "W1: layers W1, b1, ... need hidden="),
+    ("hidden=9:tanh", "hidden: layer 1's width '9' must be a whole number from 1 to 8"),
+    ("hidden=2:swish", "hidden: layer 1's activation 'swish'"),
+    ("hidden=2:tanh,2:tanh,2:tanh,2:tanh", "hidden: 4 hidden layers"),
+])
+def test_a_network_link_that_does_not_fit_names_the_parameter_and_the_shape(query, problem):
+    from urllib.parse import parse_qsl
+
+    with pytest.raises(share.ShareError) as err:
+        share.decode(dict(parse_qsl("X=0,0;0,1&y=0,1&" + query)))
+    assert any(problem in p for p in err.value.problems), err.value.problems

@@ -1,7 +1,9 @@
 """The app's model state as plain, hashable data, and the presets. No Streamlit here.
 
 Cells are kept as the text the user typed, so a bad cell survives on screen until it is fixed;
-the engine (`backprop.validate`) turns them into numbers or names the bad cell.
+the engine turns them into numbers or names the bad cell. One neuron (no hidden layers) keeps its weights
+in `w` and `b`; a network keeps its hidden layers' W_l and b_l in `layers`, and its output unit's weights
+and bias in `w` and `b` too, so the output layer reads the same in both.
 """
 
 from __future__ import annotations
@@ -10,11 +12,14 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+import backprop as bp
 from backprop import ACTIVATIONS, LOSSES, feature_names, neuron_labels
 
 ACTIVATION_CHOICES = tuple(ACTIVATIONS)  # the registries decide what the app offers
 LOSS_CHOICES = tuple(LOSSES)
 PRECISION_RANGE = (1, 10)
+MAX_SHOWN_WIDTH = 8  # units per hidden layer the app offers (the engine allows more)
+Rows = tuple[tuple[str, ...], ...]
 
 
 def cell(value: float) -> str:
@@ -24,9 +29,11 @@ def cell(value: float) -> str:
 
 @dataclass(frozen=True)
 class Model:
-    """What the user edits. X rows of cell texts (N x d), y (N,), w (d,), b, lr; choices; precision."""
+    """What the user edits. X rows of cell texts (N x d), y (N,); the output unit's weights w and bias b; the
+    hidden layers as (width, activation) pairs in `hidden` and their (W rows, b) texts in `layers`; lr; the
+    output activation, the loss; precision."""
 
-    X: tuple[tuple[str, ...], ...]
+    X: Rows
     y: tuple[str, ...]
     w: tuple[str, ...]
     b: str
@@ -34,10 +41,16 @@ class Model:
     activation: str = "relu"
     loss: str = "mse"
     precision: int = 4
+    hidden: tuple[tuple[int, str], ...] = ()
+    layers: tuple[tuple[Rows, tuple[str, ...]], ...] = ()
+
+    @property
+    def is_neuron(self) -> bool:
+        return not self.hidden
 
     @property
     def n_features(self) -> int:
-        return len(self.w)
+        return len(self.layers[0][0]) if self.hidden else len(self.w)
 
     @property
     def features(self) -> list[str]:
@@ -45,17 +58,129 @@ class Model:
 
     @property
     def params(self) -> list[str]:
-        return neuron_labels(self.n_features)
+        """The parameters' names as the app shows them: w0.., b for one neuron, else the flat names."""
+        return neuron_labels(self.n_features) if self.is_neuron else self.network().param_names()
+
+    def network(self) -> bp.Network:
+        """The engine's network of this model (InputError for a combination it refuses)."""
+        return bp.Network(inputs=self.n_features, hidden=self.hidden, output=self.activation, loss=self.loss)
+
+    def engine(self, activation: str | None = None, loss: str | None = None) -> tuple:
+        """(network, X, y, params) checked by the engine, for the model's own output activation and loss or the
+        ones given; InputError names the bad cell (one neuron's as "weight w0", a network's as "W1[0,1]")."""
+        act, lossname = activation or self.activation, loss or self.loss
+        if self.is_neuron:
+            return bp.trace.neuron_inputs(self.X, self.w, self.b, self.y, act, lossname)
+        net = bp.Network(inputs=self.n_features, hidden=self.hidden, output=act, loss=lossname)
+        X, y = net.check_data(self.X, self.y)
+        return net, X, y, net.check_params(self.param_texts())
+
+    def param_texts(self) -> dict:
+        """Every layer's cells by parameter name (W1, b1, ..., WL, bL), as the engine takes them."""
+        out = {}
+        for l, (W, b) in enumerate(self.layers, 1):
+            out[f"W{l}"], out[f"b{l}"] = [list(r) for r in W], list(b)
+        L = len(self.layers) + 1
+        out[f"W{L}"], out[f"b{L}"] = [[v] for v in self.w], [self.b]
+        return out
+
+    def with_params(self, values: dict) -> Model:
+        """The model with every layer's cells from `values` (W1, b1, ..., numbers or texts by name)."""
+        L = len(self.hidden) + 1
+        layers = tuple((tuple(tuple(_text(v) for v in row) for row in np.asarray(values[f"W{l}"], dtype=object)),
+                        tuple(_text(v) for v in np.ravel(np.asarray(values[f"b{l}"], dtype=object))))
+                       for l in range(1, L))
+        w = tuple(_text(v) for v in np.ravel(np.asarray(values[f"W{L}"], dtype=object)))
+        return replace(self, layers=layers, w=w, b=_text(np.ravel(np.asarray(values[f"b{L}"], dtype=object))[0]))
 
     def with_feature_added(self) -> Model:
-        """One more feature column (zeros) and its weight (0)."""
-        return replace(self, X=tuple(r + ("0",) for r in self.X), w=self.w + ("0",))
+        """One more feature column (zeros) and its weight(s) (0)."""
+        X = tuple(r + ("0",) for r in self.X)
+        if self.is_neuron:
+            return replace(self, X=X, w=self.w + ("0",))
+        (W, b), *rest = self.layers
+        return replace(self, X=X, layers=((W + (("0",) * len(W[0]),), b), *rest))
 
     def with_feature_removed(self) -> Model:
-        """Drop the last feature column and its weight; at least one feature stays."""
+        """Drop the last feature column and its weight(s); at least one feature stays."""
         if self.n_features <= 1:
             return self
-        return replace(self, X=tuple(r[:-1] for r in self.X), w=self.w[:-1])
+        X = tuple(r[:-1] for r in self.X)
+        if self.is_neuron:
+            return replace(self, X=X, w=self.w[:-1])
+        (W, b), *rest = self.layers
+        return replace(self, X=X, layers=((W[:-1], b), *rest))
+
+    def flat_texts(self) -> list[str]:
+        """Every parameter's cell, in the order of `params`."""
+        if self.is_neuron:
+            return [*self.w, self.b]
+        return [str(v) for v in (c for k, v in self.param_texts().items() for c in np.ravel(np.asarray(v, object)))]
+
+    def layer_edited(self, key: str, changes: dict) -> Model:
+        """Apply an editor's edits to one parameter's table, W1.. or b1.. (the output layer's too): `changes`
+        {row: {column: value}} with the units' column numbers; a bias table has the one row 0."""
+        texts = self.param_texts()
+        table = [list(r) for r in texts[key]] if key[0] == "W" else [list(texts[key])]
+        for i, row in changes.items():
+            for j, value in row.items():
+                if int(i) < len(table) and int(j) < len(table[int(i)]):
+                    table[int(i)][int(j)] = _text(value)
+        texts[key] = table if key[0] == "W" else table[0]
+        return self.with_params(texts)
+
+    def unit_names(self, layer: int) -> list[str]:
+        """The names of layer `layer`'s units (0: the inputs x0..; the output layer: ŷ; else h1[0], ...)."""
+        if layer == 0:
+            return self.features
+        if layer == len(self.hidden) + 1:
+            return ["ŷ"]
+        return [f"h{layer}[{j}]" for j in range(self.hidden[layer - 1][0])]
+
+    def with_architecture(self, hidden: tuple[tuple[int, str], ...], seed: int = 0) -> tuple[Model, str]:
+        """The model with hidden layers `hidden`: every weight and bias whose place (layer, row, column) still
+        exists keeps its cell; the others are initialised (He / Xavier with `seed`). Returns the model and a
+        sentence saying what was kept and what was initialised."""
+        new = replace(self, hidden=tuple((int(w), a) for w, a in hidden))
+        net = bp.Network(inputs=self.n_features, hidden=new.hidden, output=self.activation, loss=self.loss)
+        fresh = net.init(seed=seed)
+        old = self.param_texts()
+        old_L, new_L = len(self.hidden) + 1, len(new.hidden) + 1
+        kept, made = [], []
+        values = {}
+        for key, shape in net.shapes.items():
+            arr = np.vectorize(cell, otypes=[object])(np.round(fresh[key], 3))
+            l = int(key[1:])
+            # the same role: hidden layer l for hidden layer l, the output layer for the output layer
+            source = f"{key[0]}{old_L}" if l == new_L else key if l < old_L else None
+            if source is not None:
+                src = np.asarray(old[source], dtype=object)
+                rows = min(shape[0], src.shape[0])
+                if len(shape) == 2:
+                    cols = min(shape[1], src.shape[1])
+                    arr[:rows, :cols] = src[:rows, :cols]
+                    whole = src.shape == shape
+                else:
+                    arr[:rows] = src[:rows]
+                    whole = src.shape == shape
+                (kept if whole else made).append(key + ("" if whole else " (in part)"))
+            else:
+                made.append(key)
+            values[key] = arr
+        moved = new.with_params(values)
+        said = []
+        if kept:
+            said.append(f"kept {', '.join(kept)}")
+        if made:
+            said.append(f"initialised {', '.join(made)} (He / Xavier, seed {seed})")
+        return moved, ("Architecture changed: " + "; ".join(said) + ".") if said else ""
+
+    def with_init(self, kind: str = "auto", seed: int = 0, value: float = 0.0) -> Model:
+        """Every weight and bias afresh: "auto" (He for the ReLU family, Xavier for the others), "he", "xavier" with
+        `seed`, or "constant" (every parameter `value`)."""
+        net = self.network()
+        values = net.constant(value) if kind == "constant" else net.init(seed=seed, kind=kind)
+        return self.with_params({k: np.round(v, 4) for k, v in values.items()})
 
     def edited(self, rows: dict, added: list, deleted: list) -> Model:
         """Apply a data editor's delta on the X|y table: edited {row: {col: value}}, added rows, deleted."""
@@ -120,6 +245,12 @@ def from_arrays(X, y, w, b, **settings) -> Model:
     )
 
 
+def network_model(X, y, hidden, params: dict, **settings) -> Model:
+    """A Model of a network from numbers: `hidden` (width, activation) pairs, `params` W1, b1, ... by name."""
+    base = replace(from_arrays(X, y, [0.0] * len(params["W1"]), 0.0, **settings), hidden=tuple(hidden))
+    return base.with_params(params)
+
+
 SEED = from_arrays([[1, 2], [2, 1], [-1, -2]], [1, 0, 0], [0.1, 0.2], 1, lr=0.01)
 
 
@@ -161,4 +292,12 @@ PRESETS: dict[str, tuple[str, Model, str]] = {  # name: (short label, model, wha
         "A sample sits exactly at ReLU's kink, z = 0.",
     ),
     "random": ("Random data", random_model(0), "Random data drawn with a seed: the same seed, the same data."),
+    "xor": (
+        "XOR, 2-2-1 tanh",
+        network_model([[0, 0], [0, 1], [1, 0], [1, 1]], [0, 1, 1, 0], [(2, "tanh")],
+                      {"W1": [[0.5, -0.4], [0.3, 0.8]], "b1": [0.1, -0.2], "W2": [[0.7], [-0.6]], "b2": [0.05]},
+                      lr=0.1, activation="identity"),
+        "XOR: no straight line separates the 1s from the 0s, so one neuron cannot learn it; a hidden layer of two "
+        "tanh units can.",
+    ),
 }

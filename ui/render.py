@@ -203,8 +203,17 @@ def headline_ui(trace: bp.Trace, precision: int) -> None:
                           help=f"After w ← w − η·dL/dw and b ← b − η·dL/db with η = {fmt(trace.lr, p)}.")
         else:
             top[1].metric("New loss after one step", "needs a valid η", help="Fix the learning rate in the sidebar.")
-        bottom[0].metric("dL/dw", fmt_list(trace.grad_w, p), help="The gradient's weight components.")
-        bottom[1].metric("dL/db", fmt(trace.grad_b, p), help="The gradient's bias component.")
+        if trace.network.is_neuron:
+            bottom[0].metric("dL/dw", fmt_list(trace.grad_w, p), help="The gradient's weight components.")
+            bottom[1].metric("dL/db", fmt(trace.grad_b, p), help="The gradient's bias component.")
+            return
+        weights = [trace.grads[k].ravel() for k in trace.network.shapes if k[0] == "W"]
+        biases = [trace.grads[k].ravel() for k in trace.network.shapes if k[0] == "b"]
+        bottom[0].metric("‖dL/dW‖", fmt(float(np.linalg.norm(np.concatenate(weights))), p),
+                         help="The length of the gradient of every weight of every layer; each one is in the table "
+                              "below.")
+        bottom[1].metric("‖dL/db‖", fmt(float(np.linalg.norm(np.concatenate(biases))), p),
+                         help="The length of the gradient of every bias.")
 
 
 def neuron_dot(trace: bp.Trace, precision: int) -> str:

@@ -22,12 +22,12 @@ from urllib.parse import quote
 import backprop as bp
 from backprop.validation import as_learning_rate, as_matrix, as_vector, to_number
 
-from .model import ACTIVATION_CHOICES, LOSS_CHOICES, PRECISION_RANGE, SEED, Model
+from .model import ACTIVATION_CHOICES, LOSS_CHOICES, MAX_SHOWN_WIDTH, PRECISION_RANGE, SEED, Model
 
 MAX_LINK_CHARS = 8192  # the encoded query string; larger data travels as a CSV file instead
 ROW_SEP, COL_SEP = ";", ","
 IGNORED = frozenset({"embed", "embed_options"})  # Streamlit's own parameters
-SAFE = ",;.-_~"  # left unescaped in links, so numbers and separators stay readable
+SAFE = ",;.-_~:"  # left unescaped in links, so numbers and separators stay readable
 
 
 class ShareError(ValueError):
@@ -63,11 +63,17 @@ class Field:
     always: bool = False
 
 
+LAYER_KEYS = tuple(f"{p}{l}" for l in range(1, bp.MAX_HIDDEN + 2) for p in ("W", "b"))  # W1, b1, ..., W4, b4
+
 SCHEMA: tuple[Field, ...] = (
     Field("X", "matrix", "model", "the inputs X", attr="X", always=True),
     Field("y", "vector", "model", "the targets y", attr="y", always=True),
+    Field("hidden", "hidden", "model", "the hidden layers", (), "hidden"),
+    # one neuron's weights and bias; a network's layers are W1, b1, ... (rows of W separated by ;)
     Field("w", "vector", "model", "the weights w", attr="w", always=True),
     Field("b", "number", "model", "the bias b", attr="b", always=True),
+    *(Field(k, "matrix" if k[0] == "W" else "vector", "model",
+            f"layer {k[1:]}'s {'weights' if k[0] == 'W' else 'biases'}", always=True) for k in LAYER_KEYS),
     Field("lr", "rate", "model", "the learning rate", attr="lr", always=True),
     Field("activation", "choice", "model", "the activation", SEED.activation, "activation", ACTIVATION_CHOICES,
           always=True),
@@ -113,16 +119,22 @@ def encode(model: Model, session: Mapping[str, Any] | None = None, page: Mapping
     (a link must open a working state), naming the cell.
     """
     try:
-        _, X, y, params = bp.trace.neuron_inputs(model.X, model.w, model.b, model.y, model.activation, model.loss)
+        _, X, y, params = model.engine()
         rate = as_learning_rate(model.lr)
     except bp.InputError as err:
         raise ShareError([f"fix the input before sharing: {err}"]) from None
-    numbers = {"X": X, "y": y, "w": params["W1"][:, 0], "b": float(params["b1"][0]), "lr": rate}
+    numbers: dict[str, Any] = {"X": X, "y": y, "lr": rate}
+    if model.is_neuron:
+        numbers |= {"w": params["W1"][:, 0], "b": float(params["b1"][0])}
+    else:
+        numbers |= params
     values = {**(session or {}), **(page or {})}
     out = {}
     for f in SCHEMA:
         if f.home == "model":
-            value = numbers.get(f.key, getattr(model, f.attr))
+            if f.key not in numbers and not f.attr or f.key in ("w", "b") and "w" not in numbers:
+                continue  # a network's link has W1, b1, ...; one neuron's has w and b
+            value = numbers[f.key] if f.key in numbers else getattr(model, f.attr)
         elif f.key in values:
             value = values[f.key]
         else:
@@ -148,6 +160,8 @@ def _write(f: Field, value: Any) -> str:
         return "1" if value else "0"
     if f.kind in ("choices", "axes"):
         return COL_SEP.join(value)
+    if f.kind == "hidden":
+        return COL_SEP.join(f"{width}:{act}" for width, act in value)
     if f.kind == "float":
         return number_text(value)
     return str(value)
@@ -212,10 +226,28 @@ def _read_model(given: dict[str, str], problems: list[str]) -> dict[str, Any]:
     except bp.InputError as err:
         problems.append(f"X: {err}" if not str(err).startswith("X") else str(err))
         return out
+    hidden = ()
+    if "hidden" in given:
+        try:
+            hidden = _hidden(given["hidden"])
+        except bp.InputError as err:
+            problems.append(str(err))
+            return out
+    out["hidden"] = hidden
+    layer_keys = [k for k in LAYER_KEYS if k in given]
+    if hidden:
+        for key in ("w", "b"):
+            if key in given:
+                problems.append(f"{key}: one neuron's {'weights' if key == 'w' else 'bias'}; a link with hidden layers "
+                                "gives every layer as W1, b1, W2, b2, ...")
+        _read_layers(given, hidden, d, out, problems)
+    elif layer_keys:
+        problems.append(f"{layer_keys[0]}: layers W1, b1, ... need hidden=width:activation,... (a link without "
+                        "hidden layers gives one neuron's w and b)")
     unset = [k for k in ("y", "w") if k not in given]
     for key, length, cell, against in (
         ("y", n, "y row {}", f"X has {n} rows (one target per sample)"),
-        ("w", d, "weight w{}", f"X has {d} feature columns (one weight per feature)"),
+        *((("w", d, "weight w{}", f"X has {d} feature columns (one weight per feature)"),) if not hidden else ()),
     ):
         items = _cells(given[key]) if key in given else list(getattr(SEED, key))
         try:
@@ -226,7 +258,7 @@ def _read_model(given: dict[str, str], problems: list[str]) -> dict[str, Any]:
         out[key] = tuple(items)
     if "X" in given:
         out["X"] = tuple(tuple(r) for r in X)
-    if "b" in given:
+    if "b" in given and not hidden:
         try:
             to_number(given["b"], "bias b")
             out["b"] = given["b"]
@@ -242,13 +274,60 @@ def _read_model(given: dict[str, str], problems: list[str]) -> dict[str, Any]:
     needs = bp.LOSSES[loss].output
     if needs and "activation" not in out:
         out["activation"] = needs  # choosing the loss chooses the output it scores, as the sidebar does
-    if needs and not problems:
+    if (needs or hidden) and not problems:  # the targets' range, a network's every cell: the engine's word
         try:
-            bp.trace.neuron_inputs(out.get("X", SEED.X), out.get("w", SEED.w), out.get("b", SEED.b),
-                                   out.get("y", SEED.y), out["activation"], loss)
+            replace(SEED, **out).engine()
         except bp.InputError as err:
             problems.append(str(err))
     return out
+
+
+def _hidden(text: str) -> tuple[tuple[int, str], ...]:
+    """`2:tanh,3:relu` -> ((2, "tanh"), (3, "relu")); InputError naming what is wrong."""
+    out = []
+    items = _cells(text)
+    if len(items) > bp.MAX_HIDDEN:
+        raise bp.InputError(f"hidden: {len(items)} hidden layers; the app shows at most {bp.MAX_HIDDEN}")
+    for l, item in enumerate(items, 1):
+        width, _, act = item.partition(":")
+        if not _INT.fullmatch(width.strip()) or not 1 <= int(width) <= MAX_SHOWN_WIDTH:
+            raise bp.InputError(f"hidden: layer {l}'s width {width[:10]!r} must be a whole number from 1 to "
+                                f"{MAX_SHOWN_WIDTH}")
+        if act.strip() not in ACTIVATION_CHOICES:
+            raise bp.InputError(f"hidden: layer {l}'s activation {act[:20]!r} is not one of "
+                                f"{', '.join(ACTIVATION_CHOICES)}")
+        out.append((int(width), act.strip()))
+    return tuple(out)
+
+
+def _read_layers(given: dict[str, str], hidden: tuple, d: int, out: dict, problems: list[str]) -> None:
+    """A network's W1, b1, ..., WL, bL from the link into `out` (its `layers`, `w` and `b`), each checked against
+    the shape the architecture needs; appends what is wrong to `problems`."""
+    widths = [d, *(w for w, _ in hidden), 1]
+    L = len(widths) - 1
+    values = {}
+    for l in range(1, L + 1):
+        for key, shape in ((f"W{l}", (widths[l - 1], widths[l])), (f"b{l}", (widths[l],))):
+            if key not in given:
+                problems.append(f"{key} is missing: the architecture needs it with shape {_shape(shape)}")
+                continue
+            cells = _rows(given[key]) if key[0] == "W" else _cells(given[key])
+            got = (len(cells), len(cells[0]) if cells else 0) if key[0] == "W" else (len(cells),)
+            ragged = key[0] == "W" and any(len(r) != got[1] for r in cells)
+            if got != shape or ragged:
+                what = "fan_in × fan_out" if key[0] == "W" else "one per unit"
+                problems.append(f"{key} has shape {'ragged' if ragged else _shape(got)}; layer {l} needs "
+                                f"{_shape(shape)} ({what})")
+                continue
+            values[key] = cells
+    if len(values) == 2 * L:
+        out["layers"] = tuple((tuple(tuple(r) for r in values[f"W{l}"]), tuple(values[f"b{l}"])) for l in range(1, L))
+        out["w"] = tuple(r[0] for r in values[f"W{L}"])
+        out["b"] = values[f"b{L}"][0]
+
+
+def _shape(shape: tuple[int, ...]) -> str:
+    return "(" + ", ".join(map(str, shape)) + ("," if len(shape) == 1 else "") + ")"
 
 
 def _rows(text: str) -> list[list[str]]:

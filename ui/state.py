@@ -179,8 +179,8 @@ def _plain(text: str) -> str:
 
 @st.cache_data(max_entries=256, show_spinner=False)
 def _trace(m: Model, update: bool = True) -> bp.Trace:
-    return bp.forward_backward(m.X, m.w, m.b, m.y, activation=m.activation, loss=m.loss,
-                               lr=m.lr if update else None, precision=m.precision)
+    net, X, y, params = m.engine()
+    return net.forward_backward(X, y, params, lr=m.lr if update else None, precision=m.precision)
 
 
 def trace(m: Model | None = None) -> bp.Trace | None:
@@ -262,7 +262,8 @@ def notebook(m: Model | None = None) -> Shown[bp.NotebookStep] | None:
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def _gradient_check(m: Model, activation: str, loss: str, eps: float) -> bp.GradientCheck:
-    return bp.gradient_check(m.X, m.w, m.b, m.y, activation=activation, loss=loss, eps=eps)
+    net, X, y, params = m.engine(activation, loss)
+    return net.gradient_check(X, y, params, eps=eps)
 
 
 def gradient_check(m: Model | None = None, eps: float = 1e-6, activation: str | None = None,
@@ -278,7 +279,8 @@ def gradient_check(m: Model | None = None, eps: float = 1e-6, activation: str | 
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def _train(m: Model, optimizer: str, steps: int, activation: str, loss: str) -> bp.Trajectory:
-    return bp.train(m.X, m.w, m.b, m.y, lr=m.lr, steps=steps, optimizer=optimizer, activation=activation, loss=loss)
+    net, X, y, params = m.engine(activation, loss)
+    return net.train(X, y, params, lr=m.lr, steps=steps, optimizer=optimizer)
 
 
 def trajectory(m: Model, optimizer: str, steps: int, activation: str | None = None,
@@ -286,6 +288,28 @@ def trajectory(m: Model, optimizer: str, steps: int, activation: str | None = No
     """`steps` updates of `optimizer` from the model's parameters, or None after showing the InputError."""
     try:
         return _train(m.filled(), optimizer, steps, activation or m.activation, loss or m.loss)
+    except bp.InputError as err:
+        show_input_error(err)
+        return None
+
+
+CAPACITY_STEPS = 1000
+
+
+@st.cache_data(max_entries=16, show_spinner="Training both…")
+def _capacity(m: Model) -> tuple[bp.Trajectory, bp.Trajectory]:
+    net, X, y, params = m.engine()
+    mine = net.train(X, y, params, lr=0.05, steps=CAPACITY_STEPS, optimizer="adam")
+    one = bp.Network(inputs=net.inputs, output=m.activation, loss=m.loss)
+    alone = one.train(X, y, one.init(seed=0), lr=0.05, steps=CAPACITY_STEPS, optimizer="adam")
+    return mine, alone
+
+
+def capacity(m: Model) -> tuple[bp.Trajectory, bp.Trajectory] | None:
+    """This network and one neuron (same output and loss, He/Xavier start), each trained with Adam (η = 0.05)
+    for CAPACITY_STEPS steps on the model's data; None (the error shown) on bad input."""
+    try:
+        return _capacity(m.filled())
     except bp.InputError as err:
         show_input_error(err)
         return None

@@ -10,12 +10,23 @@ import streamlit as st
 
 import backprop as bp
 
-from . import state
-from .model import ACTIVATION_CHOICES, LOSS_CHOICES, PRECISION_RANGE, PRESETS, Model
+from . import render, state
+from .model import ACTIVATION_CHOICES, LOSS_CHOICES, MAX_SHOWN_WIDTH, PRECISION_RANGE, PRESETS, Model
 from .render import code_span
 
 SETTINGS = {"lr": "setting_lr", "activation": "setting_activation", "loss": "setting_loss",
             "precision": "setting_precision"}
+DEPTH = "arch_depth"  # the sidebar's number of hidden layers; its layers' widths and activations below
+INIT_KIND, INIT_SEED, INIT_VALUE = "init_kind", "init_seed", "init_value"
+INIT_KINDS = {"auto": "He / Xavier (by activation)", "he": "He", "xavier": "Xavier", "constant": "Constant"}
+
+
+def _width_key(l: int) -> str:
+    return f"arch_width_{l}"
+
+
+def _act_key(l: int) -> str:
+    return f"arch_act_{l}"
 
 
 def _xy_frame(m: Model) -> pd.DataFrame:
@@ -26,6 +37,20 @@ def _xy_frame(m: Model) -> pd.DataFrame:
 
 def _wb_frame(m: Model) -> pd.DataFrame:
     return pd.DataFrame({name: [v] for name, v in zip(m.params, (*m.w, m.b), strict=True)}, dtype="string")
+
+
+def _layer_frame(m: Model, key: str) -> pd.DataFrame:
+    """One layer's W (rows: the units it reads; columns: its units) or b (one row), as text cells."""
+    l = int(key[1:])
+    texts = m.param_texts()[key]
+    cols = m.unit_names(l)
+    if key[0] == "W":
+        return pd.DataFrame([list(r) for r in texts], columns=cols, index=m.unit_names(l - 1), dtype="string")
+    return pd.DataFrame([list(texts)], columns=cols, index=[key], dtype="string")
+
+
+def _layer_keys(m: Model) -> list[str]:
+    return [] if m.is_neuron else [k for l in range(1, len(m.hidden) + 2) for k in (f"W{l}", f"b{l}")]
 
 
 def apply_pending_edits() -> None:
@@ -39,11 +64,20 @@ def apply_pending_edits() -> None:
     xy = st.session_state.get(state.editor_key("xy")) or {}
     wb = st.session_state.get(state.editor_key("wb")) or {}
     xy_pending = any(xy.get(k) for k in ("edited_rows", "added_rows", "deleted_rows"))
+    changed = xy_pending
     if xy_pending:
         new = new.edited(xy.get("edited_rows", {}), xy.get("added_rows", []), xy.get("deleted_rows", []))
-    if wb.get("edited_rows"):
+    if wb.get("edited_rows") and new.is_neuron:
         new = new.params_edited(next(iter(wb["edited_rows"].values())))
-    if xy_pending or wb.get("edited_rows"):
+        changed = True
+    for key in _layer_keys(new):
+        edits = (st.session_state.get(state.editor_key(key)) or {}).get("edited_rows")
+        if edits:
+            cols = new.unit_names(int(key[1:]))
+            new = new.layer_edited(key, {i: {cols.index(c) if c in cols else int(c): v for c, v in row.items()}
+                                         for i, row in edits.items()})
+            changed = True
+    if changed:
         state.set_model(new, rebuild_editors=True)
 
 
@@ -71,17 +105,133 @@ def editors_ui() -> Model:
             st.caption(f"Row{'s' if len(unfilled) > 1 else ''} {rows}: not filled in yet, so left out of the results "
                        "until every cell holds a number.")
     with right:
-        st.markdown("**Parameters: w and b**")
-        key = state.editor_key("wb")
-        st.data_editor(_wb_frame(m), key=key, hide_index=True, width="stretch",
-                       column_config={c: st.column_config.TextColumn(c) for c in m.params})
-        add, remove = st.columns(2)
+        if m.is_neuron:
+            st.markdown("**Parameters: w and b**")
+            key = state.editor_key("wb")
+            st.data_editor(_wb_frame(m), key=key, hide_index=True, width="stretch",
+                           column_config={c: st.column_config.TextColumn(c) for c in m.params})
+        else:
+            layers_ui(m)
+        add, remove, init = st.columns(3)
+        with init:
+            init_ui()
         add.button("Add feature", icon=":material/add:", on_click=_change_features, args=(True,),
                    disabled=m.n_features >= bp.validation.MAX_FEATURES, key="add_feature", width="stretch")
         remove.button("Remove feature", icon=":material/remove:", on_click=_change_features, args=(False,),
                       disabled=m.n_features <= 1, key="remove_feature", width="stretch")
         st.caption(f"{len(m.X)} samples × {m.n_features} features. Cells take any number, e.g. 0.5, -2, 1e-3.")
     return m
+
+
+def layers_ui(m: Model) -> None:
+    """A network's parameters: per layer, W_l (rows: the units it reads, columns: its units) and b_l below it."""
+    widths = " → ".join(str(n) for n in [m.n_features, *(w for w, _ in m.hidden), 1])
+    st.markdown(f"**Parameters of the {widths} network**: every weight and bias is a cell")
+    L = len(m.hidden) + 1
+    for l in range(1, L + 1):
+        act = m.activation if l == L else m.hidden[l - 1][1]
+        what = "the output" if l == L else f"hidden layer {l}"
+        st.caption(f"Layer {l}, {what} ({bp.ACTIVATIONS[act].label}): W{l} (a row per unit it reads, a column per "
+                   f"unit), then b{l}")
+        for key in (f"W{l}", f"b{l}"):
+            frame = _layer_frame(m, key)
+            st.data_editor(frame, key=state.editor_key(key), hide_index=False, width="stretch",
+                           column_config={c: st.column_config.TextColumn(c) for c in frame.columns})
+
+
+def init_ui() -> None:
+    """Initialise every weight and bias: He / Xavier with a seed, or a constant."""
+    m = state.model()
+    with st.popover("Initialise", icon=":material/casino:", help="Set every weight and bias afresh"):
+        st.selectbox("Scheme", list(INIT_KINDS), format_func=INIT_KINDS.get, key=INIT_KIND,
+                     help="He: N(0, 2/fan_in), for the ReLU family; Xavier: N(0, 2/(fan_in + fan_out)), for the "
+                          "others; biases 0.")
+        if st.session_state.get(INIT_KIND) == "constant":
+            st.number_input("Value", key=INIT_VALUE, value=0.1, step=0.1, format="%.4f")
+        else:
+            st.number_input("Seed", min_value=0, max_value=2**31 - 1, step=1, key=INIT_SEED, value=0)
+        st.button("Initialise", key="init_apply", on_click=_on_init,
+                  help=f"Sets all {len(m.flat_texts())} weights and biases")
+
+
+def _on_init() -> None:
+    m = state.model()
+    kind = st.session_state.get(INIT_KIND, "auto")
+    try:
+        new = m.with_init(kind, seed=int(st.session_state.get(INIT_SEED, 0)),
+                          value=float(st.session_state.get(INIT_VALUE, 0.1)))
+    except bp.InputError as err:
+        st.toast(f"Cannot initialise: {err}", icon=":material/error:")
+        return
+    state.set_model(new, rebuild_editors=True)
+    st.toast(f"Every weight and bias initialised ({INIT_KINDS[kind]}).", icon=":material/casino:")
+
+
+def architecture_ui() -> None:
+    """Hidden layers (0-3), each one's width (1-8) and activation, in the sidebar. A change keeps the weights that
+    still fit and initialises the rest, and says which."""
+    m = state.model()
+    st.session_state.setdefault(DEPTH, len(m.hidden))
+    st.selectbox("Hidden layers", list(range(bp.MAX_HIDDEN + 1)), key=DEPTH, on_change=_on_architecture,
+                 help="0 is one neuron. Each hidden layer's width and activation follow.")
+    for l in range(1, int(st.session_state[DEPTH]) + 1):
+        width, act = m.hidden[l - 1] if l <= len(m.hidden) else (2, "tanh")
+        st.session_state.setdefault(_width_key(l), width)
+        st.session_state.setdefault(_act_key(l), act)
+        left, right = st.columns([2, 3])
+        left.number_input(f"Layer {l} units", min_value=1, max_value=MAX_SHOWN_WIDTH, step=1, key=_width_key(l),
+                          on_change=_on_architecture)
+        right.selectbox(f"Layer {l} activation", ACTIVATION_CHOICES, key=_act_key(l), on_change=_on_architecture,
+                        format_func=lambda k: bp.ACTIVATIONS[k].label)
+
+
+def _on_architecture() -> None:
+    m = state.model()
+    depth = int(st.session_state[DEPTH])
+    hidden = tuple((int(st.session_state.get(_width_key(l), 2)), st.session_state.get(_act_key(l), "tanh"))
+                   for l in range(1, depth + 1))
+    try:
+        new, said = m.with_architecture(hidden, seed=0)
+    except bp.InputError as err:
+        st.toast(f"Cannot change the architecture: {err}", icon=":material/error:")
+        return
+    state.set_model(new, rebuild_editors=True)
+    if said:
+        st.toast(said, icon=":material/account_tree:")
+
+
+def capacity_ui(m: Model) -> None:
+    """For a network: does it need its hidden layers? It and one neuron, trained on the same data, side by side."""
+    if m.is_neuron:
+        return
+    with st.expander("Does this data need the hidden layers? Train this network and one neuron", expanded=True,
+                     icon=":material/compare_arrows:"):
+        if len(m.X) > 500 and not st.button("Train both (Adam, 1,000 steps)", key="capacity_run"):
+            st.caption(f"{len(m.X):,} samples: training both takes a moment.")
+            return
+        result = state.capacity(m)
+        if result is None:
+            return
+        mine, alone = result
+        widths = "-".join(str(n) for n in [m.n_features, *(w for w, _ in m.hidden), 1])
+        ours, theirs = float(mine.loss[-1]), float(alone.loss[-1])
+        p = m.precision
+        left, right = st.columns(2)
+        left.metric(f"This {widths} network", render.fmt(ours, p), help="Its loss after training")
+        right.metric("One neuron", render.fmt(theirs, p), help="Its loss after the same training")
+        if theirs > 2 * ours and theirs - ours > 0.02:
+            st.markdown(
+                f"**One neuron cannot learn this; the {widths} network can.** A neuron computes a = f(w·x + b), so "
+                "the inputs it tells apart are split by one straight line (where w·x + b = 0). Here no straight line "
+                "separates the targets (XOR is the classic case). Each hidden unit draws a line of its own, and the "
+                "layer above combines them into a boundary that bends.")
+        else:
+            st.markdown("**Here one neuron does about as well**: a straight boundary (a plane) already fits this "
+                        "data, so the hidden layers add little.")
+        st.plotly_chart(render.loss_curves_figure([("one neuron", alone), (f"{widths} network", mine)]),
+                        key="capacity_chart")
+        st.caption(f"Both trained with Adam, η = 0.05, {state.CAPACITY_STEPS:,} steps; the network from its current "
+                   "weights, the neuron from He / Xavier weights with seed 0.")
 
 
 def editors_expander(expanded: bool = False) -> Model:
@@ -103,15 +253,17 @@ def stale_ui(shown: state.Shown) -> None:
 def differences(old: Model, new: Model, limit: int = 3) -> list[str]:
     """Where `old` differs from `new`, in words with old's values (at most `limit` items, then "…")."""
     out = []
-    if (len(old.X), old.n_features) != (len(new.X), new.n_features):
+    if old.hidden != new.hidden:
+        out.append("hidden layers " + (", ".join(f"{w}:{a}" for w, a in old.hidden) or "none"))
+    elif (len(old.X), old.n_features) != (len(new.X), new.n_features):
         out.append(f"{len(old.X)} samples × {old.n_features} features")
     else:  # same shape: name the cells
         for i, (row_a, row_b) in enumerate(zip(old.X, new.X, strict=True)):
             out += [f"X row {i}, column {name} = {code_span(a)}"
                     for name, a, b in zip(old.features, row_a, row_b, strict=True) if a != b]
         out += [f"y row {i} = {code_span(a)}" for i, (a, b) in enumerate(zip(old.y, new.y, strict=True)) if a != b]
-        out += [f"{'bias' if name == 'b' else 'weight'} {name} = {code_span(a)}"
-                for name, a, b in zip(old.params, (*old.w, old.b), (*new.w, new.b), strict=True) if a != b]
+        out += [f"{'bias' if name[0] == 'b' else 'weight'} {name} = {code_span(a)}"
+                for name, a, b in zip(old.params, old.flat_texts(), new.flat_texts(), strict=True) if a != b]
     if old.lr != new.lr:
         out.append(f"learning rate η = {code_span(old.lr)}")
     if old.activation != new.activation:
@@ -155,6 +307,9 @@ def sync_settings() -> None:
     m = state.model()
     for name, key in SETTINGS.items():
         st.session_state[key] = getattr(m, name)
+    st.session_state[DEPTH] = len(m.hidden)
+    for l, (width, act) in enumerate(m.hidden, 1):
+        st.session_state[_width_key(l)], st.session_state[_act_key(l)] = width, act
 
 
 def settings_ui() -> Model:
@@ -176,8 +331,10 @@ def settings_ui() -> Model:
         if st.session_state["preset_select"] == "random":
             st.number_input("Random seed", min_value=0, max_value=2**31 - 1, step=1, key=state.RANDOM_SEED,
                             on_change=_on_random_seed, help="The same seed always gives the same data.")
-        st.selectbox("Activation", ACTIVATION_CHOICES, key=SETTINGS["activation"], on_change=_on_setting,
-                     args=("activation",), format_func=lambda k: bp.ACTIVATIONS[k].label)
+        architecture_ui()
+        st.selectbox("Output activation" if st.session_state.get(DEPTH) else "Activation", ACTIVATION_CHOICES,
+                     key=SETTINGS["activation"], on_change=_on_setting, args=("activation",),
+                     format_func=lambda k: bp.ACTIVATIONS[k].label)
         st.selectbox("Loss", LOSS_CHOICES, key=SETTINGS["loss"], on_change=_on_setting, args=("loss",),
                      format_func=lambda k: bp.LOSSES[k].label)
         st.text_input("Learning rate η", key=SETTINGS["lr"], on_change=_on_setting, args=("lr",))
