@@ -5,7 +5,6 @@ import pandas as pd
 import streamlit as st
 
 from ui import render, state, widgets
-from viz import network
 
 st.title("Backprop Explorer", anchor=False)
 st.caption("A neuron, a = f(Xw + b), or a small network of them learns from your numbers: the forward pass, the "
@@ -19,14 +18,14 @@ t = None if shown is None else shown.value
 if t is not None:
     p = shown.model.precision
     widgets.stale_ui(shown)
-    picture, numbers = st.columns(2, vertical_alignment="center")
+    picture, numbers = st.columns(2 if t.network.is_neuron else [3, 2], vertical_alignment="center")
     with picture:
         if t.network.is_neuron:
             st.graphviz_chart(render.neuron_dot(t, p), alt=f"The neuron: inputs weighted by w = "
                               f"{render.fmt_list(t.w, p)} and the bias b = {render.fmt(t.b, p)} make z = Xw + b, then "
                               f"a, then the loss L = {render.fmt(t.loss, p)}.")
         else:
-            st.graphviz_chart(network.network_dot(t, "weights", precision=p), alt=network.alt_text(t))
+            widgets.network_ui(t, p)
     with numbers:
         render.headline_ui(t, p)
         if st.button("Step by step: every operation with its formula", type="primary", icon=":material/footprint:",

@@ -200,6 +200,37 @@ def _on_architecture() -> None:
         st.toast(said, icon=":material/account_tree:")
 
 
+EDGES_SHOW, EDGES_SAMPLE = "network_edges", "network_sample"
+
+
+def network_ui(trace: bp.Trace, precision: int, current: bp.Step | None = None, key: str = "network") -> None:
+    """The network diagram (units as nodes, weights as edges coloured by sign and sized by magnitude) with a choice
+    of what the edges show, the chosen sample, and every drawn number as text in a table under it."""
+    from viz import network
+
+    n = trace.X.shape[0]
+    left, right = st.columns([3, 2])
+    show = left.segmented_control("Edges show", list(network.SHOWS), key=f"{key}_{EDGES_SHOW}", default="weights",
+                                  format_func=lambda k: {"weights": "weights W", "grad": "batch gradient dL/dW",
+                                                         "sample": "one sample's share"}[k],
+                                  help="Blue edges are positive, orange negative; thicker is larger.") or "weights"
+    sample = right.selectbox("Sample", list(range(n)), key=f"{key}_{EDGES_SAMPLE}",
+                             format_func=lambda i: f"sample {i}",
+                             help="Whose z and a the units show (and whose share, for “one sample's share”).")
+    sample = min(int(sample or 0), n - 1)
+    st.graphviz_chart(network.network_dot(trace, show, sample, current, precision),
+                      alt=network.alt_text(trace, show))
+    rows = []
+    for layer in trace.network.layers:
+        W, b = network.values(trace, show, layer.index, sample)
+        names = [f"W{layer.index}[{k},{j}]" for k in range(layer.fan_in) for j in range(layer.fan_out)]
+        rows += list(zip(names, W.ravel(), strict=True)) + [(f"b{layer.index}[{j}]", v) for j, v in enumerate(b)]
+    what = {"weights": "value", "grad": "dL/dθ (batch)", "sample": f"sample {sample}'s share of dL/dθ"}[show]
+    st.dataframe(pd.DataFrame({what: [render.fmt(v, precision) for _, v in rows]},
+                              index=pd.Index([k for k, _ in rows], name="parameter")),
+                 key=f"{key}_table", height=min(38 + 35 * len(rows), 250))
+
+
 def capacity_ui(m: Model) -> None:
     """For a network: does it need its hidden layers? It and one neuron, trained on the same data, side by side."""
     if m.is_neuron:

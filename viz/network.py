@@ -50,17 +50,17 @@ def network_dot(trace: Trace, show: str = "weights", sample: int = 0, current: S
     updating = current is not None and current.kind == "update"
     out = [
         "digraph network {",
-        f'  graph [rankdir={direction}, bgcolor="transparent", nodesep=0.35, ranksep=1.6, fontname="{FONT}", '
-        'splines=true];',
-        f'  node [shape=circle, fixedsize=true, width=1.15, fontname="{FONT}", fontsize=16, fontcolor="{INK}", '
+        f'  graph [rankdir={direction}, bgcolor="transparent", nodesep=0.15, ranksep=0.75, fontname="{FONT}", '
+        'splines=true, pad=0.05];',
+        f'  node [shape=circle, fixedsize=true, width=1.3, fontname="{FONT}", fontsize=19, fontcolor="{INK}", '
         f'style=filled, fillcolor="{PAPER}", color="{MUTED}"];',
-        f'  edge [fontname="{FONT}", fontsize=15, arrowsize=0.6];',
+        f'  edge [fontname="{FONT}", fontsize=16, arrowsize=0.7];',
     ]
     x = trace.X[sample]
     for j in range(net.inputs):
         tip = f"input x{j} of sample {sample} = {fmt(x[j])}"
-        out.append(f'  x{j} [id="unit_0_{j}", label=<x<SUB>{j}</SUB><BR/>{_esc(fmt(x[j]))}>, shape=box, width=1.0, '
-                   f'tooltip="{_esc(tip)}"];')
+        out.append(f'  x{j} [id="unit_0_{j}", label=<x<SUB>{j}</SUB><BR/>{_esc(fmt(x[j]))}>, shape=box, width=0.95, '
+                   f'height=0.7, tooltip="{_esc(tip)}"];')
     all_w = np.concatenate([np.abs(values(trace, show, layer.index, sample)[0]).ravel() for layer in net.layers])
     biggest = float(all_w.max()) if all_w.size and all_w.max() > 0 else 1.0
     for layer in net.layers:
@@ -74,7 +74,7 @@ def network_dot(trace: Trace, show: str = "weights", sample: int = 0, current: S
             name = "out" if top else f"h{l}_{j}"
             dead = layer.activation.has_kink and act.local[sample, j] == 0
             what = {"weights": "b", "grad": "∂L/∂b", "sample": f"∂L/∂b|{sample}"}[show]
-            label = (f"<B>{'ŷ' if top else f'h<SUB>{l},{j}</SUB>'}</B><BR/><FONT POINT-SIZE=\"13\">"
+            label = (f"<B>{'ŷ' if top else f'h<SUB>{l},{j}</SUB>'}</B><BR/><FONT POINT-SIZE=\"15\">"
                      f"{what} {_esc(fmt(b[j]))}<BR/>a {_esc(fmt(a))}</FONT>")
             terms = " + ".join(f"{fmt(lin.inputs['A'][sample, k])}·{fmt(lin.inputs['W'][k, j])}"
                                for k in range(layer.fan_in))
@@ -96,10 +96,6 @@ def network_dot(trace: Trace, show: str = "weights", sample: int = 0, current: S
                 text = "" if many else f', label=" {_esc(fmt(v))} ", fontcolor="{color}"'
                 out.append(f'  {src} -> {dst} [id="edge_{l}_{k}_{j}", color="{color}", penwidth={width:.2f}'
                            f'{text}, tooltip="{_esc(tip)}", style={"bold" if focused else "solid"}];')
-    loss = net.loss.label
-    out.append(f'  L [id="loss", label=<L<BR/>{_esc(fmt(trace.loss))}>, shape=box, width=1.0, '
-               f'tooltip="{_esc(f"{loss}, the mean over the {n} samples: L = {fmt(trace.loss)}")}"];')
-    out.append(f'  out -> L [color="{MUTED}"];')
     for l in range(net.depth + 1):
         units = ([f"x{j}" for j in range(net.inputs)] if l == 0 else
                  ["out"] if l == net.depth else [f"h{l}_{j}" for j in range(net.layers[l - 1].fan_out)])
