@@ -342,3 +342,16 @@ def test_a_one_neuron_network_draws_what_bp_train_draws():
     same = figures.model_figure(runs(steps=5, optimizers=("sgd",), params=None)[0], X, Y)
     assert pio.to_json(figures.model_figure(t, X, Y)) == pio.to_json(same)
     assert "z = 0" in same.data[1].name
+
+
+@pytest.mark.parametrize("data", ["sine", "xor"])
+def test_a_diverged_mlp_stays_at_its_last_recorded_state_and_says_so(data):
+    X, y = getattr(bp.datasets, data)()
+    net = bp.Network(inputs=X.shape[1], hidden=[(2, "relu")], output="identity", loss="mse")
+    t = net.train(X, y, net.init(seed=0), lr=100, steps=20, optimizer="sgd")
+    assert t.diverged_at is not None and t.n_steps < 20
+    fig = figures.model_figure(t, X, y)
+    assert len(fig.frames) == 21 and f"diverged at step {t.diverged_at}" in fig.layout.annotations[0].text
+    last, stopped = fig.frames[t.n_steps].data[0], fig.frames[20].data[0]
+    assert np.array_equal(np.asarray(last.y if data == "sine" else last.z),
+                          np.asarray(stopped.y if data == "sine" else stopped.z))

@@ -480,7 +480,7 @@ def _model_fit(t: Trajectory, X: np.ndarray, y: np.ndarray, shown: np.ndarray, p
         marker=dict(color=s.color, size=9 if few else 5, symbol=s.symbol, line=dict(color="white", width=1)),
         hovertemplate=f"sample %{{customdata}}<br>target y = %{{x:.{p}f}}<br>a = %{{y:.{p}f}}<extra></extra>"))
     fig.update_layout(height=height, xaxis=dict(title_text="target y", range=[lo, hi]),
-                      yaxis=dict(title_text=label, range=[lo, hi], scaleanchor="x"),
+                      yaxis=dict(title_text=label, range=[lo, hi]),
                       legend=dict(orientation="h", y=1.02, yanchor="bottom", x=0), margin=dict(t=60, b=20, l=20, r=20))
     kind = "scatter" if few else "scattergl"
     fig.frames = [dict(name=str(k), data=[dict(type=kind, y=_short(preds[_at(t, k)]))], traces=[1])
