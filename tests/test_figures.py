@@ -355,3 +355,16 @@ def test_a_diverged_mlp_stays_at_its_last_recorded_state_and_says_so(data):
     last, stopped = fig.frames[t.n_steps].data[0], fig.frames[20].data[0]
     assert np.array_equal(np.asarray(last.y if data == "sine" else last.z),
                           np.asarray(stopped.y if data == "sine" else stopped.z))
+
+
+@pytest.mark.parametrize("centre, cut_off", [
+    (0.2, {((0.6, 0.0), (1.0, 0.4)), ((0.0, 0.6), (0.4, 1.0))}),  # centre on (0,0)'s side: (1,0), (0,1) cut off
+    (-0.2, {((0.0, 0.4), (0.4, 0.0)), ((0.6, 1.0), (1.0, 0.6))}),  # else (0,0) and (1,1) are cut off
+])
+def test_a_saddle_cell_is_split_by_the_side_its_centre_is_on(centre, cut_off):
+    f = np.array([[1.0, -1.0], [-1.0, 1.0]]) + centre  # f[r, c] at (x = c, y = r)
+    xs, ys = figures._level_set(np.array([0.0, 1.0]), np.array([0.0, 1.0]), f, 0.0)
+    pieces = np.split(np.column_stack([xs, ys]).astype(np.float64).round(6), np.flatnonzero(np.isnan(xs)))
+    segments = {tuple(sorted(tuple(p.tolist()) for p in piece if not np.isnan(p).any()))
+                for piece in pieces}
+    assert segments == cut_off

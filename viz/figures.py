@@ -519,7 +519,6 @@ def _level_set(gx: np.ndarray, gy: np.ndarray, f: np.ndarray, level: float) -> t
     crossing linearly interpolated along a cell's edge: x and y as float32 arrays (a third of float64's bytes, far
     below a pixel), NaN between its separate pieces; empty when f never crosses the level."""
     s = f - level
-    up = s > 0
     c00, c01, c10, c11 = s[:-1, :-1], s[:-1, 1:], s[1:, :-1], s[1:, 1:]
     x0, x1 = np.broadcast_to(gx[None, :-1], c00.shape), np.broadcast_to(gx[None, 1:], c00.shape)
     y0, y1 = np.broadcast_to(gy[:-1, None], c00.shape), np.broadcast_to(gy[1:, None], c00.shape)
@@ -529,27 +528,24 @@ def _level_set(gx: np.ndarray, gy: np.ndarray, f: np.ndarray, level: float) -> t
             u = np.where(a != b, a / (a - b), 0.0)
         return pa[0] + u * (pb[0] - pa[0]), pa[1] + u * (pb[1] - pa[1])
 
-    # the cell's edges in order around it: bottom, right, top, left
+    # each cell's edges in order around it: 0 bottom, 1 right, 2 top, 3 left
     edges = [(c00, c01, (x0, y0), (x1, y0)), (c01, c11, (x1, y0), (x1, y1)),
              (c10, c11, (x0, y1), (x1, y1)), (c00, c10, (x0, y0), (x0, y1))]
     hit = np.stack([(a > 0) != (b > 0) for a, b, _, _ in edges], axis=-1)  # (R, C, 4)
     px, py = (np.stack(v, axis=-1) for v in zip(*(cross(*e) for e in edges), strict=True))
-    pairs = []
-    two = hit.sum(axis=-1) == 2
-    first = np.argmax(hit, axis=-1)
-    second = 3 - np.argmax(hit[..., ::-1], axis=-1)
-    pairs.append((two, first, second))
-    saddle = hit.all(axis=-1)
-    # a saddle cell: the centre's side decides which corners the two segments cut off
-    joined = (c00 + c01 + c10 + c11 > 0) == up[:-1, :-1]
-    for a, b, c, d in ((0, 1, 2, 3), (3, 0, 1, 2)):
-        pick = saddle & (joined if a == 0 else ~joined)
-        pairs += [(pick, np.full_like(first, a), np.full_like(first, b)),
-                  (pick, np.full_like(first, c), np.full_like(first, d))]
+    count = hit.sum(axis=-1)
+    first, last = np.argmax(hit, axis=-1), 3 - np.argmax(hit[..., ::-1], axis=-1)
+    # a saddle (all four edges crossed): the centre's side decides which corners the two segments cut off
+    saddle = count == 4
+    joined = saddle & ((c00 + c01 + c10 + c11 > 0) == (c00 > 0))
+    split = saddle & ~joined
+    pairs = [(count == 2, first, last),
+             (joined, 0, 1), (joined, 2, 3),  # c00 joins c11 through the centre: cut off corners c01 and c10
+             (split, 3, 0), (split, 1, 2)]  # else cut off corners c00 and c11
     segments = []
     for mask, e1, e2 in pairs:
         r, c = np.nonzero(mask)
-        a, b = e1[r, c], e2[r, c]
+        a, b = (e[r, c] if np.ndim(e) else np.full(len(r), e) for e in (e1, e2))
         ends = np.column_stack([px[r, c, a], py[r, c, a], px[r, c, b], py[r, c, b]]).astype(np.float32)
         segments += [((xa, ya), (xb, yb)) for xa, ya, xb, yb in ends.tolist() if (xa, ya) != (xb, yb)]
     points = [p for line in _chain(segments) for p in [*line, (np.nan, np.nan)]][:-1]
