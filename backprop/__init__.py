@@ -12,10 +12,11 @@ layers, in pure NumPy.
 Modules: validation (InputError), activations and losses (the registries), ops (Linear, Activation, Loss:
 forward and backward side by side), network (Network), trace (Trace), steps (the lesson's steps), training
 (SGD / momentum / Adam as torch.optim), surface (loss surfaces), gradcheck (finite differences), notebook
-(the seed's buggy step beside the correct one), latex (the one number format), export. Figures live apart,
-in the `viz` package.
+(the seed's buggy step beside the correct one), latex (the one number format), export, datasets (XOR,
+circles, moons and a sine to learn on: `bp.datasets.circles()`). Figures live apart, in the `viz` package.
 """
 
+from . import datasets
 from .activations import ACTIVATIONS, Activation
 from .gradcheck import GradientCheck, ParamCheck, gradient_check
 from .losses import LOSSES, Loss
@@ -31,7 +32,7 @@ from .validation import InputError, feature_names, neuron_labels
 __all__ = [
     "ACTIVATIONS", "LOSSES", "MAX_HIDDEN", "MAX_PARAMS", "MAX_WIDTH", "OPTIMIZERS", "OPTIMIZER_LABELS", "Activation",
     "ActivationOp", "Difference", "GradientCheck", "InputError", "Linear", "Loss", "LossOp", "Network",
-    "NotebookStep", "ParamCheck", "Record", "Step", "Surface", "Trace", "Trajectory", "feature_names",
+    "NotebookStep", "ParamCheck", "Record", "Step", "Surface", "Trace", "Trajectory", "datasets", "feature_names",
     "forward_backward", "gradient_check", "loss_surface", "neuron", "neuron_labels", "notebook_step", "sgd_update",
     "train",
 ]

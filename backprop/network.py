@@ -289,13 +289,22 @@ class Network:
                 upstream = passed
         return Pass(A[:-1], zs, as_, g, local, delta, dW, db, dA, loss, dL_da)
 
-    def loss_value(self, X: np.ndarray, y: np.ndarray, params: Mapping[str, np.ndarray]) -> float:
-        """The loss alone, on checked arrays."""
+    def predict(self, X: np.ndarray, params: Mapping[str, np.ndarray]) -> np.ndarray:
+        """The prediction a (N,) of the forward pass alone, on already-checked float arrays X (N, inputs) and
+        params (see `check_params`); the same Linear and activation ops as `run`."""
+        return self._forward(X, params)[1]
+
+    def _forward(self, X: np.ndarray, params: Mapping[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+        """The output layer's z and a, (N,) each."""
         A = X
         for layer in self.layers:
             z = Linear.forward(A, params[f"W{layer.index}"], params[f"b{layer.index}"])
-            A = layer.activation.fn(z)
-        return self.loss.fn(z[:, 0], A[:, 0], y)
+            A = ActivationOp.forward(layer.activation, z)
+        return z[:, 0], A[:, 0]
+
+    def loss_value(self, X: np.ndarray, y: np.ndarray, params: Mapping[str, np.ndarray]) -> float:
+        """The loss alone, on checked arrays."""
+        return self.loss.fn(*self._forward(X, params), y)
 
     def forward_backward(self, X: Any, y: Any, params: Mapping[str, Any], lr: Any = None,
                          precision: int = 4) -> Trace:

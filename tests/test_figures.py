@@ -228,3 +228,143 @@ def test_the_animated_figure_stays_close_to_the_size_of_the_static_one():
     fig.frames, fig.layout.sliders, fig.layout.updatemenus = [], [], []
     static = len(pio.to_json(fig, validate=False))
     assert animated < 1.5 * static  # frames hold a few numbers each, never the surface (goal: 1.3x)
+
+
+# ---- the model view of a multi-layer network ------------------------------------------------------------------
+
+def by_hand(params, X, hidden=np.tanh, output=lambda z: 1.0 / (1.0 + np.exp(-z))):
+    """An independent oracle: one hidden layer's forward pass written out."""
+    return output(hidden(X @ params["W1"] + params["b1"]) @ params["W2"] + params["b2"])[:, 0]
+
+
+def mlp_run(data="circles", hidden=((4, "tanh"),), output="sigmoid", loss="bce", steps=40, lr=0.05):
+    X, y = getattr(bp.datasets, data)()
+    net = bp.Network(inputs=X.shape[1], hidden=list(hidden), output=output, loss=loss)
+    return net.train(X, y, net.init(seed=0), lr=lr, steps=steps, optimizer="adam"), X, y
+
+
+def test_an_mlp_on_two_features_is_its_prediction_map_animated_with_training():
+    t, X, y = mlp_run(steps=40)
+    fig = figures.model_figure(t, X, y)
+    assert len(fig.frames) == 41 and [f.name for f in fig.frames] == [str(k) for k in range(41)]
+    assert [d.type for d in fig.data] == ["heatmap", "scattergl", "scatter"]
+    heat = fig.data[0]
+    gx, gy = np.asarray(heat.x), np.asarray(heat.y)
+    for k in (0, 40):
+        z = np.asarray(fig.frames[k].data[0].z)
+        assert z.dtype == np.uint8 and z.shape == (figures.MODEL_GRID, figures.MODEL_GRID)
+        grid = np.column_stack([np.tile(gx, len(gy)), np.repeat(gy, len(gx))])  # row r of the map is y = gy[r]
+        prediction = by_hand(t.at(k), grid).reshape(len(gy), len(gx))
+        expected = np.clip(np.rint(prediction * figures.LEVELS), 0, figures.LEVELS)  # BCE: colours span [0, 1]
+        assert np.array_equal(z, expected.astype(np.uint8))
+    assert not np.array_equal(fig.frames[0].data[0].z, fig.frames[40].data[0].z)
+
+
+def test_an_mlps_frames_carry_only_what_changes():
+    t, X, y = mlp_run(steps=10)
+    fig = figures.model_figure(t, X, y)
+    for frame in fig.frames:
+        assert list(frame.traces) == [0, 1]
+        heat, line = frame.data
+        assert heat.type == "heatmap" and heat.x is None and heat.y is None and heat.colorbar.title.text is None
+        assert line.type == "scattergl" and line.marker.color is None
+    assert fig.layout.updatemenus[0].buttons[0].args[1]["frame"]["redraw"] is True  # a heatmap needs the redraw
+
+
+def test_an_mlps_decision_boundary_is_where_its_probability_crosses_one_half():
+    t, X, y = mlp_run(steps=300)
+    fig = figures.model_figure(t, X, y)
+    line = fig.frames[-1].data[1]
+    assert line.name == "a = 0.5 (the decision boundary)"
+    points = np.column_stack([line.x, line.y]).astype(np.float64)
+    points = points[~np.isnan(points[:, 0])]
+    assert len(points) > 20
+    # on the grid's cell edges, interpolated linearly: close to 0.5, and the circles' boundary closes on itself
+    assert np.abs(by_hand(t.at(t.n_steps), points) - 0.5).max() < 0.1
+    assert np.allclose(points[0], points[-1])
+
+
+def test_a_regression_mlps_boundary_is_the_targets_midpoint_and_can_lie_off_view():
+    X, y = bp.datasets.xor()
+    y = 2 * y + 1  # targets 1 and 3: the midpoint is 2
+    net = bp.Network(inputs=2, hidden=[(2, "tanh")], output="identity", loss="mse")
+    start = {"W1": [[0.5, -0.4], [0.3, 0.8]], "b1": [0.1, -0.2], "W2": [[0.7], [-0.6]], "b2": [0.05]}
+    t = net.train(X, y, start, lr=0.05, steps=400, optimizer="adam")
+    assert figures.threshold(t, y) == 2.0
+    fig = figures.model_figure(t, X, y)
+    assert "a = 2 lies outside this view: a < 2 everywhere" in fig.frames[0].data[1].name  # all near 0 at first
+    assert len(fig.frames[0].data[1].x) == 0
+    assert fig.frames[-1].data[1].name == "a = 2 (the decision boundary)"
+
+
+def test_the_level_set_traces_a_circle_as_one_closed_loop_and_a_hyperbola_in_two_pieces():
+    g = np.linspace(-2, 2, 41)
+    xs, ys = figures._level_set(g, g, g[None, :] ** 2 + g[:, None] ** 2, 1.0)
+    assert not np.isnan(xs).any() and np.allclose(np.hypot(xs, ys), 1.0, atol=0.01)
+    assert (xs[0], ys[0]) == (xs[-1], ys[-1])
+    xs, ys = figures._level_set(g + 0.05, g + 0.05, (g[None, :] + 0.05) * (g[:, None] + 0.05), 0.5)
+    assert np.isnan(xs).sum() == 1 and np.allclose((xs * ys)[~np.isnan(xs)], 0.5, atol=0.01)
+    assert len(figures._level_set(g, g, np.zeros((41, 41)), 1.0)[0]) == 0
+
+
+def test_an_mlp_on_one_feature_draws_its_curve_on_a_fixed_grid():
+    t, X, y = mlp_run("sine", hidden=((8, "tanh"),), output="identity", loss="mse", steps=30)
+    fig = figures.model_figure(t, X, y)
+    assert len(fig.frames) == 31 and fig.layout.xaxis.title.text == "x0"
+    grid = np.asarray(fig.data[2].x)
+    assert len(grid) == figures.CURVE_POINTS
+    frame = fig.frames[30].data[0]
+    assert frame.x is None  # the grid stays put: a frame carries only the curve's heights
+    expected = by_hand(t.at(30), grid[:, None], output=lambda z: z)
+    assert np.allclose(frame.y, expected, rtol=1e-5, atol=1e-6)
+
+
+def test_an_mlp_on_three_features_plots_prediction_against_target():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(30, 3)).round(2)
+    y = np.tanh(X @ [1.0, -0.5, 0.3])
+    net = bp.Network(inputs=3, hidden=[(4, "tanh")], output="identity", loss="mse")
+    t = net.train(X, y, net.init(seed=0), lr=0.05, steps=20, optimizer="adam")
+    fig = figures.model_figure(t, X, y)
+    assert len(fig.frames) == 21
+    diagonal, samples = fig.data
+    assert list(diagonal.x) == list(diagonal.y) and diagonal.name.startswith("a = y")
+    assert np.array_equal(samples.x, y) and fig.layout.xaxis.title.text == "target y"
+    for k in (0, 20):
+        frame = fig.frames[k].data[0]
+        assert frame.x is None and list(fig.frames[k].traces) == [1]
+        assert np.allclose(frame.y, by_hand(t.at(k), X, output=lambda z: z), rtol=1e-5, atol=1e-6)
+
+
+def test_a_one_neuron_network_draws_what_bp_train_draws():
+    net = bp.Network(inputs=2, hidden=[], output="relu", loss="mse")
+    t = net.train(X, Y, {"W1": [[W[0]], [W[1]]], "b1": [B]}, lr=0.1, steps=5)
+    same = figures.model_figure(runs(steps=5, optimizers=("sgd",), params=None)[0], X, Y)
+    assert pio.to_json(figures.model_figure(t, X, Y)) == pio.to_json(same)
+    assert "z = 0" in same.data[1].name
+
+
+@pytest.mark.parametrize("data", ["sine", "xor"])
+def test_a_diverged_mlp_stays_at_its_last_recorded_state_and_says_so(data):
+    X, y = getattr(bp.datasets, data)()
+    net = bp.Network(inputs=X.shape[1], hidden=[(2, "relu")], output="identity", loss="mse")
+    t = net.train(X, y, net.init(seed=0), lr=100, steps=20, optimizer="sgd")
+    assert t.diverged_at is not None and t.n_steps < 20
+    fig = figures.model_figure(t, X, y)
+    assert len(fig.frames) == 21 and f"diverged at step {t.diverged_at}" in fig.layout.annotations[0].text
+    last, stopped = fig.frames[t.n_steps].data[0], fig.frames[20].data[0]
+    assert np.array_equal(np.asarray(last.y if data == "sine" else last.z),
+                          np.asarray(stopped.y if data == "sine" else stopped.z))
+
+
+@pytest.mark.parametrize("centre, cut_off", [
+    (0.2, {((0.6, 0.0), (1.0, 0.4)), ((0.0, 0.6), (0.4, 1.0))}),  # centre on (0,0)'s side: (1,0), (0,1) cut off
+    (-0.2, {((0.0, 0.4), (0.4, 0.0)), ((0.6, 1.0), (1.0, 0.6))}),  # else (0,0) and (1,1) are cut off
+])
+def test_a_saddle_cell_is_split_by_the_side_its_centre_is_on(centre, cut_off):
+    f = np.array([[1.0, -1.0], [-1.0, 1.0]]) + centre  # f[r, c] at (x = c, y = r)
+    xs, ys = figures._level_set(np.array([0.0, 1.0]), np.array([0.0, 1.0]), f, 0.0)
+    pieces = np.split(np.column_stack([xs, ys]).astype(np.float64).round(6), np.flatnonzero(np.isnan(xs)))
+    segments = {tuple(sorted(tuple(p.tolist()) for p in piece if not np.isnan(p).any()))
+                for piece in pieces}
+    assert segments == cut_off

@@ -233,3 +233,16 @@ def test_bad_parameters_name_the_layer_the_parameter_and_the_cell(change, match)
     change(params)
     with pytest.raises(bp.InputError, match=match):
         net.forward_backward([[0, 0], [1, 1]], [0, 1], params)
+
+
+@settings(max_examples=30, deadline=None)
+@given(problems())
+def test_predict_is_the_traced_forward_pass_and_loss_value_its_loss(problem):
+    net, X, y, params = problem
+    Xa, ya = net.check_data(X, y)
+    p = net.check_params(params)
+    t = net.forward_backward(X, y, params)
+    a = net.predict(Xa, p)
+    assert a.shape == (len(y),)
+    close(a, t.prediction)
+    close(net.loss_value(Xa, ya, p), t.loss)

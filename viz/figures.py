@@ -4,13 +4,15 @@
 the loss per step below, in one figure whose frames (one per step, 0..T) move only a marker per optimizer:
 a frame lists the indices of the three marker traces it changes and never carries the surface. Paths are
 drawn whole from the start; frames that grew them would make the figure O(T^2) in size.
-`model_figure` draws what the neuron computes over its input space at each step of one trajectory.
+`model_figure` draws what a network (one neuron or an MLP) computes over its input space at each step of one
+trajectory.
 Pure: no Streamlit.
 """
 
 from __future__ import annotations
 
 import math
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -40,6 +42,7 @@ PREDICTION_COLORS = "RdBu_r"
 START_COLOR = "#222222"
 FRAME_DIGITS = 6  # significant digits of a marker's position in a frame: far below a pixel, a third of the bytes
 MODEL_GRID = 41  # points per axis of the model view's heatmap
+CURVE_POINTS = 121  # points of a network's prediction curve over one feature
 LEVELS = 250  # colour levels, one byte a cell; not 255, whose runs encode as "////", escaped to 6 bytes each
 
 
@@ -246,21 +249,39 @@ def add_player(fig: go.Figure, steps: int, redraw: bool, y: float = -0.02) -> No
 
 def model_figure(trajectory: Trajectory, X, y, features: tuple[int, int] = (0, 1), precision: int = 4,
                  max_points: int = 2000, height: int = 520) -> go.Figure:
-    """What the neuron computes over its inputs at each step of `trajectory`, with the samples, animated.
+    """What the network (`trajectory.network`) computes at each step of `trajectory`, with the samples, animated:
+    frames "0".."steps", a run that diverged staying at its last recorded state.
 
-    One feature: the prediction against x0 with the samples (x, y). Two or more: a heatmap of the prediction
-    over the plane of features `features` (the others held at their mean), the line z = 0 and the samples
-    coloured by target. At most `max_points` samples are drawn (evenly spaced); frames 0..steps.
+    One feature: the prediction against x0 over the samples (x0, y). Two features: a heatmap of the prediction
+    over the plane with the samples coloured by target, and the line where one neuron's z = 0 or where a
+    network's prediction crosses its threshold (`threshold`). More features: one neuron keeps the plane of
+    `features`, the others held at their mean; a network plots each sample's prediction against its target.
+    At most `max_points` samples are drawn (evenly spaced).
     """
     X, y = np.asarray(X, dtype=np.float64), np.asarray(y, dtype=np.float64)
     shown = np.unique(np.linspace(0, len(y) - 1, min(len(y), max_points)).round().astype(int))
     if X.shape[1] == 1:
         return _model_line(trajectory, X[:, 0], y, shown, precision, height)
-    return _model_plane(trajectory, X, y, features, shown, precision, height)
+    if X.shape[1] == 2 or trajectory.network.is_neuron:
+        return _model_plane(trajectory, X, y, features, shown, precision, height)
+    return _model_fit(trajectory, X, y, shown, precision, height)
+
+
+def threshold(trajectory: Trajectory, y) -> float:
+    """Where a network's decision boundary lies: a = 0.5 for a probability (BCE), else the targets' midpoint."""
+    if trajectory.loss_name == "bce":
+        return 0.5
+    y = np.asarray(y, dtype=np.float64)
+    return float(y.min() + y.max()) / 2
 
 
 def _predict(trajectory: Trajectory, z: np.ndarray) -> np.ndarray:
     return ACTIVATIONS[trajectory.activation].fn(z)
+
+
+def _network(trajectory: Trajectory, step: int, X: np.ndarray) -> np.ndarray:
+    """The network's prediction (N,) for the rows of X (N, d) with the parameters after `step` updates."""
+    return trajectory.network.predict(X, trajectory.at(step))
 
 
 def _prediction_label(trajectory: Trajectory) -> str:
@@ -273,6 +294,11 @@ def _span(values: np.ndarray) -> tuple[float, float]:
     return lo - pad, hi + pad
 
 
+def _levels(a: np.ndarray, lo: float, hi: float) -> np.ndarray:
+    """Predictions as colour levels 0..LEVELS over [lo, hi], clipped at both ends: one byte a cell."""
+    return np.clip(np.rint((a - lo) / (hi - lo) * LEVELS), 0, LEVELS).astype(np.uint8)
+
+
 def _stopped(fig: go.Figure, trajectory: Trajectory) -> None:
     if trajectory.diverged_at is not None:
         fig.add_annotation(text=f"{style(trajectory.optimizer).label} diverged at step {trajectory.diverged_at}: "
@@ -281,8 +307,8 @@ def _stopped(fig: go.Figure, trajectory: Trajectory) -> None:
                            showarrow=False, bgcolor="rgba(255,255,255,0.85)", font=dict(color="#B00020"))
 
 
-def _model_line(t: Trajectory, x: np.ndarray, y: np.ndarray, shown: np.ndarray, p: int, height: int) -> go.Figure:
-    lo, hi = _span(x)
+def _neuron_curve(t: Trajectory, lo: float, hi: float):
+    """One neuron's line at step k, exactly: two points, or three with the kink where z = 0."""
     act = ACTIVATIONS[t.activation]
     grid = np.linspace(lo, hi, 61 if act.off_slope is None else 2)
 
@@ -292,6 +318,19 @@ def _model_line(t: Trajectory, x: np.ndarray, y: np.ndarray, shown: np.ndarray, 
         if act.off_slope is not None and w != 0 and lo < -b / w < hi:  # a straight line but for one kink
             xs = np.sort(np.append(grid, -b / w))
         return xs, _predict(t, w * xs + b)
+
+    return curve
+
+
+def _model_line(t: Trajectory, x: np.ndarray, y: np.ndarray, shown: np.ndarray, p: int, height: int) -> go.Figure:
+    lo, hi = _span(x)
+    if t.network.is_neuron:
+        curve = _neuron_curve(t, lo, hi)
+    else:
+        grid = np.linspace(lo, hi, CURVE_POINTS)
+
+        def curve(k: int) -> tuple[np.ndarray, np.ndarray]:
+            return grid, _network(t, k, grid[:, None])
 
     s = style(t.optimizer)
     label = _prediction_label(t)
@@ -311,9 +350,13 @@ def _model_line(t: Trajectory, x: np.ndarray, y: np.ndarray, shown: np.ndarray, 
     fig.update_layout(height=height, xaxis=dict(title_text="x0", range=[lo, hi]),
                       yaxis=dict(title_text=label, range=[ylo, yhi]),
                       legend=dict(orientation="h", y=1.02, yanchor="bottom", x=0), margin=dict(t=60, b=20, l=20, r=20))
+
+    def moved(c: tuple[np.ndarray, np.ndarray]) -> dict:  # a network's grid stays put: its frames carry only y
+        return dict(x=_short(c[0]), y=_short(c[1])) if t.network.is_neuron else dict(y=_short(c[1]))
+
     steps = t.steps
-    fig.frames = [dict(name=str(k), data=[dict(type="scatter", x=_short(c[0]), y=_short(c[1]))], traces=[2])
-                  for k in range(steps + 1) for c in [curves[_at(t, k)]]]
+    fig.frames = [dict(name=str(k), data=[dict(type="scatter", **moved(curves[_at(t, k)]))], traces=[2])
+                  for k in range(steps + 1)]
     add_player(fig, steps, redraw=False, y=-0.1)
     _stopped(fig, t)
     return fig
@@ -324,6 +367,43 @@ def _clip_range(y: np.ndarray) -> tuple[float, float]:
     lo, hi = float(min(y.min(), 0.0)), float(max(y.max(), 0.0))
     width = hi - lo or 1.0
     return lo - width, hi + width
+
+
+def _neuron_state(t: Trajectory, gx: np.ndarray, gy: np.ndarray, i: int, j: int, others: list[int],
+                  means: np.ndarray, clo: float, chi: float):
+    """Step k -> one neuron's colour levels over the grid and its z = 0 line (ends, and a name saying if it is off
+    view)."""
+    on = "where ReLU switches on" if t.activation in ("relu", "leaky_relu") else "the activation's centre"
+    box = (gx[0], gx[-1]), (gy[0], gy[-1])
+
+    def state(k: int) -> tuple[np.ndarray, dict]:
+        w, b = t.w[k], t.b[k] + float(t.w[k, others] @ means)
+        z = w[i] * gx[None, :] + w[j] * gy[:, None] + b
+        bx, by = _zero_line(w[i], w[j], b, *box)
+        sign = ">" if z[MODEL_GRID // 2, MODEL_GRID // 2] > 0 else "<"
+        name = f"z = 0 ({on})" if bx else f"z = 0 lies outside this view: z {sign} 0 everywhere here"
+        return _levels(_predict(t, z), clo, chi), dict(x=bx, y=by, name=name)
+
+    return state
+
+
+def _network_state(t: Trajectory, gx: np.ndarray, gy: np.ndarray, i: int, j: int, others: list[int],
+                   means: np.ndarray, clo: float, chi: float, level: float):
+    """Step k -> a network's colour levels over the grid and the curve where its prediction crosses `level`."""
+    points = np.empty((len(gy) * len(gx), len(others) + 2))
+    points[:, i], points[:, j] = np.tile(gx, len(gy)), np.repeat(gy, len(gx))  # row r of the grid is y = gy[r]
+    points[:, others] = means
+    shown = f"{level:.4g}"
+
+    def state(k: int) -> tuple[np.ndarray, dict]:
+        a = _network(t, k, points).reshape(len(gy), len(gx))
+        bx, by = _level_set(gx, gy, a, level)
+        sign = ">" if a[MODEL_GRID // 2, MODEL_GRID // 2] > level else "<"
+        name = f"a = {shown} (the decision boundary)" if len(bx) else \
+            f"a = {shown} lies outside this view: a {sign} {shown} everywhere here"
+        return _levels(a, clo, chi), dict(x=bx, y=by, name=name)
+
+    return state
 
 
 def _model_plane(t: Trajectory, X: np.ndarray, y: np.ndarray, features: tuple[int, int], shown: np.ndarray,
@@ -337,18 +417,10 @@ def _model_plane(t: Trajectory, X: np.ndarray, y: np.ndarray, features: tuple[in
     gx, gy = np.linspace(xlo, xhi, MODEL_GRID), np.linspace(ylo, yhi, MODEL_GRID)
     label = _prediction_label(t)
     clo, chi = _color_range(t, y)
-
-    on = "where ReLU switches on" if t.activation in ("relu", "leaky_relu") else "the activation's centre"
-
-    def state(k: int) -> tuple[np.ndarray, dict]:
-        """The heatmap's colour levels at step k and the z = 0 line (its ends, and a name saying if it is off view)."""
-        w, b = t.w[k], t.b[k] + float(t.w[k, others] @ means)
-        z = w[i] * gx[None, :] + w[j] * gy[:, None] + b
-        level = np.clip(np.rint((_predict(t, z) - clo) / (chi - clo) * LEVELS), 0, LEVELS).astype(np.uint8)
-        bx, by = _zero_line(w[i], w[j], b, (xlo, xhi), (ylo, yhi))
-        sign = ">" if z[MODEL_GRID // 2, MODEL_GRID // 2] > 0 else "<"
-        name = f"z = 0 ({on})" if bx else f"z = 0 lies outside this view: z {sign} 0 everywhere here"
-        return level, dict(x=bx, y=by, name=name)
+    if t.network.is_neuron:
+        state = _neuron_state(t, gx, gy, i, j, others, means, clo, chi)
+    else:
+        state = _network_state(t, gx, gy, i, j, others, means, clo, chi, threshold(t, y))
 
     ticks = np.linspace(0, LEVELS, 5)
     text = [f"{clo + v / LEVELS * (chi - clo):.{min(p, 3)}f}" for v in ticks]
@@ -360,7 +432,7 @@ def _model_plane(t: Trajectory, X: np.ndarray, y: np.ndarray, features: tuple[in
                     colorbar=dict(title=dict(text="prediction / target"), tickvals=ticks, ticktext=text))
     s = style(t.optimizer)
     # WebGL, so that a frame's redraw keeps the heatmap (see _animate_landscape)
-    fig.add_trace(go.Scattergl(**line, mode="lines", hoverinfo="skip", showlegend=True,
+    fig.add_trace(go.Scattergl(**line, mode="lines", hoverinfo="skip", showlegend=True, connectgaps=False,
                                line=dict(color="black", width=3, dash="dash")))
     extra = "".join(f"<br>{names[k]} = %{{customdata[{n + 2}]:.{p}f}}" for n, k in enumerate(others[:3]))
     data = np.column_stack([shown, y[shown], X[shown][:, others[:3]]]) if others else np.column_stack([shown, y[shown]])
@@ -391,6 +463,33 @@ def _model_plane(t: Trajectory, X: np.ndarray, y: np.ndarray, features: tuple[in
     return fig
 
 
+def _model_fit(t: Trajectory, X: np.ndarray, y: np.ndarray, shown: np.ndarray, p: int, height: int) -> go.Figure:
+    """Each sample's prediction against its target, with the line a = y where a perfect fit would put them."""
+    s = style(t.optimizer)
+    label = _prediction_label(t)
+    Xs, ys = X[shown], y[shown]
+    preds = [_network(t, k, Xs) for k in range(t.n_steps + 1)]
+    lo, hi = _span(np.clip(np.concatenate([ys, preds[0], preds[-1]]), *_clip_range(y)))
+    fig = go.Figure()
+    fig.add_scatter(x=[lo, hi], y=[lo, hi], mode="lines", name="a = y (a perfect fit)", hoverinfo="skip",
+                    line=dict(color="#999999", dash="dash"))
+    few = len(shown) < 200
+    scatter = go.Scatter if few else go.Scattergl
+    fig.add_trace(scatter(
+        x=ys, y=preds[0], mode="markers", name=f"{s.label}: samples (target y, prediction a)", customdata=shown,
+        marker=dict(color=s.color, size=9 if few else 5, symbol=s.symbol, line=dict(color="white", width=1)),
+        hovertemplate=f"sample %{{customdata}}<br>target y = %{{x:.{p}f}}<br>a = %{{y:.{p}f}}<extra></extra>"))
+    fig.update_layout(height=height, xaxis=dict(title_text="target y", range=[lo, hi]),
+                      yaxis=dict(title_text=label, range=[lo, hi]),
+                      legend=dict(orientation="h", y=1.02, yanchor="bottom", x=0), margin=dict(t=60, b=20, l=20, r=20))
+    kind = "scatter" if few else "scattergl"
+    fig.frames = [dict(name=str(k), data=[dict(type=kind, y=_short(preds[_at(t, k)]))], traces=[1])
+                  for k in range(t.steps + 1)]
+    add_player(fig, t.steps, redraw=not few, y=-0.1)  # WebGL markers move only on a redraw
+    _stopped(fig, t)
+    return fig
+
+
 def _color_range(t: Trajectory, y: np.ndarray) -> tuple[float, float]:
     """The colour scale's range: the targets' (and 0's), or (0, 1) for probabilities."""
     if t.loss_name == "bce":
@@ -413,3 +512,63 @@ def _zero_line(wa: float, wb: float, c: float, xr: tuple[float, float], yr: tupl
     inside.sort()
     (x1, y1), (x2, y2) = inside[0], inside[-1]
     return _short([x1, x2]), _short([y1, y2])
+
+
+def _level_set(gx: np.ndarray, gy: np.ndarray, f: np.ndarray, level: float) -> tuple[np.ndarray, np.ndarray]:
+    """The curve f = `level` over the grid (f (len(gy), len(gx)), row r at y = gy[r]) by marching squares, each
+    crossing linearly interpolated along a cell's edge: x and y as float32 arrays (a third of float64's bytes, far
+    below a pixel), NaN between its separate pieces; empty when f never crosses the level."""
+    s = f - level
+    c00, c01, c10, c11 = s[:-1, :-1], s[:-1, 1:], s[1:, :-1], s[1:, 1:]
+    x0, x1 = np.broadcast_to(gx[None, :-1], c00.shape), np.broadcast_to(gx[None, 1:], c00.shape)
+    y0, y1 = np.broadcast_to(gy[:-1, None], c00.shape), np.broadcast_to(gy[1:, None], c00.shape)
+
+    def cross(a, b, pa, pb):  # where the edge from a (at point pa) to b (at pb) meets the level
+        with np.errstate(divide="ignore", invalid="ignore"):
+            u = np.where(a != b, a / (a - b), 0.0)
+        return pa[0] + u * (pb[0] - pa[0]), pa[1] + u * (pb[1] - pa[1])
+
+    # each cell's edges in order around it: 0 bottom, 1 right, 2 top, 3 left
+    edges = [(c00, c01, (x0, y0), (x1, y0)), (c01, c11, (x1, y0), (x1, y1)),
+             (c10, c11, (x0, y1), (x1, y1)), (c00, c10, (x0, y0), (x0, y1))]
+    hit = np.stack([(a > 0) != (b > 0) for a, b, _, _ in edges], axis=-1)  # (R, C, 4)
+    px, py = (np.stack(v, axis=-1) for v in zip(*(cross(*e) for e in edges), strict=True))
+    count = hit.sum(axis=-1)
+    first, last = np.argmax(hit, axis=-1), 3 - np.argmax(hit[..., ::-1], axis=-1)
+    # a saddle (all four edges crossed): the centre's side decides which corners the two segments cut off
+    saddle = count == 4
+    joined = saddle & ((c00 + c01 + c10 + c11 > 0) == (c00 > 0))
+    split = saddle & ~joined
+    pairs = [(count == 2, first, last),
+             (joined, 0, 1), (joined, 2, 3),  # c00 joins c11 through the centre: cut off corners c01 and c10
+             (split, 3, 0), (split, 1, 2)]  # else cut off corners c00 and c11
+    segments = []
+    for mask, e1, e2 in pairs:
+        r, c = np.nonzero(mask)
+        a, b = (e[r, c] if np.ndim(e) else np.full(len(r), e) for e in (e1, e2))
+        ends = np.column_stack([px[r, c, a], py[r, c, a], px[r, c, b], py[r, c, b]]).astype(np.float32)
+        segments += [((xa, ya), (xb, yb)) for xa, ya, xb, yb in ends.tolist() if (xa, ya) != (xb, yb)]
+    points = [p for line in _chain(segments) for p in [*line, (np.nan, np.nan)]][:-1]
+    out = np.array(points, dtype=np.float32).reshape(-1, 2)
+    return out[:, 0], out[:, 1]
+
+
+def _chain(segments: list[tuple[tuple, tuple]]) -> list[list[tuple]]:
+    """Segments joined into polylines where they share an end (neighbouring cells compute it identically), so
+    the dashes run on and each point is sent once: open curves from their ends first, then closed loops."""
+    at = defaultdict(list)
+    for n, (a, b) in enumerate(segments):
+        at[a].append(n)
+        at[b].append(n)
+    used = [False] * len(segments)
+    lines = []
+    for start in [q for q, ns in at.items() if len(ns) == 1] + [a for a, _ in segments]:
+        line, q = [start], start
+        while (n := next((n for n in at[q] if not used[n]), None)) is not None:
+            used[n] = True
+            a, b = segments[n]
+            q = b if a == q else a
+            line.append(q)
+        if len(line) > 1:
+            lines.append(line)
+    return lines
