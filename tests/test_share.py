@@ -14,7 +14,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
-import backprop as bp
 from ui import share
 from ui.model import PRESETS, SEED, Model
 
@@ -22,8 +21,8 @@ EXAMPLE = "X=1,2;2,1;-1,-2&y=1,0,0&w=0.1,0.2&b=1&lr=0.01&step=4"
 
 
 def _numbers(m: Model):
-    t = bp.forward_backward(m.X, m.w, m.b, m.y, activation=m.activation, loss=m.loss)
-    return t.X.tolist(), t.y.tolist(), t.w.tolist(), t.b, float(m.lr)
+    net, X, y, params = m.engine()
+    return X.tolist(), y.tolist(), net.flatten(params).tolist(), m.hidden, float(m.lr)
 
 
 def _through_the_url(params: dict[str, str]) -> dict[str, list[str]]:

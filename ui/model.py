@@ -245,9 +245,15 @@ def from_arrays(X, y, w, b, **settings) -> Model:
     )
 
 
-def network_model(X, y, hidden, params: dict, **settings) -> Model:
-    """A Model of a network from numbers: `hidden` (width, activation) pairs, `params` W1, b1, ... by name."""
-    base = replace(from_arrays(X, y, [0.0] * len(params["W1"]), 0.0, **settings), hidden=tuple(hidden))
+def network_model(X, y, hidden, params: dict | None = None, seed: int = 0, **settings) -> Model:
+    """A Model of a network from numbers: `hidden` (width, activation) pairs, `params` W1, b1, ... by name (default:
+    He / Xavier with `seed`, to 3 decimals)."""
+    X = np.asarray(X, dtype=float)
+    base = replace(from_arrays(X, y, [0.0] * X.shape[1], 0.0, **settings), hidden=tuple(hidden),
+                   layers=tuple(((("0",) * w,) * X.shape[1], ("0",) * w) if l == 0 else
+                                ((("0",) * w,) * hidden[l - 1][0], ("0",) * w) for l, (w, _) in enumerate(hidden)))
+    if params is None:
+        params = {k: np.round(v, 3) for k, v in base.network().init(seed=seed).items()}
     return base.with_params(params)
 
 
@@ -299,5 +305,20 @@ PRESETS: dict[str, tuple[str, Model, str]] = {  # name: (short label, model, wha
                       lr=0.1, activation="identity"),
         "XOR: no straight line separates the 1s from the 0s, so one neuron cannot learn it; a hidden layer of two "
         "tanh units can.",
+    ),
+    "circles": (
+        "Two circles, 2-4-1",
+        network_model(*bp.datasets.circles(), [(4, "tanh")], lr=0.1, activation="sigmoid", loss="bce"),
+        "A ring of 0s around a disc of 1s: four tanh units draw a closed boundary; one neuron's is a line.",
+    ),
+    "moons": (
+        "Two moons, 2-4-1",
+        network_model(*bp.datasets.moons(), [(4, "tanh")], lr=0.1, activation="sigmoid", loss="bce"),
+        "Two interleaving half-moons: the boundary between them has to bend.",
+    ),
+    "sine": (
+        "Sine regression, 1-8-1",
+        network_model(*bp.datasets.sine(), [(8, "tanh")], lr=0.05, activation="identity", loss="mse"),
+        "y = sin x with a little noise: eight tanh units add up to the wave; one neuron fits a line.",
     ),
 }
