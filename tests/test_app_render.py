@@ -99,3 +99,16 @@ def test_every_step_explanation_is_free_of_markdown_emphasis_and_latex():
         for step in t.steps:
             text = render.prose(step.explanation)
             assert "\\times" not in text and "{" not in text and not re.search(r"(?<!\\\\)[_*]", text), text
+
+
+def test_a_hidden_relu_layers_dead_units_are_named_in_its_tables():
+    net = bp.Network(inputs=2, hidden=[(3, "relu")])
+    t = net.forward_backward([[1, 2], [-2, 1], [-1, -2]], [1, 0, 0], net.init(seed=1), lr=0.1)
+    local = t.layer_records(1)[1].local
+    frame = render.step_frame(t.step("shares1"), t, 4)
+    column = list(frame["dead units (f′(z) = 0)"])
+    for i in range(3):
+        dead = [f"h1[{j}]" for j in range(3) if local[i, j] == 0]
+        assert column[i] == ("✗ " + ", ".join(dead) if dead else "none")
+    assert frame.index[-1] == render.SUM_ROW and column[-1] == ""
+    assert "dead units (f′(z) = 0)" not in render.step_frame(t.step("passed2"), t, 4).columns

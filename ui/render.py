@@ -124,8 +124,23 @@ def step_frame(step: bp.Step, trace: bp.Trace, precision: int) -> pd.DataFrame:
     if sample_rows and shows_activity(trace) and step.layer == trace.network.depth:
         active = [INACTIVE if off else ACTIVE for off in trace.inactive[: len(frame)]]
         frame["active?"] = active + [""] * (len(frame) - len(active))
+    elif sample_rows and step.kind != "passed" and 0 < step.layer < trace.network.depth:
+        dead = dead_units(trace, step.layer)
+        if dead is not None:
+            frame["dead units (f′(z) = 0)"] = (dead + [""] * len(frame))[: len(frame)]
     frame.index.name = "sample" if sample_rows else ("parameter" if step.kind in ("grad", "update") else "")
     return limited(frame) if step.kind != "shares" else frame
+
+
+def dead_units(trace: bp.Trace, layer: int) -> list[str] | None:
+    """For a hidden layer with a kinked activation (the ReLU family), each sample's units whose slope is 0, in
+    words ("✗ h1[0], h1[2]" or "none"); None for other activations."""
+    spec = trace.network.layers[layer - 1]
+    if not spec.activation.has_kink:
+        return None
+    local = trace.layer_records(layer)[1].local
+    return [("✗ " + ", ".join(f"h{layer}[{j}]" for j in np.flatnonzero(row == 0))) if (row == 0).any() else "none"
+            for row in local[:ROW_LIMIT]]
 
 
 def styled(frame: pd.DataFrame):
