@@ -196,3 +196,17 @@ def test_bad_input_keeps_the_last_valid_exports_labelled_stale():
     assert [b.proto.label for b in at.get("download_button")][:2] == ["Samples (CSV)", "Parameters (CSV)"]
     script = next(c.value for c in at.code if "import numpy" in c.value)
     assert "[3.0, 2.0]," in script and "y = np.array([1.0, 0.0, 0.0]" in script, "the last valid input's data"
+
+
+def test_a_network_keeps_its_architecture_when_a_file_brings_other_features():
+    from ui.model import PRESETS
+
+    xor = PRESETS["xor"][1]
+    table = csv_import.parse("a,b,c,label\n1,2,3,0\n4,5,6,1\n")
+    m = csv_import.to_model(table, ["a", "b", "c"], "label", xor)
+    assert m.hidden == xor.hidden and m.n_features == 3 and m.layers[1:] == xor.layers[1:]
+    assert m.w == xor.w and m.b == xor.b  # the layers above the first keep their weights
+    net, X, y, params = m.engine()
+    assert params["W1"].shape == (3, 2) and X.shape == (2, 3)
+    same = csv_import.to_model(csv_import.parse("p,q,label\n1,2,0\n"), ["p", "q"], "label", xor)
+    assert same.layers == xor.layers  # same number of features: every weight stays

@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 import backprop as bp
 from backprop.validation import MAX_FEATURES, to_number
 
-from .model import Model
+from .model import Model, cell
 
 MAX_BYTES = 1_000_000  # 1 MB, the same as the upload widget's limit
 MAX_ROWS = 10_000
@@ -146,8 +146,9 @@ def default_target(table: Table) -> str:
 def to_model(table: Table, features: list[str] | tuple[str, ...], target: str, base: Model) -> Model:
     """`base` with X from the `features` columns and y from `target`; every cell checked as a number.
 
-    The weights stay when the number of features is unchanged, else each starts at DEFAULT_WEIGHT; the
-    bias, learning rate, activation, loss and precision stay. CsvError names the line and column of the
+    The weights stay when the number of features is unchanged, else each starts at DEFAULT_WEIGHT (a network
+    keeps its architecture and its layers above the first, whose W1 starts afresh, He / Xavier with seed 0);
+    the bias, learning rate, activation, loss and precision stay. CsvError names the line and column of the
     first bad cell (or a target outside [0, 1] under binary cross-entropy).
     """
     features = list(features)
@@ -174,6 +175,17 @@ def to_model(table: Table, features: list[str] | tuple[str, ...], target: str, b
                                "target; choose MSE in the sidebar, or another target column")
     X = tuple(tuple(row[j] for j in cols) for row in table.rows)
     y = tuple(row[t] for row in table.rows)
+    if not base.is_neuron:  # a network keeps its architecture; its first layer takes the new features
+        if base.n_features == len(features):
+            return replace(base, X=X, y=y)
+        (W1, b1), *rest = base.layers
+        width = len(b1)
+        layers = (((("0",) * width,) * len(features), b1), *rest)
+        fresh = replace(base, X=X, y=y, layers=layers)
+        init = fresh.network().init(seed=0)
+        texts = fresh.param_texts()
+        texts["W1"] = [[cell(round(float(v), 3)) for v in row] for row in init["W1"]]
+        return fresh.with_params(texts)
     w = base.w if len(base.w) == len(features) else (DEFAULT_WEIGHT,) * len(features)
     return replace(base, X=X, y=y, w=w)
 
