@@ -277,3 +277,28 @@ def test_inputs_in_many_shapes_give_the_same_trace():
     for X in (SEED["X"], np.array(SEED["X"]), frame, texts):
         t = bp.forward_backward(X, np.array([0.1, 0.2]), np.float64(1.0), pd.Series([1, 0, 0]))
         np.testing.assert_allclose(t.grad_w, [28 / 15, 14 / 15])
+
+
+def test_a_networks_steps_read_layer_by_layer_checked_by_hand():
+    """XOR's 2-2-1 tanh network, sample 0 (x = [0, 0]): z1 = b1 = [0.1, -0.2], h = tanh(z1) = [0.0997, -0.1974],
+    out = 0.0997 * 0.7 + (-0.1974) * (-0.6) + 0.05 = 0.2382, dL/dout = 2 * 0.2382 / 4 = 0.1191, passed back to h0:
+    0.1191 * 0.7 = 0.0834, and through tanh: 0.0834 * (1 - 0.0997^2) = 0.0834 * 0.9901 = 0.0825."""
+    net = bp.Network(inputs=2, hidden=[(2, "tanh")], output="identity")
+    params = {"W1": [[0.5, -0.4], [0.3, 0.8]], "b1": [0.1, -0.2], "W2": [[0.7], [-0.6]], "b2": [0.05]}
+    t = net.forward_backward([[0, 0], [0, 1], [1, 0], [1, 1]], [0, 1, 1, 0], params, lr=0.1)
+    assert t.step("z1").details[1] == r"z^{(1)}_{0,1} = 0.0000 \cdot (-0.4000) + 0.0000 \cdot 0.8000 - 0.2000 = -0.2000"
+    assert t.step("a2").formula_numbers.endswith(r"\begin{bmatrix}0.2382 \\ -0.0063 \\ 0.7482 \\ 0.4330\end{bmatrix}")
+    assert t.step("dL_da2").details[0] == r"\frac{\partial L}{\partial a_{0}} = \frac{2}{4}(0.2382 - 0.0000) = 0.1191"
+    assert t.step("passed2").details[0] == r"\frac{\partial L}{\partial a^{(1)}_{0,0}} = 0.1191 \cdot 0.7000 = 0.0834"
+    assert t.step("delta1").details[0] == r"\delta^{(1)}_{0,0} = 0.0834 \cdot 0.9901 = 0.0825"
+    assert t.step("update").details[0] == r"W^{(1)}_{0,0}' = 0.5000 - 0.1000 \cdot 0.0111 = 0.4989"
+    assert t.step("passed2").title == "Passed back: dL/da₁ = δ₂ W₂ᵀ" and t.step("passed2").node == "a1"
+    assert [(s.kind, s.layer) for s in t.steps][8:12] == [("shares", 2), ("grad", 2), ("passed", 2), ("local", 1)]
+
+
+def test_bce_steps_show_the_fused_derivative():
+    t = bp.forward_backward(SEED["X"], SEED["w"], SEED["b"], SEED["y"], activation="sigmoid", loss="bce", lr=0.1)
+    delta = t.step("delta1")
+    assert delta.details[0] == r"\delta_{0} = \frac{1}{3}(0.8176 - 1.0000) = -0.0608"
+    assert "they cancel" in delta.explanation and "saturates" in delta.explanation
+    assert t.step("dL_da1").details[0].startswith(r"\frac{\partial L}{\partial a_{0}} = \frac{1}{3}\,\frac{0.8176 - ")
