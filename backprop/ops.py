@@ -75,7 +75,7 @@ class Linear:
     def shares(A: np.ndarray, delta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Each sample's share of dW and db: a_i (x) delta_i (N, fan_in, fan_out) and delta_i (N, fan_out);
         summed over samples they are dW and db."""
-        return A[:, :, None] * delta[:, None, :], delta
+        return np.einsum("ni,nj->nij", A, delta), delta  # one outer product per sample
 
 
 class ActivationOp:
