@@ -336,6 +336,21 @@ class Network:
         return check_network(self, X, y, params, eps, tolerance)
 
 
+class OfNetwork:
+    """For a result that carries its `network` (a trace, a trajectory, a surface): the names of its output activation
+    and of its loss."""
+
+    network: Network
+
+    @property
+    def activation(self) -> str:
+        return self.network.output
+
+    @property
+    def loss_name(self) -> str:
+        return self.network.loss.name
+
+
 def as_rate(lr: Any) -> float | None:
     return None if lr is None else as_learning_rate(lr)
 
@@ -379,4 +394,4 @@ def _numbers(value: Any, key: str, shape: tuple[int, ...], what: str) -> np.ndar
     return out
 
 
-__all__ = ["MAX_HIDDEN", "MAX_PARAMS", "MAX_WIDTH", "Layer", "Network", "Pass", "as_rate", "frozen"]
+__all__ = ["MAX_HIDDEN", "MAX_PARAMS", "MAX_WIDTH", "Layer", "Network", "OfNetwork", "Pass", "as_rate", "frozen"]

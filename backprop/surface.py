@@ -31,7 +31,7 @@ from typing import Any
 
 import numpy as np
 
-from .network import Network
+from .network import Network, OfNetwork
 from .ops import frozen
 from .trace import neuron_inputs
 from .validation import InputError, to_number
@@ -44,7 +44,7 @@ BLOCK_ROWS = 8  # grid rows per block (measured fastest on 2-core EPYC, 1 MB L2)
 
 
 @dataclass(frozen=True, eq=False)
-class Surface:
+class Surface(OfNetwork):
     """u (R_u,) and v (R_v,) grid values of `axes` (as given); loss (R_v, R_u); `center` their given values;
     `params` all parameters by name, the others held at these values; `method` "fast" or "chunked"."""
 
@@ -56,14 +56,6 @@ class Surface:
     center: tuple[float, float]
     params: Mapping[str, np.ndarray]
     method: str
-
-    @property
-    def activation(self) -> str:
-        return self.network.output
-
-    @property
-    def loss_name(self) -> str:
-        return self.network.loss.name
 
     def held(self) -> list[tuple[str, float]]:
         """(label, value) of every parameter not on an axis, in order."""

@@ -20,13 +20,13 @@ from typing import Any
 
 import numpy as np
 
-from .network import Network, as_rate
+from .network import Network, OfNetwork, as_rate
 from .ops import Linear, Record, frozen, record
 from .validation import InputError, as_precision, as_vector, to_number
 
 
 @dataclass(frozen=True, eq=False)
-class Trace:
+class Trace(OfNetwork):
     """One traced pass (see the module docstring). X (N, d), y (N,), params and grads by name (W1, b1, ...),
     `loss`; with a learning rate `lr`, `new_params` after one gradient-descent step and their `new_loss`.
     `precision` is the number of decimals of the steps' formulas."""
@@ -93,15 +93,6 @@ class Trace:
         """Each sample's share of every parameter's gradient, (N, P) in `param_names` order."""
         n = self.X.shape[0]
         return frozen(np.concatenate([self.per_sample[k].reshape(n, -1) for k in self.network.shapes], axis=1))
-
-    @property
-    def activation(self) -> str:
-        """The output activation's name."""
-        return self.network.output
-
-    @property
-    def loss_name(self) -> str:
-        return self.network.loss.name
 
     # ---- the output unit (any network) ---------------------------------------------------------------------
 

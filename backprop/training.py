@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from .network import Network
+from .network import Network, OfNetwork
 from .ops import frozen
 from .trace import neuron_inputs
 from .validation import MAX_ABS, InputError, as_learning_rate
@@ -38,7 +38,7 @@ def sgd_update(w: Any, b: Any, grad_w: Any, grad_b: Any, lr: Any) -> tuple[np.nd
 
 
 @dataclass(frozen=True, eq=False)
-class Trajectory:
+class Trajectory(OfNetwork):
     """The state after each of steps 0..T (T <= `steps`): `loss` (T+1,), `params[name]` and `grads[name]`
     (T+1, *shape) by parameter (W1, b1, ...). `diverged_at` is the step whose update made the loss or a
     parameter non-finite or explode (that state is not recorded), or None when all `steps` ran."""
@@ -61,14 +61,6 @@ class Trajectory:
     @property
     def label(self) -> str:
         return OPTIMIZER_LABELS[self.optimizer]
-
-    @property
-    def activation(self) -> str:
-        return self.network.output
-
-    @property
-    def loss_name(self) -> str:
-        return self.network.loss.name
 
     @property
     def flat(self) -> np.ndarray:
