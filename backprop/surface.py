@@ -25,6 +25,7 @@ the expanded quadratic's rounding error stays near machine epsilon times (1/N) s
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -56,6 +57,11 @@ class Surface(OfNetwork):
     center: tuple[float, float]
     params: Mapping[str, np.ndarray]
     method: str
+
+    def contains(self, trajectory) -> np.ndarray:
+        """Which of a trajectory's steps lie within this grid, (T+1,) booleans."""
+        u, v = trajectory.param(self.axes[0]), trajectory.param(self.axes[1])
+        return (u >= self.u[0]) & (u <= self.u[-1]) & (v >= self.v[0]) & (v <= self.v[-1])
 
     def held(self) -> list[tuple[str, float]]:
         """(label, value) of every parameter not on an axis, in order."""
@@ -114,6 +120,21 @@ def loss_surface(X: Any, w: Any, b: Any, y: Any, axes: tuple[str, str] = ("w0", 
     """One neuron's loss surface over two of w0.., b: `Network.loss_surface` without hidden layers."""
     net, Xa, ya, p = neuron_inputs(X, w, b, y, activation, loss)
     return surface_of(net, Xa, ya, p, axes, span, resolution, method)
+
+
+def fit_span(trajectories, axes: tuple[str, str], center, span: float, limit: float = 1.0) -> tuple[float, float]:
+    """Per axis, `span` widened so that every trajectory's path lies inside the grid with a margin, to at most
+    `limit` x span. `center` holds the axes' starting values. Widened spans are rounded up to two significant
+    digits."""
+    out = []
+    for name, c in zip(axes, center, strict=True):
+        reach = max((float(np.abs(t.param(name) - c).max()) for t in trajectories), default=0.0)
+        wide = 1.1 * reach
+        if wide > span:
+            unit = 10.0 ** (math.floor(math.log10(wide)) - 1)
+            wide = math.ceil(wide / unit) * unit
+        out.append(float(min(max(span, wide), limit * span)))
+    return out[0], out[1]
 
 
 def _pair(value: Any, name: str, convert) -> tuple:

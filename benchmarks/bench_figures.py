@@ -44,7 +44,7 @@ def example(n: int):
 
 def engine(X, y, w, b, steps: int, resolution: int, lr: float = 0.1):
     runs = [bp.train(X, w, b, y, lr=lr, steps=steps, optimizer=o, params=AXES) for o in OPTIMIZERS]
-    spans = figures.fit_span(runs, AXES, w, 2.0, limit=10.0)
+    spans = bp.surface.fit_span(runs, AXES, w, 2.0, limit=10.0)
     return runs, bp.loss_surface(X, w, b, y, axes=AXES, span=spans, resolution=resolution)
 
 

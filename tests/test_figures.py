@@ -151,12 +151,12 @@ def test_fit_span_widens_to_the_paths_up_to_its_limit():
     far = runs(lr=0.5, steps=60, optimizers=("momentum",))
     reach = max(np.abs(far[0].w[:, 0] - W[0]).max(), np.abs(far[0].w[:, 1] - W[1]).max())
     assert reach > 0.5
-    spans = figures.fit_span(far, AXES, W, 0.5, limit=100.0)
+    spans = bp.surface.fit_span(far, AXES, W, 0.5, limit=100.0)
     assert all(s >= 1.1 * np.abs(far[0].w[:, k] - W[k]).max() for k, s in enumerate(spans))
-    assert figures.fit_span(far, AXES, W, 0.5, limit=1.0) == (0.5, 0.5)
-    assert figures.fit_span(far, AXES, W, 100.0, limit=10.0) == (100.0, 100.0)
-    s = surface(span=figures.fit_span(far, AXES, W, 0.5, limit=100.0))
-    assert figures.inside(s, far[0]).all()
+    assert bp.surface.fit_span(far, AXES, W, 0.5, limit=1.0) == (0.5, 0.5)
+    assert bp.surface.fit_span(far, AXES, W, 100.0, limit=10.0) == (100.0, 100.0)
+    s = surface(span=bp.surface.fit_span(far, AXES, W, 0.5, limit=100.0))
+    assert s.contains(far[0]).all()
 
 
 def test_the_model_view_has_one_frame_per_step_with_the_heatmap_and_the_zero_line():

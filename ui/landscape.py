@@ -151,7 +151,7 @@ def compute(m: Model, s: Settings) -> Result | None:
             bar.progress(len(s.optimizers) / total, text=f"Evaluating the loss on {s.resolution}² grid points…")
         start = np.array([float(v) for v in (*m.w, m.b)])
         names = m.params
-        spans = figures.fit_span(trajectories, s.axes, [start[names.index(a)] for a in s.axes], s.span,
+        spans = bp.surface.fit_span(trajectories, s.axes, [start[names.index(a)] for a in s.axes], s.span,
                                  FIT_LIMIT if s.fit else 1.0)
         surface = _surface(m, s.axes, spans, s.resolution)
     except bp.InputError as err:
@@ -160,7 +160,7 @@ def compute(m: Model, s: Settings) -> Result | None:
     finally:
         if bar:
             bar.empty()
-    outside = tuple(t.optimizer for t in trajectories if not figures.inside(surface, t).all())
+    outside = tuple(t.optimizer for t in trajectories if not surface.contains(t).all())
     return Result(surface, tuple(trajectories), spans != (s.span, s.span), outside)
 
 

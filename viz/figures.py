@@ -11,7 +11,6 @@ Pure: no Streamlit.
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -119,7 +118,7 @@ def landscape_figure(surface: Surface, trajectories: Sequence[Trajectory], start
     for t in trajectories:
         _add_path(fig, surface, t, p, at)
     if show_3d:
-        zs = [surface.loss.ravel()] + [t.loss[inside(surface, t)] for t in trajectories]
+        zs = [surface.loss.ravel()] + [t.loss[surface.contains(t)] for t in trajectories]
         zmin, zmax = min(float(z.min()) for z in zs if z.size), max(float(z.max()) for z in zs if z.size)
         pad = 0.02 * (zmax - zmin) or 1.0
         fig.update_scenes(xaxis_title_text=un, yaxis_title_text=vn, zaxis_title_text="loss L",
@@ -136,29 +135,6 @@ def landscape_figure(surface: Surface, trajectories: Sequence[Trajectory], start
     if trajectories:
         _animate_landscape(fig, surface, trajectories, at)
     return fig
-
-
-def fit_span(trajectories: Sequence[Trajectory], axes: tuple[str, str], center: Sequence[float], span: float,
-             limit: float = 1.0) -> tuple[float, float]:
-    """Per axis, `span` widened so that every path lies inside the grid with a margin, to at most `limit` x span.
-
-    `center` holds the axes' starting values. Widened spans are rounded up to two significant digits.
-    """
-    out = []
-    for name, c in zip(axes, center, strict=True):
-        reach = max((float(np.abs(t.param(name) - c).max()) for t in trajectories), default=0.0)
-        wide = 1.1 * reach
-        if wide > span:
-            unit = 10.0 ** (math.floor(math.log10(wide)) - 1)
-            wide = math.ceil(wide / unit) * unit
-        out.append(float(min(max(span, wide), limit * span)))
-    return out[0], out[1]
-
-
-def inside(surface: Surface, t: Trajectory) -> np.ndarray:
-    """Which of the trajectory's steps lie within the surface's grid."""
-    u, v = t.param(surface.axes[0]), t.param(surface.axes[1])
-    return (u >= surface.u[0]) & (u <= surface.u[-1]) & (v >= surface.v[0]) & (v <= surface.v[-1])
 
 
 def _add_path(fig: go.Figure, surface: Surface, t: Trajectory, p: int, at: dict) -> None:
