@@ -150,6 +150,8 @@ def test_uploading_and_loading_a_file_replaces_the_data_on_every_page():
     m = at.session_state["model"]
     assert m.X == (("1.5", "60"), ("1.7", "72"), ("1.6", "65")) and m.y == ("1", "0", "1")
     assert any("Loaded 3 samples × 2 features" in s.value for s in at.success)
+    assert at.selectbox(key="preset_select").value == "own"  # the sidebar's Example: "Your own data"
+    assert at.query_params["X"] == "1.5,60;1.7,72;1.6,65"  # and the address holds it
     at.switch_page("../pages/overview.py").run()
     assert not at.error and not at.exception
 

@@ -23,7 +23,7 @@ from .model import PRESETS, SEED, Model, random_model
 MODEL = "model"
 EDITOR_VERSION = "editor_version"
 PRESET = "preset"  # the example last loaded (a key of PRESETS)
-OWN = "own"  # the sidebar's Example once the data is no longer the loaded example's
+OWN = "own"  # the sidebar's Example once the cells or settings are no longer the loaded example's
 PRESENTER = "presenter"  # lecture mode on/off (bool)
 RANDOM_SEED = "random_seed"  # the random example's seed (its widget's key)
 STEP = "step"  # the step page's current step, 1-based (int)
@@ -181,18 +181,6 @@ def _plain(text: str) -> str:
 def _trace(m: Model, update: bool = True) -> bp.Trace:
     net, X, y, params = m.engine()
     return net.forward_backward(X, y, params, lr=m.lr if update else None, precision=m.precision)
-
-
-def trace(m: Model | None = None) -> bp.Trace | None:
-    """The current model's trace, or None after showing the InputError with st.error."""
-    m = (m or model()).filled()
-    try:
-        t = _trace(m)
-    except bp.InputError as err:
-        show_input_error(err)
-        return None
-    st.session_state[LAST_GOOD] = (m, t)
-    return t
 
 
 def results(m: Model | None = None) -> Shown[bp.Trace] | None:

@@ -112,13 +112,12 @@ def editors_ui() -> Model:
                            column_config={c: st.column_config.TextColumn(c) for c in m.params})
         else:
             layers_ui(m)
-        add, remove, init = st.columns(3)
-        with init:
+        with st.container(horizontal=True):  # wraps onto a second line rather than cutting a label short
+            st.button("Add feature", icon=":material/add:", on_click=_change_features, args=(True,),
+                      disabled=m.n_features >= bp.validation.MAX_FEATURES, key="add_feature")
+            st.button("Remove feature", icon=":material/remove:", on_click=_change_features, args=(False,),
+                      disabled=m.n_features <= 1, key="remove_feature")
             init_ui()
-        add.button("Add feature", icon=":material/add:", on_click=_change_features, args=(True,),
-                   disabled=m.n_features >= bp.validation.MAX_FEATURES, key="add_feature", width="stretch")
-        remove.button("Remove feature", icon=":material/remove:", on_click=_change_features, args=(False,),
-                      disabled=m.n_features <= 1, key="remove_feature", width="stretch")
         st.caption(f"{len(m.X)} samples × {m.n_features} features. Cells take any number, e.g. 0.5, -2, 1e-3.")
     return m
 
