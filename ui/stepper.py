@@ -1,0 +1,175 @@
+"""The step page's stepper: a custom component (Streamlit components v2) that steps through a whole trace
+in the browser, with no script rerun per step.
+
+Python sends the trace once as plain lists (`payload`): every step's title, phase, formulas as MathML
+(from `latex2mathml`, rendered natively by the browser, nothing fetched), explanation, values table, and
+the computation graph with the step at which each of its columns is computed. The browser moves between
+steps (buttons, slider, play, keys) and reports the step back only when it settles (`STEP_STATE`), for
+`?step=` and the share link. Every number is DOM text set with `textContent`; only MathML made here from
+the engine's LaTeX is set as markup.
+
+`payload` is the one function that reads the engine's Step and Trace.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import streamlit as st
+from latex2mathml.converter import convert
+
+import backprop as bp
+from backprop import graph
+
+from . import render, state
+from .model import Model
+
+HERE = Path(__file__).parent / "components" / "stepper"
+KEY = "stepper"  # the component's widget key
+STEP_STATE = "step"  # its state: the settled step, 1-based
+COMPONENT = st.components.v2.component(
+    "backprop_explorer.stepper",
+    html=(HERE / "stepper.html").read_text(encoding="utf-8"),
+    css=(HERE / "stepper.css").read_text(encoding="utf-8"),
+    js=(HERE / "stepper.js").read_text(encoding="utf-8"),
+)
+
+GRAPH_ROWS = 6  # rows (samples) a graph node shows before it elides the middle
+GRAPH_COLS = 6  # feature columns of X likewise
+# The single neuron's graph: where each node sits (rank along the forward pass, slot within the rank) and
+# its edges (from, to, label, backward?). Nodes no step names are left out, with their edges.
+LAYOUT = {"X": (0, 0), "theta": (0, 1), "z": (1, 0), "shares": (1, 1), "a": (2, 0), "y": (2, 1), "L": (3, 0)}
+EDGES = (("X", "z", "", False), ("theta", "z", "", False), ("z", "a", "", False), ("a", "L", "", False),
+         ("y", "L", "", False), ("z", "shares", "δ", True), ("shares", "theta", "Σᵢ", True))
+PART_HEADS = {"grad": "∂L/∂", "local": "∂a/∂z", "new": "after step"}
+
+
+def mathml(latex: str | None) -> str | None:
+    """Engine-made LaTeX as a MathML string (display block), or None.
+
+    latex2mathml writes a bracketed matrix as `[`, the table, `]` in the middle of a row, where the browser
+    does not stretch the brackets; each is wrapped in its own row so they span the matrix."""
+    if not latex:
+        return None
+    out = convert(latex, display="block")
+    for left, right in (("&#x0005B;", "&#x0005D;"), ("&#x00028;", "&#x00029;")):
+        out = out.replace(f"<mo>{left}</mo><mtable>", f"<mrow><mo>{left}</mo><mtable>")
+        out = out.replace(f"</mtable><mo>{right}</mo>", f"</mtable><mo>{right}</mo></mrow>")
+    return out
+
+
+def plain(text: str) -> str:
+    """The engine's plain-text math as text that reads as math (δᵢ, ·, ×10ⁿ), for textContent."""
+    return render.prose(text).replace("\\_", "_").replace("\\*", "*")
+
+
+def _table(step: bp.Step, trace: bp.Trace, precision: int) -> dict:
+    frame = render.step_frame(step, trace, precision)
+    marked = set(step.marked)
+    kinds = []
+    for i, label in enumerate(frame.index):
+        kinds.append("sum" if label == render.SUM_ROW else "off" if i in marked else "")
+    return {"index": str(frame.index.name or ""), "columns": [str(c) for c in frame.columns],
+            "rows": [[str(label), *map(str, row)] for label, row in zip(frame.index, frame.to_numpy().tolist(),
+                                                                         strict=True)],
+            "kinds": kinds}
+
+
+def _shown(count: int, limit: int) -> list[int | None]:
+    return list(range(count)) if count <= limit else [*range(limit - 2), None, count - 1]
+
+
+def _cells(values: np.ndarray, rows: list[int | None], fmt: Callable[[float], str]) -> list[str | None]:
+    return [None if i is None else fmt(values[i]) for i in rows]
+
+
+def _graph(trace: bp.Trace, precision: int) -> dict:
+    """The graph's nodes, each a small table of columns (head, cells, the step that computes it: -1 for the
+    inputs), and its edges. Cells are text; None is an elided row."""
+    fmt = lambda v: render.fmt(v, precision)  # noqa: E731
+    n, d = trace.X.shape
+    samples = _shown(n, GRAPH_ROWS)
+    sample_labels = [None if i is None else str(i) for i in samples]
+    params = [f"w{j}" for j in range(d)] + ["b"]
+    nodes: dict[str, dict] = {}
+
+    def node(name: str, title: str, labels: list[str | None]) -> dict:
+        return nodes.setdefault(name, {"id": name, "title": title, "rows": labels, "columns": [], "off": [],
+                                       "rank": LAYOUT.get(name, (len(LAYOUT), 0))[0],
+                                       "slot": LAYOUT.get(name, (0, len(nodes)))[1]})
+
+    x = node("X", f"X  ({n}×{d})", sample_labels)
+    for j in _shown(d, GRAPH_COLS):
+        x["columns"].append({"head": "…" if j is None else f"x{j}", "step": -1,
+                             "cells": [None if i is None or j is None else fmt(trace.X[i, j]) for i in samples]})
+    node("theta", "θ = (w, b)", params)["columns"].append(
+        {"head": "value", "step": -1, "cells": [fmt(v) for v in np.append(trace.w, trace.b)]})
+    node("y", f"y  ({n})", sample_labels)["columns"].append(
+        {"head": "y", "step": -1, "cells": _cells(trace.y, samples, fmt)})
+    for k, step in enumerate(trace.steps):
+        name, part = graph.STEP_FOCUS.get(step.key, (step.key, "value"))
+        value = np.asarray(step.value, dtype=float)
+        if value.ndim == 0:
+            target = node(name, render.short_title(step), [""])
+            target["columns"].append({"head": render.short_title(step).split(" ")[-1], "step": k, "part": part,
+                                      "cells": [fmt(value)]})
+            continue
+        per_sample = len(step.row_labels) > 0 and step.row_labels[0].startswith("sample")
+        rows = samples if per_sample else list(range(len(value)))
+        target = node(name, render.short_title(step), sample_labels if per_sample else list(step.row_labels))
+        if per_sample and step.marked:
+            target["off"] = sorted(set(target["off"]) | {r for r, i in enumerate(rows) if i in set(step.marked)})
+        table = value.reshape(-1, 1) if value.ndim == 1 else value
+        for j, head in enumerate(step.col_labels or ("value",)):
+            target["columns"].append({"head": str(head), "step": k, "part": part,
+                                      "cells": _cells(table[:, j], rows, fmt)})
+    edges = [{"from": a, "to": b, "label": label, "backward": back}
+             for a, b, label, back in EDGES if a in nodes and b in nodes]
+    return {"nodes": sorted(nodes.values(), key=lambda v: (v["rank"], v["slot"])), "edges": edges}
+
+
+def payload(trace: bp.Trace, precision: int) -> dict:
+    """Everything the stepper shows, as plain JSON-able lists and strings (never NumPy arrays).
+
+    Reads from each `Step` only: title, phase, formula, formula_numbers, details, explanation, value, shape,
+    row_labels, col_labels, marked (and its key, for `render`'s helpers and the graph's focus map); from the
+    trace its inputs X, y, w, b and `steps`.
+    """
+    steps = []
+    for k, step in enumerate(trace.steps):
+        label, color = render.PHASES[step.phase]
+        name, part = graph.STEP_FOCUS.get(step.key, (step.key, "value"))
+        steps.append({
+            "title": step.title, "short": render.short_title(step), "phase": step.phase, "phaseLabel": label,
+            "formula": mathml(step.formula), "numbers": mathml(step.formula_numbers),
+            "details": [mathml(line) for line in step.details], "explanation": plain(step.explanation),
+            "note": render.inactive_note(trace) if step.marked else None,
+            "table": _table(step, trace, precision), "shape": render.shape_text(step, trace),
+            "node": name, "part": part, "index": k,
+        })
+    return {"steps": steps, "graph": _graph(trace, precision)}
+
+
+def parse_step(text: str, n: int) -> int | None:
+    """A step number from a link, 1 to `n`, or None when the text is not one."""
+    text = text.strip()
+    return int(text) if text.isascii() and text.isdigit() and 1 <= int(text) <= n else None
+
+
+@st.cache_data(max_entries=64, show_spinner=False, hash_funcs={bp.Trace: lambda _: 0})
+def cached_payload(model: Model, trace: bp.Trace) -> dict:
+    """`payload` for the trace computed from `model` (the model is the cache key: the trace follows from it)."""
+    return payload(trace, model.precision)
+
+
+def _settled() -> None:
+    st.session_state[state.STEP] = int(st.session_state[KEY][STEP_STATE])
+
+
+def stepper_ui(data: dict, step: int, *, presenter: bool) -> None:
+    """Mount the stepper on `data` (from `payload`) at `step` (1-based); in presenter mode it takes the
+    keyboard focus when the mode is switched on. The settled step lands in `state.STEP`."""
+    COMPONENT(key=KEY, data={**data, "step": step, "presenter": presenter}, default={STEP_STATE: step},
+              on_step_change=_settled)
