@@ -4,8 +4,9 @@ in the browser, with no script rerun per step.
 Python sends the trace once as plain lists (`payload`): every step's title, phase, formulas as MathML
 (from `latex2mathml`, rendered natively by the browser, nothing fetched), explanation, values table, and
 the computation graph with the step at which each of its columns is computed. The browser moves between
-steps (buttons, slider, play, keys) and reports the step back only when it settles (`STEP_STATE`), for
-`?step=` and the share link. Every number is DOM text set with `textContent`; only MathML made here from
+steps (buttons, slider, play, keys) and reports the step back only when it settles (the `STEP_EVENT`
+trigger: an event, not a kept state, so reporting the step Python already had still lands), for `?step=` and
+the share link. Every number is DOM text set with `textContent`; only MathML made here from
 the engine's LaTeX is set as markup.
 
 `payload` is the one function that reads the engine's Step and Trace.
@@ -28,7 +29,7 @@ from .model import Model
 
 HERE = Path(__file__).parent / "components" / "stepper"
 KEY = "stepper"  # the component's widget key
-STEP_STATE = "step"  # its state: the settled step, 1-based
+STEP_EVENT = "step"  # its event (a trigger value, one run long): the step it settled on, 1-based
 COMPONENT = st.components.v2.component(
     "backprop_explorer.stepper",
     html=(HERE / "stepper.html").read_text(encoding="utf-8"),
@@ -165,11 +166,10 @@ def cached_payload(model: Model, trace: bp.Trace) -> dict:
 
 
 def _settled() -> None:
-    st.session_state[state.STEP] = int(st.session_state[KEY][STEP_STATE])
+    st.session_state[state.STEP] = int(st.session_state[KEY][STEP_EVENT])
 
 
 def stepper_ui(data: dict, step: int, *, presenter: bool) -> None:
     """Mount the stepper on `data` (from `payload`) at `step` (1-based); in presenter mode it takes the
     keyboard focus when the mode is switched on. The settled step lands in `state.STEP`."""
-    COMPONENT(key=KEY, data={**data, "step": step, "presenter": presenter}, default={STEP_STATE: step},
-              on_step_change=_settled)
+    COMPONENT(key=KEY, data={**data, "step": step, "presenter": presenter}, on_step_change=_settled)

@@ -1,19 +1,19 @@
 // The step page's stepper (ui/stepper.py): steps through the whole trace in the browser.
 // Python sends every step once; moving between steps only changes this DOM. The step goes back to Python
-// (setStateValue("step")) when it settles: SETTLE_MS after the last move, and never while playing.
+// (setTriggerValue("step")) when it settles: SETTLE_MS after the last move, and never while playing.
 // Numbers and text are set with textContent; only the MathML Python made from the engine's LaTeX is markup.
 
 const SETTLE_MS = 600;
 const STATE = new WeakMap(); // the root element -> its stepper state; the module runs again on new data
 
-export default function ({ data, parentElement, setStateValue }) {
+export default function ({ data, parentElement, setTriggerValue }) {
   const root = parentElement.querySelector(".stepper");
   let s = STATE.get(root);
   if (!s) {
     s = create(root);
     STATE.set(root, s);
   }
-  s.setStateValue = setStateValue;
+  s.setTriggerValue = setTriggerValue;
   const sig = JSON.stringify([data.steps, data.graph]);
   const fresh = sig !== s.sig;
   s.sig = sig;
@@ -26,11 +26,11 @@ export default function ({ data, parentElement, setStateValue }) {
     s.revealed = new Set();
   }
   if (data.step !== s.lastDataStep) {
-    // Python asks for a step (a link, a new trace) unless it is echoing the step this stepper reported
+    // Python asks for a step (a link, fewer steps) unless it is echoing the step this stepper reported
     if (data.step !== s.reported || s.lastDataStep === undefined) s.k = data.step;
     s.lastDataStep = data.step;
+    s.reported = data.step; // the step Python has now
   }
-  s.reported = s.reported ?? data.step;
   s.k = Math.min(Math.max(s.k || 1, 1), s.n);
   show(s);
   if (data.presenter && !s.presenter) {
@@ -107,7 +107,7 @@ function settleLater(s) {
   s.settleTimer = setTimeout(() => {
     if (s.playing || s.k === s.reported) return;
     s.reported = s.k;
-    s.setStateValue("step", s.k);
+    s.setTriggerValue("step", s.k);
   }, SETTLE_MS);
 }
 
