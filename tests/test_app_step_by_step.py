@@ -4,12 +4,10 @@ marks, at once), the step it settles on, the URL, and what happens on a bad inpu
 AppTest draws a components-v2 component as an element it does not know: its data are read from the proto,
 and the browser's report of a settled step is injected as the component's widget state."""
 
-import json
 from pathlib import Path
 
 import pytest
-from conftest import edit_xy, open_app
-from streamlit.proto.WidgetStates_pb2 import WidgetStates
+from conftest import edit_xy, open_app, settle_step, stepper_data
 from streamlit.testing.v1 import AppTest
 
 import backprop as bp
@@ -19,15 +17,8 @@ from ui.render import INACTIVE, SUM_ROW
 KEYS = ["z", "activation", "loss", "dloss_dpred", "dpred_dz", "delta", "per_sample_grad", "grad", "update"]
 
 
-def component(at):
-    """The stepper as AppTest sees it: an unknown element whose proto carries the data sent."""
-    found = [e for e in at.get("bidi_component") if e.proto.id.endswith(stepper.KEY)]
-    assert len(found) == 1, found
-    return found[0]
-
-
-def sent(at) -> dict:
-    return json.loads(component(at).proto.json)
+sent = stepper_data
+settle = settle_step
 
 
 def current(at) -> int:
@@ -55,17 +46,6 @@ def column(at, name: str, number: int | None = None) -> list[str]:
     columns, rows = values(at, number)
     j = columns.index(name)
     return [cells[j] for cells in rows.values()]
-
-
-def settle(at, number: int) -> AppTest:
-    """What the browser sends when the stepper settles on step NUMBER: the component's "step" event (a
-    trigger value in the component's event list), then a run."""
-    states = WidgetStates()
-    states.CopyFrom(at._tree.get_widget_states())  # the other widgets as they are
-    event = states.widgets.add()
-    event.id = f"$$STREAMLIT_INTERNAL_KEY_{component(at).proto.id}__events"  # components v2's naming
-    event.json_trigger_value = json.dumps([{"event": stepper.STEP_EVENT, "value": number}])
-    return at._run(states)  # AppTest has no public way to set an unknown element's state
 
 
 def open_at_step(step: str) -> AppTest:
