@@ -33,8 +33,9 @@ export default function ({ data, parentElement, setTriggerValue }) {
   }
   s.k = Math.min(Math.max(s.k || 1, 1), s.n);
   show(s);
-  if (data.presenter && !s.presenter) {
-    // presenter mode was switched on: the keys go to the stepper straight away
+  const idle = !document.activeElement || document.activeElement === document.body;
+  if ((data.presenter && !s.presenter) || (fresh && s.presenter === undefined && idle)) {
+    // presenter mode was switched on, or the page opened with nothing focused: the keys go to the stepper
     requestAnimationFrame(() => root.focus({ preventScroll: true }));
   }
   s.presenter = Boolean(data.presenter);
@@ -66,11 +67,11 @@ function create(root) {
     if (e.target.closest && e.target.closest("input, select")) return;
     onKey(s, e);
   };
-  // With nothing focused (the page's body), the keys still drive the stepper; never from a text field or
-  // a data editor, which hold the focus themselves.
+  // In presenter mode (no editors on screen) the keys drive the stepper also while nothing has the focus,
+  // say after a click on the page's background; never from a field that holds the focus itself.
   s.onWindowKey = (e) => {
     const active = document.activeElement;
-    if (active && active !== document.body && active !== document.documentElement) return;
+    if (!s.presenter || (active && active !== document.body && active !== document.documentElement)) return;
     onKey(s, e);
   };
   window.addEventListener("keydown", s.onWindowKey, true);
