@@ -67,11 +67,15 @@ function create(root) {
     if (e.target.closest && e.target.closest("input, select")) return;
     onKey(s, e);
   };
-  // In presenter mode (no editors on screen) the keys drive the stepper also while nothing has the focus,
-  // say after a click on the page's background; never from a field that holds the focus itself.
+  // In presenter mode (no editors on screen) the keys drive the stepper also while the focus is elsewhere
+  // on the page, say after a click on its background; never from a field or a grid that takes keys itself,
+  // and not twice while the stepper has the focus (its own handler runs then).
+  const host = root.getRootNode().host;
   s.onWindowKey = (e) => {
     const active = document.activeElement;
-    if (!s.presenter || (active && active !== document.body && active !== document.documentElement)) return;
+    if (!s.presenter || !active || active === host || root.contains(active)) return;
+    if (active.isContentEditable || active.matches("input, textarea, select, button, [role='grid']")
+        || active.closest("[data-testid='stDataFrame'], [data-testid='stDataFrameResizable']")) return;
     onKey(s, e);
   };
   window.addEventListener("keydown", s.onWindowKey, true);
@@ -205,7 +209,17 @@ function show(s) {
   q(".result").hidden = hide;
   q(".reveal").hidden = !hide;
   s.root.classList.toggle("predicting", hide);
+  fit(q(".formula"));
+  fit(q(".numbers"));
   showGraph(s, hide);
+}
+
+// A formula wider than its box is set smaller (down to 60 %), not cut off.
+function fit(box) {
+  box.style.fontSize = "";
+  for (let size = 90; box.scrollWidth > box.clientWidth + 1 && size >= 60; size -= 10) {
+    box.style.fontSize = `${size}%`;
+  }
 }
 
 function fillTable(table, t) {
