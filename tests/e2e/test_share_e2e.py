@@ -8,7 +8,7 @@ import sys
 
 from playwright.sync_api import expect
 
-from .app_helpers import metric, step_label, type_cell
+from .app_helpers import metric, step_label, stepper_text, type_cell
 from .browser import main_text, new_page, open_app, rerun, screenshot, settle
 from .oracle import SEED, fmt, relu_mse
 
@@ -61,7 +61,7 @@ def test_a_link_copied_in_one_browser_opens_the_same_state_in_another(browser, p
 def test_a_link_to_a_step_opens_at_that_step_with_the_links_data(page, app_url):
     open_app(page, f"{app_url}/step_by_step?X=3,2;2,1;-1,-2&y=1,0,0&w=0.1,0.2&b=1&lr=0.01&step=3")
     expect(step_label(page)).to_have_text(re.compile("^Step 3 of"))
-    assert "0.9000" in main_text(page)
+    assert "0.9000" in stepper_text(page)
     assert page.url.endswith("/step_by_step?step=3")
 
 
