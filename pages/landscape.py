@@ -3,7 +3,7 @@
 import streamlit as st
 
 from backprop import figures
-from ui import landscape, render, state, widgets
+from ui import landscape, landscape_chart, presenter, render, state, widgets
 
 st.title("Loss landscape", anchor=False)
 st.markdown(
@@ -19,7 +19,10 @@ widgets.editors_expander(expanded=t is None)
 if t is None:
     st.stop()
 p = m.precision
+chart_slot = st.container() if presenter.is_on() else None  # in presenter mode the charts come first
 settings = landscape.controls_ui(m)
+if chart_slot is None:
+    chart_slot = st.empty()
 if not settings.optimizers:
     st.info("Tick at least one optimizer to draw its path; the surface alone is below.", icon=":material/info:")
 result = landscape.compute(m, settings)
@@ -49,11 +52,10 @@ if diverged:
     st.error(diverged, icon=":material/trending_up:")
 st.caption(landscape.grid_note(result, p))
 
-fig = figures.landscape_figure(surface, runs, t.loss, precision=p, log_loss=settings.log_loss,
-                               show_3d=settings.show_3d)
-st.plotly_chart(fig, key="landscape_chart", config={"displaylogo": False},
-                alt=f"Loss surface over {u} and {v} with the paths of {', '.join(r.optimizer for r in runs) or 'no'} "
-                    "optimizers; the tables below hold the numbers.")
+with chart_slot:
+    landscape_chart.landscape_ui(landscape_chart.payload(
+        surface, runs, t.loss, p, scale=settings.colour, log_loss=settings.log_loss, show_3d=settings.show_3d),
+        presenter=presenter.is_on())
 if not runs:
     st.stop()
 
