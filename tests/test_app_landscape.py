@@ -4,12 +4,26 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from conftest import edit_xy, open_app
 
 
 def charts(at) -> list[dict]:
-    """The page's Plotly figures as sent to the browser: the landscape, then the model view."""
+    """The page's Plotly figures as sent to the browser: the model view."""
     return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+
+
+def landscape(at) -> dict:
+    """What the page sends the landscape component (an element AppTest does not know: read its proto)."""
+    from ui import landscape_chart
+
+    found = [e for e in at.get("bidi_component") if e.proto.id.endswith(landscape_chart.KEY)]
+    assert len(found) == 1, found
+    return json.loads(found[0].proto.json)
+
+
+def path_names(at) -> list[str]:
+    return [p["label"] for p in landscape(at)["paths"]]
 
 
 def summary(at):
@@ -19,10 +33,13 @@ def summary(at):
 def test_the_page_renders_the_seed_example_with_three_optimizers():
     at = open_app("landscape")
     assert not at.exception and not at.error
-    landscape, model = charts(at)
-    assert len(landscape["frames"]) == 101 and len(model["frames"]) == 101  # 100 steps by default
-    assert landscape["layout"]["scene"]["xaxis"]["title"]["text"] == "w0"
-    assert landscape["layout"]["scene"]["yaxis"]["title"]["text"] == "w1"
+    (model,) = charts(at)
+    data = landscape(at)
+    assert data["steps"] == 100 and len(model["frames"]) == 101  # 100 steps by default
+    assert all(len(p["loss"]) == 101 for p in data["paths"])
+    assert data["axes"] == ["w0", "w1"] and len(data["u"]) == len(data["v"]) == 51
+    assert len(data["loss"]) == 51 and len(data["loss"][0]) == 51
+    assert data["plotly"].endswith("/app/static/plotly.min.js")  # served by the app, not a CDN
     table = summary(at)
     assert list(table.index) == ["SGD", "Momentum", "Adam"]
     assert set(table["loss at the start"]) == {"0.8200"}
@@ -35,9 +52,7 @@ def test_the_page_renders_the_seed_example_with_three_optimizers():
 def test_changing_an_axis_redraws_over_the_new_pair_and_says_what_is_held():
     at = open_app("landscape")
     at.selectbox(key="landscape_axis_v").set_value("b").run()
-    landscape = charts(at)[0]
-    assert landscape["layout"]["scene"]["yaxis"]["title"]["text"] == "b"
-    assert landscape["layout"]["yaxis"]["title"]["text"] == "b"
+    assert landscape(at)["axes"] == ["w0", "b"]
     assert any("w1 stays at the current values (w1 = 0.2000)" in c.value for c in at.caption)
     assert set(summary(at)["final w1"]) == {"0.2000"}
     at.selectbox(key="landscape_axis_u").set_value("b").run()  # the depth axis moves out of the way
@@ -51,8 +66,32 @@ def test_optimizers_toggle_and_the_notebook_rule_climbs():
     table = summary(at)
     assert list(table.index) == ["SGD", "Adam", "The notebook's rule"]
     assert float(table.loc["The notebook's rule", "final loss"]) > 0.82
-    names = {t.get("name") for t in charts(at)[0]["data"]}
+    names = path_names(at)
     assert "The notebook's rule" in names and "Momentum" not in names
+    notebook = landscape(at)["paths"][-1]
+    assert notebook["ownAxis"] is True and not any(p["ownAxis"] for p in landscape(at)["paths"][:-1])
+
+
+def test_the_notebook_overlay_does_not_widen_the_map():
+    at = open_app("landscape")
+    before = landscape(at)
+    at.toggle(key="landscape_notebook").set_value(True).run()
+    after = landscape(at)
+    assert (after["u"][0], after["u"][-1], after["v"][0], after["v"][-1]) == \
+        (before["u"][0], before["u"][-1], before["v"][0], before["v"][-1])
+
+
+def test_the_colour_scale_is_log_or_clipped_to_the_paths_and_says_which():
+    at = open_app("landscape")
+    data = landscape(at)
+    assert data["colour"]["scale"] == "log" and data["colour"]["label"] == "logarithmic"
+    at.radio(key="landscape_colour").set_value("clip").run()
+    clipped = landscape(at)["colour"]
+    along = [L for p in landscape(at)["paths"] for L in p["loss"]]
+    assert clipped["label"] == "clipped to the paths' range"
+    assert clipped["min"] == pytest.approx(min(along), rel=1e-5)
+    assert clipped["max"] == pytest.approx(max(along), rel=1e-5)
+    assert clipped["max"] < max(max(row) for row in landscape(at)["loss"]) / 10  # the surface spans far more
 
 
 def test_no_optimizer_leaves_the_surface_and_a_hint():
@@ -61,7 +100,7 @@ def test_no_optimizer_leaves_the_surface_and_a_hint():
         at.checkbox(key=f"landscape_opt_{name}").uncheck()
     at.run()
     assert not at.exception and "Tick at least one optimizer" in at.info[0].value
-    assert len(at.get("plotly_chart")) == 1 and "frames" not in charts(at)[0]
+    assert landscape(at)["paths"] == [] and landscape(at)["steps"] == 0 and len(landscape(at)["loss"]) == 51
 
 
 def test_a_learning_rate_of_10_stops_sgd_at_step_3_and_says_so():
@@ -75,6 +114,8 @@ def test_a_learning_rate_of_10_stops_sgd_at_step_3_and_says_so():
     assert summary(at).loc["SGD", "steps run"] == "2"
     for spec in at.get("plotly_chart"):
         assert "NaN" not in spec.proto.spec and "Infinity" not in spec.proto.spec
+    sent = json.dumps(landscape(at), allow_nan=False)  # raises on a NaN or an infinity
+    assert landscape(at)["paths"][0]["divergedAt"] == 3 and len(landscape(at)["paths"][0]["loss"]) == 3 and sent
 
 
 def test_training_every_parameter_labels_the_surface_a_slice():
@@ -90,16 +131,16 @@ def test_one_feature_has_exactly_two_parameters_and_a_line_model_view():
     assert not at.exception
     assert any("exactly two parameters, w0 and b" in c.value for c in at.caption)
     assert at.checkbox(key="landscape_only").disabled
-    model = charts(at)[1]
+    model = charts(at)[0]
     assert model["layout"]["xaxis"]["title"]["text"] == "x0" and model["data"][2]["mode"] == "lines"
+    assert landscape(at)["axes"] == ["w0", "b"] and landscape(at)["held"] == ""
 
 
 def test_steps_and_resolution_shape_the_figure():
     at = open_app("landscape")
     at.slider(key="landscape_steps").set_value(12).run()
     at.select_slider(key="landscape_resolution").set_value(21).run()
-    landscape = charts(at)[0]
-    assert len(landscape["frames"]) == 13
+    assert landscape(at)["steps"] == 12 and len(landscape(at)["u"]) == 21
     assert any("Grid: 21 × 21 points" in c.value for c in at.caption)
 
 
@@ -107,7 +148,7 @@ def test_bad_input_names_the_cell_and_keeps_the_page_alive():
     at = edit_xy(open_app("landscape"), edited={0: {"x1": "abc"}})
     assert not at.exception
     assert "X row 0, column x1" in at.error[0].value
-    assert not at.get("plotly_chart")
+    assert not at.get("plotly_chart") and not at.get("bidi_component")
     at = open_app("landscape")
     at.text_input(key="landscape_lr").input("fast").run()
     assert not at.exception and "learning rate" in at.error[0].value.lower()
@@ -120,17 +161,17 @@ def test_settings_survive_a_visit_to_another_page():
     at.switch_page("../pages/overview.py").run()
     at.switch_page("../pages/landscape.py").run()
     assert at.selectbox(key="landscape_axis_v").value == "b" and at.slider(key="landscape_steps").value == 7
-    assert len(charts(at)[0]["frames"]) == 8
+    assert landscape(at)["steps"] == 7
 
 
 def test_the_model_view_follows_the_chosen_optimizer_and_names_held_features():
     at = open_app("landscape")
     at.selectbox(key="landscape_follow").set_value("adam").run()
-    assert charts(at)[1]["layout"]["title"]["text"].startswith("Adam: prediction")
+    assert charts(at)[0]["layout"]["title"]["text"].startswith("Adam: prediction")
     assert any(m.value.startswith("**Adam after step 100:**") for m in at.markdown)
     at.button(key="add_feature").click().run()
     assert not at.exception
     at.selectbox(key="landscape_feature_b").set_value("x2").run()
-    title = charts(at)[1]["layout"]["title"]["text"]
+    title = charts(at)[0]["layout"]["title"]["text"]
     assert "over (x0, x2); x1 held at its mean" in title
     assert any("x1 held at its mean over the samples" in c.value for c in at.caption)
