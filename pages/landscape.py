@@ -5,13 +5,14 @@ import streamlit as st
 from backprop import figures
 from ui import landscape, landscape_chart, presenter, render, state, widgets
 
-st.title("Loss landscape", anchor=False)
-st.markdown(
-    "Pick two parameters: the loss is drawn over a grid of their values, as a surface and as a contour map, with "
-    "your current parameters marked ◆. Each optimizer then starts there and takes its steps; press **▶ Play** "
-    "to watch them move across the surface, on the contour map and down the loss curve at the same time "
-    "(it runs in your browser), or drag the step slider."
-)
+with st.container(key=presenter.LANDSCAPE_INTRO_KEY):
+    st.title("Loss landscape", anchor=False)
+    st.markdown(
+        "Pick two parameters: the loss is drawn over a grid of their values, as a surface and as a contour map, "
+        "with your current parameters marked ◇. Each optimizer then starts there and takes its steps; press "
+        "**▶ Play** to watch them move on the contour map and down the loss curve at the same time (it runs in "
+        "your browser; the 3D markers follow when it pauses), or drag the step slider."
+    )
 
 m = state.model()
 t = state.trace(m)
@@ -34,7 +35,7 @@ u, v = settings.axes
 names = m.params
 others = [n for n in names if n not in settings.axes]
 here = ", ".join(f"{n} = {render.fmt(x, p)}" for n, x in zip(names, (*t.w, t.b), strict=True))
-st.markdown(f"**At the marker ◆ (the current parameters):** {here}; loss **L = {render.fmt(t.loss, p)}**.")
+st.markdown(f"**At the marker ◇ (the current parameters):** {here}; loss **L = {render.fmt(t.loss, p)}**.")
 if not others:
     st.caption(f"The model has exactly two parameters, {u} and {v}: this surface is the whole loss, and every path "
                "lies on it.")

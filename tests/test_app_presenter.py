@@ -165,7 +165,10 @@ def css_keys() -> set[str]:
 def test_the_style_sheet_finds_every_part_of_the_step_page_by_its_key():
     at = turn_on(open_app("step_by_step"))
     seen = keyed(at)
+    seen |= keyed(at.switch_page("../pages/landscape.py").run())
+    at.switch_page("../pages/step_by_step.py").run()
     assert css_keys() <= set(seen), css_keys() - set(seen)
+    assert "title" in kinds(seen[presenter.LANDSCAPE_INTRO_KEY])
     assert {"title"} <= kinds(seen[presenter.INTRO_KEY])
     assert "expander" in kinds(seen[presenter.EDITORS_KEY])
     assert "plotly_chart" in kinds(seen[presenter.SHARES_KEY])

@@ -37,7 +37,7 @@ COMPONENT = st.components.v2.component(
 )
 COLOUR_SCALES = {"log": "logarithmic", "clip": "clipped to the paths' range"}
 DIGITS = 6  # significant digits sent: far below a pixel, a third of the bytes
-START = {"label": "current parameters", "color": "#111111", "symbol": "diamond-open"}
+START = {"label": "current parameters", "symbol": "diamond-open"}  # drawn in the theme's text colour
 
 
 def _short(values) -> list[float | None]:

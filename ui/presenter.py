@@ -27,6 +27,7 @@ WAS_ON = "presenter_was_on"  # the mode in the previous run, to act once on a sw
 INTRO_KEY = "step_intro"  # title and help: hidden
 EDITORS_KEY = "step_editors"  # the editors while the input is valid: hidden (a bad input keeps them in view)
 SHARES_KEY = "step_shares"  # the bar chart of each sample's share: hidden (the table has the numbers)
+LANDSCAPE_INTRO_KEY = "landscape_intro"  # the landscape page's title and help: hidden (its charts come first)
 BAR_KEY = "presenter_bar"
 
 # The stepper's keyboard shortcuts (ui/components/stepper/stepper.js handles them): (keys, what they do).
@@ -79,6 +80,8 @@ CSS = """
    container's key (st.container(key="x") gives the class st-key-x), never by its position. Title and help,
    the editors (while the input is valid), the bar chart of shares. */
 .st-key-step_intro, .st-key-step_editors, .st-key-step_shares { display: none !important; }
+/* The loss landscape: its title and help (the page puts the charts above its settings in this mode). */
+.st-key-landscape_intro { display: none !important; }
 </style>
 """
 

@@ -95,10 +95,11 @@ function figures(s) {
   const h = heads(d, s.k);
   const base = { paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "rgba(0,0,0,0)", font: { color: ink, family: font },
                  margin: { t: 30, b: 40, l: 55, r: 10 }, uirevision: "keep" };
-  const legend = { orientation: "h", x: 0, y: -0.18, font: { color: ink } };
+  const legend = { orientation: "h", x: 0, y: -0.28, font: { color: ink } };
   const hover = (who) => `${who}<br>${un} = %{x:.${p}f}<br>${vn} = %{y:.${p}f}<br>L = %{customdata:.${p}f}<extra></extra>`;
   const start = d.start;
-  const startMarker = { color: start.color, symbol: start.symbol, size: 14, line: { width: 2.5, color: start.color } };
+  // the current parameters: an open diamond in the text's colour, the same in the legend and on both charts
+  const startMarker = { color: ink, symbol: start.symbol, size: 14, line: { width: 2.5, color: ink } };
 
   // The contour map: the colour scale, then every path on top, the current parameters, the moving heads
   const map = [{ type: "contour", x: d.u, y: d.v, z, customdata: d.loss, colorscale: "Viridis", ncontours: 30,
@@ -112,7 +113,7 @@ function figures(s) {
   }
   map.push({ type: "scatter", mode: "markers", x: [start.u], y: [start.v], customdata: [start.loss], name: start.label,
              marker: startMarker, hovertemplate: hover(start.label) });
-  const mapLayout = { ...base, title: { text: `Contour map of L over (${un}, ${vn})`, font: { size: 14 } },
+  const mapLayout = { ...base, margin: { ...base.margin, b: 90 }, title: { text: `Contour map of L over (${un}, ${vn})`, font: { size: 14 } },
                       xaxis: { title: { text: un }, range: [d.u[0], d.u[d.u.length - 1]], color: ink },
                       yaxis: { title: { text: vn }, range: [d.v[0], d.v[d.v.length - 1]], color: ink },
                       legend, showlegend: true };
@@ -145,7 +146,7 @@ function figures(s) {
                    line: { color: path.color, width: 7 }, hoverinfo: "skip" });
   }
   surface.push({ type: "scatter3d", mode: "markers", x: [start.u], y: [start.v], z: [start.loss + lift],
-                 name: start.label, showlegend: false, marker: { color: start.color, symbol: "diamond-open", size: 7 },
+                 name: start.label, showlegend: false, marker: { color: ink, symbol: "diamond-open", size: 7 },
                  hoverinfo: "skip" });
   surface.push(head3d(d, h, lift));
   const surfaceLayout = { ...base, margin: { t: 30, b: 0, l: 0, r: 0 }, showlegend: false,
