@@ -281,7 +281,10 @@ function move3d(s) {
   if (!s.data.show3d || !s.Plotly) return;
   const div = s.q(".bpx-surface");
   const trace = head3d(s.data, heads(s.data, s.k), s.lift);
-  s.Plotly.restyle(div, { x: [trace.x], y: [trace.y], z: [trace.z] }, [div.data.length - 1]);
+  const started = performance.now();
+  s.Plotly.restyle(div, { x: [trace.x], y: [trace.y], z: [trace.z] }, [div.data.length - 1]).then(() => {
+    s.root.dataset.move3dMs = String(Math.round(performance.now() - started)); // for benchmarks/latency.py
+  });
 }
 
 function play(s) {
