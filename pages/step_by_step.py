@@ -9,7 +9,7 @@ from ui import presenter, render, state, stepper, widgets
 with st.container(key=presenter.INTRO_KEY):
     st.title("Step by step", anchor=False)
     st.caption("Forward, then backward, then the update: one operation at a time, with its formula, its numbers "
-               "and why. Keys (click the stepper first): " +
+               "and why. Keys, while the stepper has the focus (it takes it as the page opens): " +
                ", ".join(f"{keys} {what}" for keys, what in presenter.SHORTCUTS) + ".")
 
 shown = state.results()

@@ -75,24 +75,6 @@ def test_loss_curves_figure_plots_each_trajectory():
     np.testing.assert_array_equal(fig.data[1].y, runs[1][1].loss)
 
 
-def test_roadmap_marks_the_current_step():
-    t = trace_of("seed")
-    line = render.roadmap(t.steps, 3)
-    assert "**▶ 3 loss L**" in line and line.startswith("Forward pass: 1 z = Xw + b")
-    assert "Update: 9 update" in line
-
-
-@pytest.mark.parametrize(("text", "shown"), [
-    ("Since z_i = x_i . w + b, dz_i/dw = x_i", "Since zᵢ = xᵢ · w + b, dzᵢ/dw = xᵢ"),
-    ("each sample contributes delta_i times", "each sample contributes δᵢ times"),
-    (r"learning rate 1 \times 10^{-7}: from 0.82 to -2.383 \times 10^{11}.",
-     "learning rate 1 × 10⁻⁷: from 0.82 to -2.383 × 10¹¹."),
-    ("z_12 and leaky_relu and a*b. The end.", "z₁₂ and leaky\\_relu and a\\*b. The end."),
-])
-def test_prose_turns_plain_text_math_into_readable_markdown(text, shown):
-    assert render.prose(text) == shown
-
-
 def test_every_step_explanation_is_free_of_markdown_emphasis_and_latex():
     huge = bp.forward_backward([[1, 2], [2, 1], [-1, -2]], [0.1, 0.2], 1, [1, 0, 0], lr=1e5)  # e-form numbers
     for t in (trace_of("seed"), trace_of("dead_relu"), huge):

@@ -12,7 +12,6 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
-import streamlit as st
 
 import backprop as bp
 
@@ -21,8 +20,6 @@ ACTIVE, INACTIVE = "✓ yes", "✗ no — f′(z) = 0"
 PHASES = {"forward": ("Forward pass", "blue"), "backward": ("Backward pass", "orange"),
           "update": ("Update", "green")}
 SUM_ROW = "Σ (sum over samples)"
-# Keys of a step's parts (presenter mode's style sheet finds them by the class st-key-<key>)
-VALUES_KEY, VALUES_LABEL_KEY, ORIGIN_KEY = "step_values", "step_values_label", "step_origin"
 SHORT_TITLES = {"z": "z = Xw + b", "activation": "a = f(z)", "loss": "loss L", "dloss_dpred": "dL/da",
                 "dpred_dz": "da/dz", "delta": "δ = dL/dz", "per_sample_grad": "per-sample shares",
                 "grad": "dL/dw, dL/db", "update": "update"}
@@ -68,19 +65,8 @@ def code_span(text: str, limit: int = 40) -> str:
 
 
 def short_title(step: bp.Step) -> str:
-    """A few characters naming the step, for the slider and the roadmap."""
+    """A few characters naming the step, for the stepper's map of the steps."""
     return SHORT_TITLES.get(step.key, step.title)
-
-
-def roadmap(steps: Sequence[bp.Step], current: int) -> str:
-    """All steps by phase in one Markdown line, the current one marked ▶ and bold."""
-    parts = []
-    for phase, (label, _) in PHASES.items():
-        items = [f"**▶ {i} {short_title(s)}**" if i == current else f"{i} {short_title(s)}"
-                 for i, s in enumerate(steps, 1) if s.phase == phase]
-        if items:
-            parts.append(f"{label}: " + " · ".join(items))
-    return " → ".join(parts)
 
 
 def shows_activity(trace: bp.Trace) -> bool:
@@ -160,36 +146,6 @@ def shape_text(step: bp.Step, trace: bp.Trace) -> str:
     more = f" Showing the first {ROW_LIMIT} of {n} samples." if n > ROW_LIMIT and step.row_labels and \
         step.row_labels[0].startswith("sample") else ""
     return f"Shape {shape}: {what}.{more}"
-
-
-def render_step(step: bp.Step, trace: bp.Trace, number: int, total: int, precision: int) -> None:
-    """One step: phase, title, why, the formula symbolically and with numbers, the table, each number's origin."""
-    label, color = PHASES[step.phase]
-    st.badge(f"{label} · step {number} of {total}", color=color)
-    st.subheader(f"{number}. {step.title}", anchor=False)
-    st.markdown(prose(step.explanation))
-    st.latex(step.formula)
-    if step.formula_numbers:
-        st.latex(step.formula_numbers)
-    else:
-        st.caption(f"With more than {bp.latex.SMALL} samples or features the formula is not written out with "
-                   "numbers; the table lists every value.")
-    note = inactive_note(trace) if step.marked else None
-    if note:
-        st.warning(note, icon=":material/block:")
-    frame = step_frame(step, trace, precision)
-    side_by_side = len(frame.columns) <= 3 and bool(step.details)  # narrow tables leave room for the formulas
-    table, origin = st.columns([2, 3]) if side_by_side else (st.container(), st.container())
-    with table, st.container(key=VALUES_KEY):
-        with st.container(key=VALUES_LABEL_KEY):
-            st.markdown("**Values**")
-        st.table(styled(frame))
-        st.caption(shape_text(step, trace))
-    if step.details:
-        with origin, st.container(key=ORIGIN_KEY):
-            st.markdown("**Where each number comes from**")
-            for line in step.details:
-                st.latex(line)
 
 
 def share_figure(trace: bp.Trace, precision: int = 4) -> go.Figure:
