@@ -328,10 +328,11 @@ function drawEdges(s) {
     line.setAttribute("class", e.backward ? "backward" : "forward");
     line.setAttribute("marker-end", `url(#${e.backward ? "arrow-b" : "arrow-f"})`);
     parts.push(line);
-    if (e.label) {
+    if (e.label) { // beside a vertical edge, above a horizontal one: never on the arrow head
       const t = document.createElementNS(ns, "text");
-      t.setAttribute("x", (x1 + x2) / 2 + 6);
-      t.setAttribute("y", (y1 + y2) / 2 - 4);
+      const vertical = Math.abs(y2 - y1) > Math.abs(x2 - x1);
+      t.setAttribute("x", (x1 + x2) / 2 + (vertical ? 8 : -4));
+      t.setAttribute("y", (y1 + y2) / 2 + (vertical ? 5 : -6));
       t.setAttribute("class", "edge-label");
       t.textContent = e.label;
       parts.push(t);
