@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from .app_helpers import press_stepper, step_label, stepper, stepper_text, type_cell
-from .browser import ARTIFACTS, new_page, open_app, runs_started, screenshot, settle
+from .browser import ARTIFACTS, new_page, open_app, rerun, runs_started, screenshot, settle
 from .oracle import SEED, fmt, relu_mse
 
 REF = relu_mse(SEED["X"], SEED["y"], SEED["w"], SEED["b"])
@@ -121,6 +121,15 @@ def test_keys_step_when_the_stepper_has_the_focus_and_not_from_a_data_editor(pag
     _at_step(page, 1)
     stepper(page).locator(".why").click()
     page.keyboard.press("ArrowRight")
+    _at_step(page, 2)
+
+
+def test_arriving_from_the_navigation_the_keys_step_at_once(page, app_url):
+    open_app(page, app_url)
+    with rerun(page):
+        page.get_by_test_id("stSidebarNav").get_by_role("link", name=re.compile("Step by step")).click()
+    expect(step_label(page)).to_have_text("Step 1 of 9")
+    page.keyboard.press("ArrowRight")  # no click into the page first
     _at_step(page, 2)
 
 

@@ -33,9 +33,11 @@ export default function ({ data, parentElement, setTriggerValue }) {
   }
   s.k = Math.min(Math.max(s.k || 1, 1), s.n);
   show(s);
-  const idle = !document.activeElement || document.activeElement === document.body;
+  const active = document.activeElement;
+  const idle = !active || active === document.body || active.closest("[data-testid='stSidebarNav']");
   if ((data.presenter && !s.presenter) || (fresh && s.presenter === undefined && idle)) {
-    // presenter mode was switched on, or the page opened with nothing focused: the keys go to the stepper
+    // presenter mode was switched on, or the page opened with nothing focused or from the navigation's link
+    // to it: the keys go to the stepper
     requestAnimationFrame(() => root.focus({ preventScroll: true }));
   }
   s.presenter = Boolean(data.presenter);
