@@ -175,3 +175,18 @@ def test_the_model_view_follows_the_chosen_optimizer_and_names_held_features():
     title = charts(at)[0]["layout"]["title"]["text"]
     assert "over (x0, x2); x1 held at its mean" in title
     assert any("x1 held at its mean over the samples" in c.value for c in at.caption)
+
+
+def test_in_presenter_mode_the_charts_come_before_the_settings():
+    def order(at) -> tuple[int, int]:
+        shown = list(at.main)  # every element, in page order
+        chart = next(i for i, e in enumerate(shown) if getattr(e, "type", "") == "bidi_component")
+        axis = next(i for i, e in enumerate(shown) if getattr(e, "key", None) == "landscape_axis_u")
+        return chart, axis
+
+    at = open_app("landscape")
+    chart, axis = order(at)
+    assert axis < chart and landscape(at)["presenter"] is False
+    at.toggle(key="presenter").set_value(True).run()
+    chart, axis = order(at)
+    assert chart < axis and landscape(at)["presenter"] is True
