@@ -20,7 +20,10 @@ export default function ({ data, parentElement }) {
   loadPlotly(data.plotly).then((Plotly) => draw(s, Plotly), (err) => {
     s.q(".bpx-status").textContent = `The charts could not load Plotly.js (${err.message}).`;
   });
-  return () => stop(s);
+  return () => { // unmounted (another page, a bad input): free the plots and the 3D plot's WebGL context
+    stop(s);
+    if (window.Plotly) root.querySelectorAll(".bpx-plot").forEach((div) => window.Plotly.purge(div));
+  };
 }
 
 // One <script> per page, however many times the component runs.
