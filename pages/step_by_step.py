@@ -19,7 +19,7 @@ if not fine:  # a bad input: the editors stay at the top, open, beside the messa
 if shown is None:
     st.stop()
 widgets.stale_ui(shown)
-t, precision = shown.value, shown.model.precision
+t = shown.value
 n = len(t.steps)
 
 requested = st.query_params.get("step")
@@ -41,7 +41,3 @@ if t.lr is None:
 if fine:
     with st.container(key=presenter.EDITORS_KEY):  # presenter mode hides them
         widgets.editors_expander()
-with st.container(key=presenter.SHARES_KEY), st.expander("Each sample's share of the gradient, as bars"):
-    st.plotly_chart(render.share_figure(t, precision), key="share_chart")
-    st.caption("The Σ row of the per-sample table (step 'per-sample shares') is the gradient dL/dw, dL/db: "
-               "the per-sample shares add up.")

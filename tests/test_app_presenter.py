@@ -171,7 +171,6 @@ def test_the_style_sheet_finds_every_part_of_the_step_page_by_its_key():
     assert "title" in kinds(seen[presenter.LANDSCAPE_INTRO_KEY])
     assert {"title"} <= kinds(seen[presenter.INTRO_KEY])
     assert "expander" in kinds(seen[presenter.EDITORS_KEY])
-    assert "plotly_chart" in kinds(seen[presenter.SHARES_KEY])
     assert "bidi_component" not in kinds(seen[presenter.INTRO_KEY]) | kinds(seen[presenter.EDITORS_KEY])
     assert not re.search(r"nth-|first-child|last-child|\+ \*|~ \*", presenter.CSS)  # nothing found by position
 

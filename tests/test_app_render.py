@@ -58,15 +58,6 @@ def test_shape_text_describes_each_kind_of_value():
     assert render.shape_text(t.step("per_sample_grad"), t).startswith("Shape (3, 3): 3 samples × 3 parameters")
 
 
-def test_share_figure_has_one_bar_series_per_parameter_with_the_per_sample_shares():
-    t = trace_of("dead_relu")
-    fig = render.share_figure(t)
-    assert [bar.name for bar in fig.data] == ["∂L/∂w0", "∂L/∂w1", "∂L/∂b"]
-    np.testing.assert_array_equal(fig.data[0].y, t.per_sample_grad_w[:, 0])
-    np.testing.assert_array_equal(fig.data[2].y, t.per_sample_grad_b)
-    assert fig.data[0].x[2] == "sample 2 ✗ off"
-
-
 def test_loss_curves_figure_plots_each_trajectory():
     m = PRESETS["seed"][1]
     runs = [(name, bp.train(m.X, m.w, m.b, m.y, lr=0.01, steps=5, optimizer=name)) for name in ("notebook", "sgd")]

@@ -138,15 +138,17 @@ def test_each_step_shows_formula_numbers_details_table_and_shape():
         assert shown["shape"].startswith("Shape ("), step.key
 
 
-def test_per_sample_step_has_the_table_its_sums_and_a_bar_chart():
+def test_per_sample_step_has_the_table_its_sums_and_bars_that_add_up():
     at = open_at_step("7")
     columns, rows = values(at)
     assert columns[:3] == ["w0", "w1", "b"]
     assert rows["sample 1"][:3] == ["1.8667", "0.9333", "0.9333"]
     assert rows[SUM_ROW][:3] == ["1.8667", "0.9333", "1.6000"]
     assert step_sent(at)["table"]["kinds"][-1] == "sum"
-    chart = at.get("plotly_chart")
-    assert len(chart) == 1 and "Each sample" in chart[0].proto.spec
+    bars = step_sent(at)["bars"]
+    assert [b["name"] for b in bars["series"]] == ["∂L/∂w0", "∂L/∂w1", "∂L/∂b"] and bars["samples"] == ["0", "1", "2"]
+    assert [sum(b["values"]) for b in bars["series"]] == pytest.approx([1.8667, 0.9333, 1.6], abs=1e-4)  # add up
+    assert not at.get("plotly_chart") and [s["bars"] is not None for s in sent(at)["steps"]].count(True) == 1
 
 
 def test_inactive_samples_are_marked_in_text_on_mask_delta_and_per_sample_rows():

@@ -26,7 +26,6 @@ WAS_ON = "presenter_was_on"  # the mode in the previous run, to act once on a sw
 # style sheet, not even in a comment: the browser's HTML sanitizer drops a <style> holding one.)
 INTRO_KEY = "step_intro"  # title and help: hidden
 EDITORS_KEY = "step_editors"  # the editors while the input is valid: hidden (a bad input keeps them in view)
-SHARES_KEY = "step_shares"  # the bar chart of each sample's share: hidden (the table has the numbers)
 LANDSCAPE_INTRO_KEY = "landscape_intro"  # the landscape page's title and help: hidden (its charts come first)
 BAR_KEY = "presenter_bar"
 
@@ -78,8 +77,8 @@ CSS = """
 
 /* The step page: only the stepper (it lays out the step and the graph itself). Every part is found by its
    container's key (st.container(key="x") gives the class st-key-x), never by its position. Title and help,
-   the editors (while the input is valid), the bar chart of shares. */
-.st-key-step_intro, .st-key-step_editors, .st-key-step_shares { display: none !important; }
+   and the editors (while the input is valid). */
+.st-key-step_intro, .st-key-step_editors { display: none !important; }
 /* The loss landscape: its title and help (the page puts the charts above its settings in this mode). */
 .st-key-landscape_intro { display: none !important; }
 </style>

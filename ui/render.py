@@ -148,28 +148,6 @@ def shape_text(step: bp.Step, trace: bp.Trace) -> str:
     return f"Shape {shape}: {what}.{more}"
 
 
-def share_figure(trace: bp.Trace, precision: int = 4) -> go.Figure:
-    """Grouped bars: each sample's contribution delta_i * x_ij to every dL/dw_j, and delta_i to dL/db."""
-    names = trace.param_names
-    n = min(len(trace.z), ROW_LIMIT)
-    labels = [f"sample {i}" + (" ✗ off" if trace.inactive[i] else "") for i in range(n)]
-    shares = np.column_stack([trace.per_sample_grad_w, trace.per_sample_grad_b])[:n]
-    fig = go.Figure()
-    for j, name in enumerate(names):
-        fig.add_bar(
-            x=labels, y=shares[:, j], name=f"∂L/∂{name}",
-            text=[fmt(v, precision) for v in shares[:, j]], textposition="outside",
-            hovertemplate=f"%{{x}}<br>share of ∂L/∂{name}: %{{y:.{precision}f}}<extra></extra>",
-        )
-    fig.add_hline(y=0, line_width=1, line_color="gray")
-    fig.update_layout(
-        barmode="group", title="Each sample's share of the gradient (bars of one colour add up to that gradient)",
-        xaxis_title="sample", yaxis_title="contribution", legend_title="parameter", height=380,
-        margin=dict(t=60, b=40, l=40, r=20), uniformtext_minsize=8, uniformtext_mode="hide",
-    )
-    return fig
-
-
 CURVE_STYLES = ({"color": "#d62728", "dash": "dash"}, {"color": "#2ca02c", "dash": "solid"})
 
 

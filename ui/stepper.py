@@ -78,6 +78,25 @@ def _table(step: bp.Step, trace: bp.Trace, precision: int) -> dict:
             "kinds": kinds}
 
 
+BAR_SAMPLES = 20  # samples the bar chart of shares shows (the table lists them all)
+
+
+def _bars(step: bp.Step, precision: int) -> dict | None:
+    """Each sample's share of each gradient, for a bar chart: the step's (N, P) value by sample, when its rows
+    are samples and it has columns (the per-sample shares); None for every other step."""
+    value = np.asarray(step.value, dtype=float)
+    if value.ndim != 2 or not step.row_labels or not step.row_labels[0].startswith("sample"):
+        return None
+    shown = value[:BAR_SAMPLES]
+    off = set(step.marked)
+    return {"samples": [label.removeprefix("sample ") + (" ✗ off" if i in off else "")
+                        for i, label in enumerate(step.row_labels[:BAR_SAMPLES])],
+            "series": [{"name": f"∂L/∂{name}", "values": shown[:, j].tolist(),
+                        "text": [render.fmt(v, precision) for v in shown[:, j]]}
+                       for j, name in enumerate(step.col_labels)],
+            "more": max(len(value) - BAR_SAMPLES, 0)}
+
+
 def _shown(count: int, limit: int) -> list[int | None]:
     return list(range(count)) if count <= limit else [*range(limit - 2), None, count - 1]
 
@@ -148,7 +167,7 @@ def payload(trace: bp.Trace, precision: int) -> dict:
             "details": [mathml(line) for line in step.details], "explanation": plain(step.explanation),
             "note": render.inactive_note(trace) if step.marked else None,
             "table": _table(step, trace, precision), "shape": render.shape_text(step, trace),
-            "node": name, "part": part, "index": k,
+            "node": name, "part": part, "index": k, "bars": _bars(step, precision),
         })
     return {"steps": steps, "graph": _graph(trace, precision)}
 

@@ -56,6 +56,7 @@ def test_every_step_shows_the_oracles_numbers_with_no_script_run_until_it_settle
         table = _table_text(page)
         missing = [fmt(v) for v in numbers if fmt(v) not in table]
         assert not missing, (n, missing, table)
+        expect(stepper(page).locator(".bars rect")).to_have_count(9 if n == 7 else 0)  # 3 samples x 3 shares
         if n < len(STEPS):
             press_stepper(page, "next")
     assert runs_started(page) == before  # nine steps, no script run yet
