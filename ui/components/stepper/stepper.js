@@ -65,8 +65,9 @@ function create(root) {
   q(".speed-choice").onchange = () => { if (s.playing) { stop(s); play(s); } };
   q(".predict-choice").onchange = (e) => { s.predict = e.target.checked; s.revealed = new Set(); show(s); };
   root.onkeydown = (e) => {
-    // our own slider, select and checkbox keep their keys; everything else in the stepper steps
-    if (e.target.closest && e.target.closest("input, select")) return;
+    // the slider and the speed list keep their own arrows, Home and End (the slider steps with them too)
+    const native = ["ArrowLeft", "ArrowRight", "ArrowUp", "ArrowDown", "Home", "End"].includes(e.key);
+    if (native && e.target.closest && e.target.closest("input, select")) return;
     onKey(s, e);
   };
   // In presenter mode (no editors on screen) the keys drive the stepper also while the focus is elsewhere
