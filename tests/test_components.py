@@ -116,3 +116,20 @@ def test_plotly_js_is_copied_once_from_the_plotly_package(tmp_path, monkeypatch)
     assert static_files.ensure_plotly() == target and target.stat().st_mtime_ns == stamp  # not copied again
     target.write_bytes(b"truncated")
     assert static_files.ensure_plotly().stat().st_size == static_files.SOURCE.stat().st_size  # repaired
+
+
+def test_the_single_neurons_graph_is_laid_out_as_before():
+    place, edges = stepper.layout(["X", "theta", "y", "z", "a", "L", "shares"])
+    assert place == {"X": (0, 0), "theta": (0, 1), "z": (1, 0), "shares": (1, 1), "a": (2, 0), "y": (2, 1),
+                     "L": (3, 0)}
+    assert ("z", "shares", "δ", True) in edges and ("a", "L", "", False) in edges and len(edges) == 7
+
+
+def test_a_networks_layers_follow_one_another_and_unknown_nodes_come_last():
+    names = ["X", "theta1", "theta2", "y", "z1", "a1", "z2", "a2", "L", "shares1", "shares2", "extra"]
+    place, edges = stepper.layout(names)
+    assert [place[n] for n in ("z1", "a1", "z2", "a2", "L")] == [(1, 0), (2, 0), (3, 0), (4, 0), (5, 0)]
+    assert place["theta2"] == (2, 1) and place["shares2"] == (3, 1) and place["y"] == (4, 1)
+    assert place["extra"] == (6, 0)
+    assert ("a1", "z2", "", False) in edges and ("a2", "L", "", False) in edges
+    assert ("shares2", "theta2", "Σᵢ", True) in edges and ("X", "z2", "", False) not in edges

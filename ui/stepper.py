@@ -39,12 +39,55 @@ COMPONENT = st.components.v2.component(
 
 GRAPH_ROWS = 6  # rows (samples) a graph node shows before it elides the middle
 GRAPH_COLS = 6  # feature columns of X likewise
-# The single neuron's graph: where each node sits (rank along the forward pass, slot within the rank) and
-# its edges (from, to, label, backward?). Nodes no step names are left out, with their edges.
-LAYOUT = {"X": (0, 0), "theta": (0, 1), "z": (1, 0), "shares": (1, 1), "a": (2, 0), "y": (2, 1), "L": (3, 0)}
-EDGES = (("X", "z", "", False), ("theta", "z", "", False), ("z", "a", "", False), ("a", "L", "", False),
-         ("y", "L", "", False), ("z", "shares", "δ", True), ("shares", "theta", "Σᵢ", True))
-PART_HEADS = {"grad": "∂L/∂", "local": "∂a/∂z", "new": "after step"}
+# Where a graph node sits: (rank along the forward pass, slot within the rank), by its name's stem and layer
+# ("z" or "z2"): layer l's input and θ_l, then z_l beside its shares of ∂L/∂θ_l, then a_l; y beside the last
+# a, then L. Other nodes follow, one rank each.
+STEMS = {"theta": (0, 1), "z": (1, 0), "shares": (1, 1), "a": (2, 0)}
+
+
+def _split(name: str) -> tuple[str, int]:
+    stem = name.rstrip("0123456789")
+    return stem, int(name[len(stem):] or 1)
+
+
+def layout(names: list[str]) -> tuple[dict[str, tuple[int, int]], list[tuple[str, str, str, bool]]]:
+    """Each node's (rank, slot) and the edges (from, to, label, backward?) of a graph with these nodes: the
+    single neuron's X, θ, z, a, y, L and shares, or those of a network's layers (z1, a1, theta1, ..., zL)."""
+    layers = max((_split(n)[1] for n in names if _split(n)[0] in STEMS), default=1)
+    place: dict[str, tuple[int, int]] = {}
+    extra = 2 * layers + 2  # the first rank after L
+    for name in names:
+        stem, layer = _split(name)
+        if name == "X":
+            place[name] = (0, 0)
+        elif stem in STEMS:
+            rank, slot = STEMS[stem]
+            place[name] = (2 * (layer - 1) + rank, slot)
+        elif name == "y":
+            place[name] = (2 * layers, 1)
+        elif name == "L":
+            place[name] = (2 * layers + 1, 0)
+        else:
+            place[name], extra = (extra, 0), extra + 1
+    like = {_split(n): n for n in names}  # (stem, layer) -> the node's name as the trace spells it
+    edges = []
+
+    def edge(a, b, label="", backward=False):
+        if a in place and b in place:
+            edges.append((a, b, label, backward))
+
+    for layer in range(1, layers + 1):
+        z, a, theta, shares = (like.get((stem, layer)) for stem in ("z", "a", "theta", "shares"))
+        edge("X" if layer == 1 else like.get(("a", layer - 1)), z)
+        edge(theta, z)
+        edge(z, a)
+        edge(z, shares, "δ", True)
+        edge(shares, theta, "Σᵢ", True)
+    edge(like.get(("a", layers)), "L")
+    edge("y", "L")
+    return place, edges
+
+
 
 
 def mathml(latex: str | None) -> str | None:
@@ -116,9 +159,7 @@ def _graph(trace: bp.Trace, precision: int) -> dict:
     nodes: dict[str, dict] = {}
 
     def node(name: str, title: str, labels: list[str | None]) -> dict:
-        return nodes.setdefault(name, {"id": name, "title": title, "rows": labels, "columns": [], "off": [],
-                                       "rank": LAYOUT.get(name, (len(LAYOUT), 0))[0],
-                                       "slot": LAYOUT.get(name, (0, len(nodes)))[1]})
+        return nodes.setdefault(name, {"id": name, "title": title, "rows": labels, "columns": [], "off": []})
 
     x = node("X", f"X  ({n}×{d})", sample_labels)
     for j in _shown(d, GRAPH_COLS):
@@ -145,9 +186,11 @@ def _graph(trace: bp.Trace, precision: int) -> dict:
         for j, head in enumerate(step.col_labels or ("value",)):
             target["columns"].append({"head": str(head), "step": k, "part": part,
                                       "cells": _cells(table[:, j], rows, fmt)})
-    edges = [{"from": a, "to": b, "label": label, "backward": back}
-             for a, b, label, back in EDGES if a in nodes and b in nodes]
-    return {"nodes": sorted(nodes.values(), key=lambda v: (v["rank"], v["slot"])), "edges": edges}
+    place, edges = layout(list(nodes))
+    for name, spot in place.items():
+        nodes[name]["rank"], nodes[name]["slot"] = spot
+    return {"nodes": sorted(nodes.values(), key=lambda v: (v["rank"], v["slot"])),
+            "edges": [{"from": a, "to": b, "label": label, "backward": back} for a, b, label, back in edges]}
 
 
 def payload(trace: bp.Trace, precision: int) -> dict:
