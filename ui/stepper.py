@@ -90,6 +90,11 @@ def layout(names: list[str]) -> tuple[dict[str, tuple[int, int]], list[tuple[str
 
 
 
+def _focus(step: bp.Step) -> tuple[str, str]:
+    """The graph node and part (value, local, grad or new) a step is about."""
+    return graph.STEP_FOCUS.get(step.key, (step.key, "value"))
+
+
 def mathml(latex: str | None) -> str | None:
     """Engine-made LaTeX as a MathML string (display block), or None.
 
@@ -170,7 +175,7 @@ def _graph(trace: bp.Trace, precision: int) -> dict:
     node("y", f"y  ({n})", sample_labels)["columns"].append(
         {"head": "y", "step": -1, "cells": _cells(trace.y, samples, fmt)})
     for k, step in enumerate(trace.steps):
-        name, part = graph.STEP_FOCUS.get(step.key, (step.key, "value"))
+        name, part = _focus(step)
         value = np.asarray(step.value, dtype=float)
         if value.ndim == 0:
             target = node(name, render.short_title(step), [""])
@@ -203,7 +208,7 @@ def payload(trace: bp.Trace, precision: int) -> dict:
     steps = []
     for k, step in enumerate(trace.steps):
         label, color = render.PHASES[step.phase]
-        name, part = graph.STEP_FOCUS.get(step.key, (step.key, "value"))
+        name, part = _focus(step)
         steps.append({
             "title": step.title, "short": render.short_title(step), "phase": step.phase, "phaseLabel": label,
             "formula": mathml(step.formula), "numbers": mathml(step.formula_numbers),
