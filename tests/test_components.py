@@ -71,7 +71,8 @@ def test_inactive_samples_are_marked_in_the_tables_and_the_graph():
 
 
 def test_the_stepper_sets_markup_only_from_the_servers_mathml():
-    js = (COMPONENTS / "stepper" / "stepper.js").read_text()
+    js = "\n".join(f.read_text() for f in (COMPONENTS / "stepper").glob("*.js"))
+    assert js.count("export default") == 1 and stepper.COMPONENT  # one module, all its files joined
     sources = re.findall(r"\.innerHTML = ([^;]+);", js)
     assert sources and all(re.fullmatch(r'step\.(formula|numbers) \|\| ""|step\.details\.join\(""\)', s)
                            for s in sources), sources

@@ -34,7 +34,8 @@ COMPONENT = st.components.v2.component(
     "backprop_explorer.stepper",
     html=(HERE / "stepper.html").read_text(encoding="utf-8"),
     css=(HERE / "stepper.css").read_text(encoding="utf-8"),
-    js=(HERE / "stepper.js").read_text(encoding="utf-8"),
+    # one module from three files, split by view (function declarations: their order does not matter)
+    js="\n".join((HERE / f).read_text(encoding="utf-8") for f in ("stepper.js", "graph.js", "bars.js")),
 )
 
 GRAPH_ROWS = 6  # rows (samples) a graph node shows before it elides the middle

@@ -2,6 +2,8 @@
 // Python sends every step once; moving between steps only changes this DOM. The step goes back to Python
 // (setTriggerValue("step")) when it settles: SETTLE_MS after the last move, and never while playing.
 // Numbers and text are set with textContent; only the MathML Python made from the engine's LaTeX is markup.
+// ui/stepper.py joins this file, graph.js (the computation graph) and bars.js (the shares' bar chart) into
+// the component's one module.
 
 const SETTLE_MS = 600;
 const STATE = new WeakMap(); // the root element -> its stepper state; the module runs again on new data
@@ -227,49 +229,6 @@ function fit(box) {
   }
 }
 
-const BAR_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442"];
-
-// Grouped bars: per sample, its share of each gradient; the bars of one colour add up to that gradient.
-function drawBars(box, bars) {
-  box.replaceChildren();
-  box.hidden = !bars;
-  if (!bars) return;
-  const ns = "http://www.w3.org/2000/svg";
-  const make = (tag, attrs, text) => {
-    const e = document.createElementNS(ns, tag);
-    for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
-    if (text !== undefined) e.textContent = text;
-    return e;
-  };
-  const W = 380, H = 170, top = 10, bottom = 26, left = 4;
-  const all = bars.series.flatMap((s) => s.values);
-  const hi = Math.max(0, ...all), lo = Math.min(0, ...all);
-  const y = (v) => top + (hi - v) / ((hi - lo) || 1) * (H - top - bottom);
-  const group = (W - left) / bars.samples.length;
-  const width = Math.min(28, (group * 0.8) / bars.series.length);
-  const svg = make("svg", { viewBox: `0 0 ${W} ${H}`, role: "img" });
-  svg.append(make("line", { x1: left, x2: W, y1: y(0), y2: y(0), class: "zero" }));
-  bars.samples.forEach((label, i) => {
-    const x0 = left + i * group + (group - width * bars.series.length) / 2;
-    bars.series.forEach((series, j) => {
-      const v = series.values[i];
-      const rect = make("rect", { x: x0 + j * width, y: Math.min(y(v), y(0)), width: width - 1,
-                                  height: Math.max(Math.abs(y(v) - y(0)), 1), fill: BAR_COLOURS[j % 7] });
-      rect.append(make("title", {}, `sample ${label}: share of ${series.name} = ${series.text[i]}`));
-      svg.append(rect);
-    });
-    svg.append(make("text", { x: left + (i + 0.5) * group, y: H - 8, class: "bar-label" }, `sample ${label}`));
-  });
-  const legend = el("figcaption", "bar-legend");
-  bars.series.forEach((series, j) => {
-    const key = el("span", "bar-key", series.name);
-    key.style.setProperty("--key", BAR_COLOURS[j % 7]);
-    legend.append(key);
-  });
-  if (bars.more) legend.append(el("span", "", `(the first ${bars.samples.length} samples of ${bars.samples.length + bars.more})`));
-  box.append(svg, legend);
-}
-
 function fillTable(table, t) {
   const head = el("tr");
   head.append(el("th", "", t.index));
@@ -282,122 +241,4 @@ function fillTable(table, t) {
     return tr;
   });
   table.tBodies[0].replaceChildren(...rows);
-}
-
-function buildGraph(s) {
-  const nodes = s.q(".nodes");
-  nodes.replaceChildren();
-  s.boxes = {};
-  s.columns = [];
-  for (const node of s.data.graph.nodes) {
-    const box = el("div", "node");
-    box.dataset.node = node.id;
-    box.style.setProperty("--rank", node.rank);
-    box.style.setProperty("--slot", node.slot);
-    box.append(el("div", "node-title", node.title));
-    const table = el("table");
-    const head = el("tr");
-    head.append(el("th"));
-    const body = node.rows.map((label, r) => {
-      const tr = el("tr", node.off.includes(r) ? "off" : "");
-      tr.append(el("th", "", label === null ? "⋮" : label));
-      return tr;
-    });
-    for (const col of node.columns) {
-      const th = el("th", "", col.head);
-      head.append(th);
-      const cells = col.cells.map((v, r) => {
-        const td = el("td");
-        body[r].append(td);
-        return td;
-      });
-      s.columns.push({ ...col, node: node.id, th, tds: cells });
-    }
-    table.append(head, ...body);
-    box.append(table);
-    nodes.append(box);
-    s.boxes[node.id] = box;
-  }
-  requestAnimationFrame(() => drawEdges(s));
-}
-
-function showGraph(s, hide) {
-  const now = s.k - 1;
-  const step = s.data.steps[now];
-  for (const col of s.columns) {
-    const known = col.step < now || (col.step === now && !hide);
-    const lit = col.step === now;
-    col.th.classList.toggle("lit", lit);
-    col.th.classList.toggle("future", !known);
-    col.tds.forEach((td, r) => {
-      const v = col.cells[r];
-      td.textContent = known ? (v === null ? "⋮" : v) : "";
-      td.classList.toggle("lit", lit);
-      td.classList.toggle("future", !known);
-    });
-  }
-  for (const [id, box] of Object.entries(s.boxes)) box.classList.toggle("current", id === step.node);
-}
-
-function drawEdges(s) {
-  const area = s.q(".graph-area");
-  const svg = s.q(".edges");
-  if (!s.boxes || !area.offsetWidth) return;
-  const origin = area.getBoundingClientRect();
-  const ns = "http://www.w3.org/2000/svg";
-  svg.setAttribute("width", area.scrollWidth);
-  svg.setAttribute("height", area.scrollHeight);
-  const parts = [];
-  const marker = (id, cls) => {
-    const m = document.createElementNS(ns, "marker");
-    m.setAttribute("id", id);
-    m.setAttribute("viewBox", "0 0 10 10");
-    m.setAttribute("refX", "9");
-    m.setAttribute("refY", "5");
-    m.setAttribute("markerWidth", "7");
-    m.setAttribute("markerHeight", "7");
-    m.setAttribute("orient", "auto-start-reverse");
-    const p = document.createElementNS(ns, "path");
-    p.setAttribute("d", "M0,0 L10,5 L0,10 z");
-    p.setAttribute("class", cls);
-    m.append(p);
-    return m;
-  };
-  const defs = document.createElementNS(ns, "defs");
-  defs.append(marker("arrow-f", "head forward"), marker("arrow-b", "head backward"));
-  parts.push(defs);
-  for (const e of s.data.graph.edges) {
-    const a = s.boxes[e.from].getBoundingClientRect();
-    const b = s.boxes[e.to].getBoundingClientRect();
-    const [x1, y1, x2, y2] = ends(a, b, origin);
-    const line = document.createElementNS(ns, "line");
-    line.setAttribute("x1", x1); line.setAttribute("y1", y1);
-    line.setAttribute("x2", x2); line.setAttribute("y2", y2);
-    line.setAttribute("class", e.backward ? "backward" : "forward");
-    line.setAttribute("marker-end", `url(#${e.backward ? "arrow-b" : "arrow-f"})`);
-    parts.push(line);
-    if (e.label) { // beside a vertical edge, above a horizontal one: never on the arrow head
-      const t = document.createElementNS(ns, "text");
-      const vertical = Math.abs(y2 - y1) > Math.abs(x2 - x1);
-      t.setAttribute("x", (x1 + x2) / 2 + (vertical ? 8 : -4));
-      t.setAttribute("y", (y1 + y2) / 2 + (vertical ? 5 : -6));
-      t.setAttribute("class", "edge-label");
-      t.textContent = e.label;
-      parts.push(t);
-    }
-  }
-  svg.replaceChildren(...parts);
-}
-
-// The two boxes' facing sides: left/right when they sit mostly side by side, else top/bottom.
-function ends(a, b, o) {
-  const ax = (a.left + a.right) / 2 - o.left, ay = (a.top + a.bottom) / 2 - o.top;
-  const bx = (b.left + b.right) / 2 - o.left, by = (b.top + b.bottom) / 2 - o.top;
-  const apart = Math.max(b.left - a.right, a.left - b.right) > Math.max(b.top - a.bottom, a.top - b.bottom);
-  if (apart) {
-    const right = bx > ax;
-    return [right ? a.right - o.left : a.left - o.left, ay, right ? b.left - o.left : b.right - o.left, by];
-  }
-  const down = by > ay;
-  return [ax, down ? a.bottom - o.top : a.top - o.top, bx, down ? b.top - o.top : b.bottom - o.top];
 }
