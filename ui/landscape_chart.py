@@ -32,7 +32,8 @@ COMPONENT = st.components.v2.component(
     "backprop_explorer.landscape",
     html=(HERE / "landscape.html").read_text(encoding="utf-8"),
     css=(HERE / "landscape.css").read_text(encoding="utf-8"),
-    js=(HERE / "landscape.js").read_text(encoding="utf-8"),
+    # one module from three files, split by view (function declarations: their order does not matter)
+    js="\n".join((HERE / f).read_text(encoding="utf-8") for f in ("landscape.js", "plots.js", "markers.js")),
     isolate_styles=False,  # Plotly.js styles its plots from the page's head: no shadow root
 )
 COLOUR_SCALES = {"log": "logarithmic", "clip": "clipped to the paths' range"}
