@@ -99,9 +99,10 @@ _ARM_JS = f"""
 }}
 """
 _READ_JS = """() => { window.__latencyObserver.disconnect(); return window.__latency; }"""
-# How many times the landscape component has drawn its plots (None: no landscape on the page)
-_DRAWS_JS = """() => { const r = document.querySelector('.bpx-landscape');
-                       return r && r.dataset.draws ? Number(r.dataset.draws) : null; }"""
+# How many times the least drawn of the page's Plotly components has drawn (None: none on the page)
+_DRAWS_JS = """() => { const drawn = [...document.querySelectorAll('.bpx-landscape, .bpx-figure')]
+                         .map((e) => Number(e.dataset.draws || 0));
+                       return drawn.length ? Math.min(...drawn) : null; }"""
 
 # Stepping: t0 at the key press or the click (capture, before the stepper's handlers), t1 at the first
 # change of the stepper's values table.
@@ -174,7 +175,7 @@ class Target:
         with rerun(page, timeout=TIMEOUT_MS):
             cell.press("Enter")
         wait_for_charts(page, timeout=TIMEOUT_MS)
-        if draws is not None:  # the landscape component redraws after the run: wait for it
+        if draws is not None:  # the Plotly components redraw after the run: wait for them
             page.wait_for_function(f"() => ({_DRAWS_JS})() > {draws}", timeout=TIMEOUT_MS)
         lat = page.evaluate(_READ_JS)
         if lat["last"] is None:

@@ -75,8 +75,8 @@ with st.expander("Every step's parameters and loss", icon=":material/table:"):
 
 st.subheader("What the neuron computes", anchor=False)
 followed, features = landscape.model_view_ui(result, m)
-st.plotly_chart(figures.model_figure(followed, t.X, t.y, features, precision=p), key="landscape_model_chart",
-                config={"displaylogo": False}, alt="The neuron's prediction over the input space with the samples.")
+landscape_chart.figure_ui(figures.model_figure(followed, t.X, t.y, features, precision=p), key="landscape_model_chart",
+                          alt="The neuron's prediction over the input space with the samples.")
 last = followed.n_steps
 if m.n_features == 1:
     st.caption("The line is the neuron's prediction for every x0 at the slider's step; the circles are the samples "

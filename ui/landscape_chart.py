@@ -15,10 +15,12 @@ it does not flatten the others.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
+import plotly.graph_objects as go
 import streamlit as st
 
 import backprop as bp
@@ -26,15 +28,30 @@ from backprop import figures
 
 from . import static_files
 
-HERE = Path(__file__).parent / "components" / "landscape"
+COMPONENTS = Path(__file__).parent / "components"
+HERE = COMPONENTS / "landscape"
 KEY = "landscape_component"
+
+
+def _js(*files: str) -> str:
+    """One module from several files, split by view (function declarations: their order does not matter)."""
+    return "\n".join((COMPONENTS / f).read_text(encoding="utf-8") for f in files)
+
+
 COMPONENT = st.components.v2.component(
     "backprop_explorer.landscape",
     html=(HERE / "landscape.html").read_text(encoding="utf-8"),
     css=(HERE / "landscape.css").read_text(encoding="utf-8"),
-    # one module from three files, split by view (function declarations: their order does not matter)
-    js="\n".join((HERE / f).read_text(encoding="utf-8") for f in ("landscape.js", "plots.js", "markers.js")),
+    js=_js("landscape/landscape.js", "landscape/plots.js", "landscape/markers.js", "plotly_loader.js"),
     isolate_styles=False,  # Plotly.js styles its plots from the page's head: no shadow root
+)
+# Any other Plotly figure of the page, drawn in place too (st.plotly_chart remounts its chart on each run)
+FIGURE = st.components.v2.component(
+    "backprop_explorer.figure",
+    html=(COMPONENTS / "figure" / "figure.html").read_text(encoding="utf-8"),
+    css=(COMPONENTS / "figure" / "figure.css").read_text(encoding="utf-8"),
+    js=_js("figure/figure.js", "plotly_loader.js"),
+    isolate_styles=False,
 )
 COLOUR_SCALES = {"log": "logarithmic", "clip": "clipped to the paths' range"}
 DIGITS = 6  # significant digits sent: far below a pixel, a third of the bytes
@@ -102,6 +119,13 @@ def plotly_url() -> str:
     static_files.ensure_plotly()
     base = str(st.get_option("server.baseUrlPath") or "").strip("/")
     return "/" + (base + "/" if base else "") + "app/static/" + static_files.PLOTLY_JS
+
+
+def figure_ui(fig: go.Figure, key: str, alt: str = "") -> None:
+    """A Plotly figure drawn by Plotly.js from the app's static folder, updated in place on the next run.
+    The template is dropped: the component gives the figure the app theme's text colour instead."""
+    fig = go.Figure(fig).update_layout(template="none")
+    FIGURE(key=key, data={"figure": json.loads(fig.to_json()), "plotly": plotly_url(), "alt": alt})
 
 
 def landscape_ui(data: dict, presenter: bool = False) -> None:

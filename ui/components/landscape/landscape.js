@@ -27,21 +27,6 @@ export default function ({ data, parentElement }) {
   };
 }
 
-// One <script> per page, however many times the component runs.
-function loadPlotly(url) {
-  if (window.Plotly) return Promise.resolve(window.Plotly);
-  if (!window.__bpxPlotly) {
-    window.__bpxPlotly = new Promise((resolve, reject) => {
-      const tag = document.createElement("script");
-      tag.src = url;
-      tag.onload = () => (window.Plotly ? resolve(window.Plotly) : reject(new Error("no Plotly after load")));
-      tag.onerror = () => reject(new Error(`${url} did not load`));
-      document.head.append(tag);
-    });
-  }
-  return window.__bpxPlotly;
-}
-
 function create(root) {
   const q = (sel) => root.querySelector(sel);
   const s = { root, q, k: 0, playing: false, frames: 0 };
