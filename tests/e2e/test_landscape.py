@@ -73,6 +73,10 @@ def test_play_moves_the_markers_in_the_browser_without_a_rerun_or_a_redraw(page,
     assert page.evaluate("() => window.__leftIdle") is False, "the app reran while the animation played"
     assert runs_started(page) == runs and page.evaluate("() => window.__stRuns.requested") == asked
     screenshot(page, "landscape-after-play")
+    model_view = page.locator(".bpx-figure")
+    expect(model_view).to_have_attribute("data-draws", re.compile(r"^[1-9]"))  # the model view, drawn in place
+    expect(model_view.locator(".main-svg").first).to_be_visible()
+    expect(model_view.locator(".updatemenu-button", has_text="Play")).to_have_count(1)  # its own Play
 
     with rerun(page, timeout=SLOW_MS):  # an edit: the same plots, updated in place (Plotly.react)
         page.get_by_text("Clipped to the paths' range").click()
