@@ -10,6 +10,7 @@ at startup elsewhere. No Streamlit here, so the Dockerfile can run it.
 from __future__ import annotations
 
 import shutil
+import tempfile
 from pathlib import Path
 
 import plotly
@@ -24,9 +25,10 @@ def ensure_plotly() -> Path:
     target = STATIC / PLOTLY_JS
     if not target.exists() or target.stat().st_size != SOURCE.stat().st_size:
         STATIC.mkdir(exist_ok=True)
-        partial = target.with_suffix(".partial")
-        shutil.copyfile(SOURCE, partial)
-        partial.replace(target)  # whole or not at all, if two servers start at once
+        with tempfile.NamedTemporaryFile(dir=STATIC, suffix=".partial", delete=False) as partial, \
+                open(SOURCE, "rb") as source:
+            shutil.copyfileobj(source, partial)
+        Path(partial.name).replace(target)  # whole or not at all, whoever copies at the same time
     return target
 
 
