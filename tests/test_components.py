@@ -114,6 +114,7 @@ def test_plotly_js_is_copied_once_from_the_plotly_package(tmp_path, monkeypatch)
     monkeypatch.setattr(static_files, "STATIC", tmp_path / "static")
     target = static_files.ensure_plotly()
     assert target.read_bytes()[:200] == static_files.SOURCE.read_bytes()[:200]
+    assert target.stat().st_mode & 0o444 == 0o444  # anyone may read it: the server need not be its owner
     stamp = target.stat().st_mtime_ns
     assert static_files.ensure_plotly() == target and target.stat().st_mtime_ns == stamp  # not copied again
     target.write_bytes(b"truncated")

@@ -28,6 +28,7 @@ def ensure_plotly() -> Path:
         with tempfile.NamedTemporaryFile(dir=STATIC, suffix=".partial", delete=False) as partial, \
                 open(SOURCE, "rb") as source:
             shutil.copyfileobj(source, partial)
+        Path(partial.name).chmod(0o644)  # readable by the server's user (the Dockerfile copies it as root)
         Path(partial.name).replace(target)  # whole or not at all, whoever copies at the same time
     return target
 
