@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import numpy as np
@@ -136,3 +138,14 @@ def test_a_networks_layers_follow_one_another_and_unknown_nodes_come_last():
     assert place["extra"] == (6, 0)
     assert ("a1", "z2", "", False) in edges and ("a2", "L", "", False) in edges
     assert ("shares2", "theta2", "Σᵢ", True) in edges and ("X", "z2", "", False) not in edges
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="Node.js checks the modules' syntax; not installed")
+@pytest.mark.parametrize("module", ["stepper", "landscape", "figure"])
+def test_each_components_joined_module_parses(tmp_path, module):
+    js = {"stepper": stepper.JS, "landscape": landscape_chart.LANDSCAPE_JS, "figure": landscape_chart.FIGURE_JS}[module]
+    path = tmp_path / f"{module}.mjs"
+    path.write_text(js)
+    run = subprocess.run(["node", "--check", str(path)], capture_output=True, text=True, timeout=30)
+    assert run.returncode == 0, run.stderr
+    assert js.count("export default function") == 1

@@ -38,11 +38,13 @@ def _js(*files: str) -> str:
     return "\n".join((COMPONENTS / f).read_text(encoding="utf-8") for f in files)
 
 
+LANDSCAPE_JS = _js("landscape/landscape.js", "landscape/plots.js", "landscape/markers.js", "plotly_loader.js")
+FIGURE_JS = _js("figure/figure.js", "plotly_loader.js")
 COMPONENT = st.components.v2.component(
     "backprop_explorer.landscape",
     html=(HERE / "landscape.html").read_text(encoding="utf-8"),
     css=(HERE / "landscape.css").read_text(encoding="utf-8"),
-    js=_js("landscape/landscape.js", "landscape/plots.js", "landscape/markers.js", "plotly_loader.js"),
+    js=LANDSCAPE_JS,
     isolate_styles=False,  # Plotly.js styles its plots from the page's head: no shadow root
 )
 # Any other Plotly figure of the page, drawn in place too (st.plotly_chart remounts its chart on each run)
@@ -50,7 +52,7 @@ FIGURE = st.components.v2.component(
     "backprop_explorer.figure",
     html=(COMPONENTS / "figure" / "figure.html").read_text(encoding="utf-8"),
     css=(COMPONENTS / "figure" / "figure.css").read_text(encoding="utf-8"),
-    js=_js("figure/figure.js", "plotly_loader.js"),
+    js=FIGURE_JS,
     isolate_styles=False,
 )
 COLOUR_SCALES = {"log": "logarithmic", "clip": "clipped to the paths' range"}

@@ -30,12 +30,13 @@ from .model import Model
 HERE = Path(__file__).parent / "components" / "stepper"
 KEY = "stepper"  # the component's widget key
 STEP_EVENT = "step"  # its event (a trigger value, one run long): the step it settled on, 1-based
+# one module from three files, split by view (function declarations: their order does not matter)
+JS = "\n".join((HERE / f).read_text(encoding="utf-8") for f in ("stepper.js", "graph.js", "bars.js"))
 COMPONENT = st.components.v2.component(
     "backprop_explorer.stepper",
     html=(HERE / "stepper.html").read_text(encoding="utf-8"),
     css=(HERE / "stepper.css").read_text(encoding="utf-8"),
-    # one module from three files, split by view (function declarations: their order does not matter)
-    js="\n".join((HERE / f).read_text(encoding="utf-8") for f in ("stepper.js", "graph.js", "bars.js")),
+    js=JS,
 )
 
 GRAPH_ROWS = 6  # rows (samples) a graph node shows before it elides the middle

@@ -4,8 +4,17 @@
 
 const CONFIG = { displaylogo: false, responsive: true };
 
+const OBSERVED = new WeakMap(); // the root element -> the ResizeObserver that keeps the plot its box's size
+
 export default function ({ data, parentElement }) {
   const root = parentElement.querySelector(".bpx-figure");
+  if (!OBSERVED.has(root)) {
+    const resize = new ResizeObserver(() => {
+      if (root.dataset.draws && window.Plotly) window.Plotly.Plots.resize(root);
+    });
+    resize.observe(root);
+    OBSERVED.set(root, resize);
+  }
   root.setAttribute("aria-label", data.alt || "");
   loadPlotly(data.plotly).then((Plotly) => {
     const fig = data.figure;
@@ -20,5 +29,9 @@ export default function ({ data, parentElement }) {
     const draw = root.dataset.draws ? Plotly.react(root, figure) : Plotly.newPlot(root, figure);
     return draw.then(() => { root.dataset.draws = String(Number(root.dataset.draws || 0) + 1); });
   });
-  return () => { if (window.Plotly) window.Plotly.purge(root); };
+  return () => {
+    OBSERVED.get(root)?.disconnect();
+    OBSERVED.delete(root);
+    if (window.Plotly) window.Plotly.purge(root);
+  };
 }

@@ -23,6 +23,7 @@ export default function ({ data, parentElement }) {
   });
   return () => { // unmounted (another page, a bad input): free the plots and the 3D plot's WebGL context
     stop(s);
+    s.resize.disconnect();
     if (window.Plotly) root.querySelectorAll(".bpx-plot").forEach((div) => window.Plotly.purge(div));
   };
 }
@@ -36,6 +37,12 @@ function create(root) {
   s.scrub.oninput = () => { pause(s); s.k = Number(s.scrub.value); moveHeads(s); };
   s.q(".bpx-speed-choice").onchange = () => { if (s.playing) { stop(s); play(s); } };
   s.scrub.onchange = () => move3d(s);
+  // A plot follows its box (the sidebar collapsing changes it without a window resize); the markers follow
+  // the plot (plotly_afterplot).
+  s.resize = new ResizeObserver((entries) => {
+    for (const { target } of entries) if (target.dataset.drawn && window.Plotly) window.Plotly.Plots.resize(target);
+  });
+  root.querySelectorAll(".bpx-plot").forEach((div) => s.resize.observe(div));
   return s;
 }
 

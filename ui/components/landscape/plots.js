@@ -48,7 +48,8 @@ function figures(s) {
   const base = { paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "rgba(0,0,0,0)", font: { color: ink, family: font },
                  margin: { t: 30, b: 40, l: 55, r: 10 }, uirevision: "keep" };
   const legend = { orientation: "h", x: 0, y: -0.28, font: { color: ink } };
-  const hover = (who) => `${who}<br>${un} = %{x:.${p}f}<br>${vn} = %{y:.${p}f}<br>L = %{customdata:.${p}f}<extra></extra>`;
+  const hover = (who) =>
+    `${who}<br>${un} = %{x:.${p}f}<br>${vn} = %{y:.${p}f}<br>L = %{customdata:.${p}f}<extra></extra>`;
   const start = d.start;
   // the current parameters: an open diamond in the text's colour, the same in the legend and on both charts
   const startMarker = { color: ink, symbol: start.symbol, size: 14, line: { width: 2.5, color: ink } };
@@ -65,7 +66,8 @@ function figures(s) {
   }
   map.push({ type: "scatter", mode: "markers", x: [start.u], y: [start.v], customdata: [start.loss], name: start.label,
              marker: startMarker, hovertemplate: hover(start.label) });
-  const mapLayout = { ...base, margin: { ...base.margin, b: 90 }, title: { text: `Contour map of L over (${un}, ${vn})`, font: { size: 14 } },
+  const mapLayout = { ...base, margin: { ...base.margin, b: 90 },
+                      title: { text: `Contour map of L over (${un}, ${vn})`, font: { size: 14 } },
                       xaxis: { title: { text: un }, range: [d.u[0], d.u[d.u.length - 1]], color: ink },
                       yaxis: { title: { text: vn }, range: [d.v[0], d.v[d.v.length - 1]], color: ink },
                       legend, showlegend: true };
@@ -103,9 +105,11 @@ function figures(s) {
   surface.push(head3d(d, h, lift));
   const surfaceLayout = { ...base, margin: { t: 30, b: 0, l: 0, r: 0 }, showlegend: false,
                           title: { text: `Loss surface${d.held ? `, ${d.held} held` : ""}`, font: { size: 14 } },
-                          scene: { xaxis: { title: { text: un }, color: ink }, yaxis: { title: { text: vn }, color: ink },
+                          scene: { xaxis: { title: { text: un }, color: ink },
+                                   yaxis: { title: { text: vn }, color: ink },
                                    zaxis: { title: { text: "loss L" }, color: ink }, aspectmode: "manual",
-                                   aspectratio: { x: 1, y: 1, z: 0.7 }, camera: { eye: { x: 1.6, y: -1.6, z: 1.05 } } } };
+                                   aspectratio: { x: 1, y: 1, z: 0.7 },
+                                   camera: { eye: { x: 1.6, y: -1.6, z: 1.05 } } } };
   s.lift = lift;
   return { map: [map, mapLayout], curve: [curve, curveLayout], surface: [surface, surfaceLayout] };
 }

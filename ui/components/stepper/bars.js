@@ -40,6 +40,8 @@ function drawBars(box, bars) {
     key.style.setProperty("--key", BAR_COLOURS[j % 7]);
     legend.append(key);
   });
-  if (bars.more) legend.append(el("span", "", `(the first ${bars.samples.length} samples of ${bars.samples.length + bars.more})`));
+  if (bars.more) {
+    legend.append(el("span", "", `(the first ${bars.samples.length} of ${bars.samples.length + bars.more} samples)`));
+  }
   box.append(svg, legend);
 }
