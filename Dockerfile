@@ -17,6 +17,8 @@ RUN pip install -r requirements.txt
 # The app (what .dockerignore leaves: app.py, pages/, ui/, backprop/, .streamlit/config.toml), owned by
 # root: the unprivileged user that runs it can read it but not change it.
 COPY . .
+# Plotly.js into static/ (served at /app/static/) while the folder is still writable
+RUN python ui/static_files.py
 RUN useradd --create-home --uid 10001 --shell /usr/sbin/nologin app
 USER app
 

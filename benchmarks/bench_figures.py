@@ -26,7 +26,7 @@ import plotly.io as pio
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import backprop as bp  # noqa: E402
-from backprop import figures  # noqa: E402
+from viz import figures  # noqa: E402
 
 OPTIMIZERS = ("sgd", "momentum", "adam")
 AXES = ("w0", "w1")

@@ -1,4 +1,5 @@
-"""Interaction latency in a real browser, as a ratio to the floor of a Streamlit round trip on this machine.
+"""Interaction latency in a real browser, as a ratio to the floor of a Streamlit round trip on this machine;
+and the two parts that run in the browser alone: stepping, and the landscape's animation.
 
 One measurement: type a new value into a data editor's cell, commit it (Enter) and time, inside the
 browser from the Enter keydown, until the last change of the numbers on the page (its text outside the
@@ -7,9 +8,15 @@ finished redrawing (the last change inside a Plotly chart), and until the run's 
 network layer (server time; the rest is the browser's own work). Measured on the step-by-step page (step 1,
 and step 7 with its chart), on the landscape page, and on a trivial app with one data_editor and the one
 number it drives (the floor), the edits interleaved so that a busy machine slows all of them alike.
-Goals: step page <= 1.5x the floor, landscape page <= 2x.
+Goals: step page <= 1.5x the floor, landscape page <= 2x (its charts redrawn too).
 
-    python benchmarks/latency.py [--repeats 7] [--pages step1,step7,landscape] [--app app.py]
+Stepping (the stepper component): from the key press or the click on Next/Previous to the new numbers in
+the stepper's DOM, and the script runs started while stepping (goal: median <= 50 ms, 0 runs; one run when
+the step settles). Animation (the landscape component, 1000 update steps, played at 60 steps a second):
+frames per second on the contour map over the first 200 steps (goal >= 30), and the time one move of the
+3D surface's markers takes (they move when the animation pauses; the surface is never redrawn).
+
+    python benchmarks/latency.py [--repeats 7] [--pages step1,step7,landscape] [--app app.py] [--no-browser-only]
 
 Needs Chromium (/usr/bin/chromium, or CHROMIUM_PATH) and playwright. Speed is reported, never asserted.
 """
@@ -55,13 +62,16 @@ st.markdown(f"Twice the value: {2 * float(table['v'].iloc[0]):.4f}")
 # layout, not only the data) and the editors' cells (what the user typed). KaTeX and Plotly may print
 # a Unicode minus.
 _NUMBERS = r"""
+const shadows = (root) => [...root.querySelectorAll('*')].filter((e) => e.shadowRoot).map((e) => e.shadowRoot);
 const numbers = (root) => {
   const out = [];
   const skip = ".js-plotly-plot, [data-testid='stDataFrame']";
-  const walk = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
-  for (let n = walk.nextNode(); n; n = walk.nextNode()) {
-    if (n.parentElement && n.parentElement.closest(skip)) continue;
-    for (const m of n.data.matchAll(/[-\u2212]?\d+\.\d+/g)) out.push(m[0]);
+  for (const part of [root, ...shadows(root)]) {  // the stepper's numbers sit in its shadow root
+    const walk = document.createTreeWalker(part, NodeFilter.SHOW_TEXT);
+    for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+      if (n.parentElement && n.parentElement.closest(skip)) continue;
+      for (const m of n.data.matchAll(/[-\u2212]?\d+\.\d+/g)) out.push(m[0]);
+    }
   }
   return out.join(' ');
 };
@@ -82,12 +92,35 @@ _ARM_JS = f"""
     const shown = numbers(root);
     if (shown !== lat.shown) {{ lat.shown = shown; lat.last = now; }}
   }});
-  window.__latencyObserver.observe(root, {{subtree: true, childList: true, characterData: true, attributes: true}});
+  for (const part of [root, ...shadows(root)])
+    window.__latencyObserver.observe(part, {{subtree: true, childList: true, characterData: true, attributes: true}});
   window.addEventListener('keydown', (e) => {{ if (e.key === 'Enter') lat.t0 = performance.now(); }},
                           {{capture: true, once: true}});
 }}
 """
 _READ_JS = """() => { window.__latencyObserver.disconnect(); return window.__latency; }"""
+# How many times the least drawn of the page's Plotly components has drawn (None: none on the page)
+_DRAWS_JS = """() => { const drawn = [...document.querySelectorAll('.bpx-landscape, .bpx-figure')]
+                         .map((e) => Number(e.dataset.draws || 0));
+                       return drawn.length ? Math.min(...drawn) : null; }"""
+
+# Stepping: t0 at the key press or the click (capture, before the stepper's handlers), t1 at the first
+# change of the stepper's values table.
+_STEP_ARM_JS = """() => {
+  const host = [...document.querySelectorAll('*')].find((e) => e.shadowRoot?.querySelector('.stepper'));
+  const root = host.shadowRoot.querySelector('.stepper');
+  const table = root.querySelector('table.values');
+  const lat = window.__step = {t0: null, t1: null, before: table.textContent};
+  const start = () => { if (lat.t0 === null) lat.t0 = performance.now(); };
+  window.addEventListener('keydown', start, {capture: true, once: true});
+  window.addEventListener('pointerdown', start, {capture: true, once: true});
+  const observer = new MutationObserver(() => {
+    if (lat.t0 !== null && lat.t1 === null && table.textContent !== lat.before) {
+      lat.t1 = performance.now(); observer.disconnect();
+    }
+  });
+  observer.observe(root, {subtree: true, childList: true, characterData: true});
+}"""
 
 
 @dataclass
@@ -137,10 +170,13 @@ class Target:
         cell = open_cell(page, self.name, self.col, self.row)
         cell.fill(f"{1 + self.edits / 100:g}")
         page.evaluate(_ARM_JS)
+        draws = page.evaluate(_DRAWS_JS)
         pressed = time.perf_counter()
         with rerun(page, timeout=TIMEOUT_MS):
             cell.press("Enter")
         wait_for_charts(page, timeout=TIMEOUT_MS)
+        if draws is not None:  # the Plotly components redraw after the run: wait for them
+            page.wait_for_function(f"() => ({_DRAWS_JS})() > {draws}", timeout=TIMEOUT_MS)
         lat = page.evaluate(_READ_JS)
         if lat["last"] is None:
             raise RuntimeError(f"{self.label}: the edit changed no number on the page")
@@ -157,6 +193,82 @@ class Target:
 
 def _median(values: list[float]) -> float:
     return statistics.median(values)
+
+
+def stepping(browser, url: str, repeats: int) -> dict:
+    """Steps by key and by button on the step page, timed in the browser; the runs started meanwhile."""
+    from e2e.browser import runs_started, settle
+
+    page = new_page(browser, {"width": 1280, "height": 720})
+    open_app(page, f"{url}/step_by_step?step=4", timeout=TIMEOUT_MS)
+    stepper = page.locator(".stepper")
+    stepper.locator(".title").click()
+    times, runs = [], runs_started(page)
+    moves = ["ArrowRight", "ArrowLeft", "next", "prev"] * max(1, repeats)
+    for move in moves:
+        page.evaluate(_STEP_ARM_JS)
+        if move.startswith("Arrow"):
+            page.keyboard.press(move)
+        else:
+            stepper.locator(f"button.{move}").click()
+        page.wait_for_function("() => window.__step.t1 !== null", timeout=TIMEOUT_MS)
+        lat = page.evaluate("() => window.__step")
+        times.append(lat["t1"] - lat["t0"])
+    while_stepping = runs_started(page) - runs
+    stepper.locator("button.next").click()
+    page.wait_for_url("**step=5*", timeout=TIMEOUT_MS)
+    settle(page)
+    settled = runs_started(page) - runs - while_stepping
+    page.context.close()
+    return {"times": times, "runs_while_stepping": while_stepping, "runs_to_settle": settled}
+
+
+def animation(browser, url: str) -> dict:
+    """Frames per second of the landscape's 2D animation over 200 steps, and the 3D marker move's time."""
+    page = new_page(browser, {"width": 1400, "height": 1000})
+    open_app(page, f"{url}/landscape", timeout=TIMEOUT_MS)
+    root = page.locator(".bpx-landscape")
+    root.locator(".bpx-plot").first.wait_for()
+    page.wait_for_function(f"() => ({_DRAWS_JS})() >= 1", timeout=TIMEOUT_MS)
+    thumb = page.get_by_test_id("stSlider").filter(has_text="Update steps").get_by_role("slider")
+    draws = page.evaluate(_DRAWS_JS)
+    with rerun(page, timeout=TIMEOUT_MS):
+        thumb.press("End")  # 1000 steps
+    page.wait_for_function(f"() => ({_DRAWS_JS})() > {draws}", timeout=TIMEOUT_MS)
+    root.locator(".bpx-speed-choice").select_option("60")
+    start = page.evaluate("r => [performance.now(), Number(r.dataset.frames || 0)]", root.element_handle())
+    root.locator(".bpx-play").click()
+    page.wait_for_function("r => Number(r.dataset.step) >= 200", arg=root.element_handle(), timeout=TIMEOUT_MS)
+    end = page.evaluate("r => [performance.now(), Number(r.dataset.frames || 0)]", root.element_handle())
+    root.locator(".bpx-play").click()  # pause: the 3D markers move once
+    moves = []
+    for k in (100, 300, 500, 700, 900):
+        page.wait_for_function("r => r.dataset.move3dMs !== undefined", arg=root.element_handle())
+        root.evaluate("r => { delete r.dataset.move3dMs; }")
+        root.locator(".bpx-scrub").fill(str(k))
+        root.locator(".bpx-scrub").dispatch_event("change")
+        page.wait_for_function("r => r.dataset.move3dMs !== undefined", arg=root.element_handle())
+        moves.append(float(root.evaluate("r => r.dataset.move3dMs")))
+    page.context.close()
+    frames, seconds = end[1] - start[1], (end[0] - start[0]) / 1000
+    return {"fps_2d": frames / seconds, "frames": frames, "seconds": seconds, "move_3d_ms": moves}
+
+
+def browser_report(step: dict | None, anim: dict | None) -> None:
+    if step:
+        t = step["times"]
+        verdict = "met" if _median(t) <= 50 and step["runs_while_stepping"] == 0 else "NOT met"
+        print(f"\nStep change (key or Next/Previous -> new numbers in the stepper), {len(t)} steps: median "
+              f"{_median(t):.1f} ms [{min(t):.1f}-{max(t):.1f}], script runs while stepping: "
+              f"{step['runs_while_stepping']}, when it settles: {step['runs_to_settle']}  "
+              f"(goal <= 50 ms and 0 runs: {verdict})")
+    if anim:
+        m = anim["move_3d_ms"]
+        print(f"Landscape animation, 2D contour map: {anim['fps_2d']:.1f} frames/s ({anim['frames']} frames in "
+              f"{anim['seconds']:.2f} s over 200 steps; goal >= 30: {'met' if anim['fps_2d'] >= 30 else 'NOT met'})")
+        print(f"3D surface: not redrawn while playing; a move of its markers (on pause or scrub) takes median "
+              f"{_median(m):.0f} ms [{min(m):.0f}-{max(m):.0f}], i.e. {1000 / _median(m):.1f} moves/s if done "
+              "every frame")
 
 
 def report(targets: list[Target], repeats: int) -> None:
@@ -177,6 +289,7 @@ def main() -> int:
     parser.add_argument("--repeats", type=int, default=7, help="timed edits per target (default 7)")
     parser.add_argument("--app", type=Path, default=REPO / "app.py", help="the app's entry script")
     parser.add_argument("--pages", default="step1,step7,landscape", help="which of step1,step7,landscape")
+    parser.add_argument("--no-browser-only", action="store_true", help="skip stepping and the animation")
     args = parser.parse_args()
     chromium = find_chromium()
     if chromium is None:
@@ -208,8 +321,15 @@ def main() -> int:
             for _ in range(args.repeats):
                 for t in targets:
                     t.measure()
+            for t in targets:
+                t.page.context.close()
+            step = anim = None
+            if not args.no_browser_only:
+                step = stepping(browser, app.url, args.repeats)
+                anim = animation(browser, app.url)
             browser.close()
     report(targets, args.repeats)
+    browser_report(step, anim)
     return 0
 
 

@@ -2,16 +2,17 @@
 
 import streamlit as st
 
-from ui import landscape, render, state, widgets
+from ui import landscape, landscape_chart, presenter, render, state, widgets
 from viz import figures
 
-st.title("Loss landscape", anchor=False)
-st.markdown(
-    "Pick two parameters: the loss is drawn over a grid of their values, as a surface and as a contour map, with "
-    "your current parameters marked ◆. Each optimizer then starts there and takes its steps; press **▶ Play** "
-    "to watch them move across the surface, on the contour map and down the loss curve at the same time "
-    "(it runs in your browser), or drag the step slider."
-)
+with st.container(key=presenter.LANDSCAPE_INTRO_KEY):
+    st.title("Loss landscape", anchor=False)
+    st.markdown(
+        "Pick two parameters: the loss is drawn over a grid of their values, as a surface and as a contour map, "
+        "with your current parameters marked ◇. Each optimizer then starts there and takes its steps; press "
+        "**▶ Play** to watch them move on the contour map and down the loss curve at the same time (it runs in "
+        "your browser; the 3D markers follow when it pauses), or drag the step slider."
+    )
 
 shown = state.results_with_update()
 widgets.editors_expander(expanded=shown is None or shown.stale)
@@ -20,7 +21,10 @@ if shown is None:
 widgets.stale_ui(shown)
 t, m = shown.value, shown.model
 p = m.precision
+chart_slot = st.container() if presenter.is_on() else None  # in presenter mode the charts come first
 settings = landscape.controls_ui(m)
+if chart_slot is None:
+    chart_slot = st.empty()
 if not settings.optimizers:
     st.info("Tick at least one optimizer to draw its path; the surface alone is below.", icon=":material/info:")
 result = landscape.compute(m, settings)
@@ -32,7 +36,7 @@ u, v = settings.axes
 names = m.params
 others = [n for n in names if n not in settings.axes]
 here = ", ".join(f"{n} = {render.fmt(x, p)}" for n, x in zip(names, (*t.w, t.b), strict=True))
-st.markdown(f"**At the marker ◆ (the current parameters):** {here}; loss **L = {render.fmt(t.loss, p)}**.")
+st.markdown(f"**At the marker ◇ (the current parameters):** {here}; loss **L = {render.fmt(t.loss, p)}**.")
 if not others:
     st.caption(f"The model has exactly two parameters, {u} and {v}: this surface is the whole loss, and every path "
                "lies on it.")
@@ -50,11 +54,10 @@ if diverged:
     st.error(diverged, icon=":material/trending_up:")
 st.caption(landscape.grid_note(result, p))
 
-fig = figures.landscape_figure(surface, runs, t.loss, precision=p, log_loss=settings.log_loss,
-                               show_3d=settings.show_3d)
-st.plotly_chart(fig, key="landscape_chart", config={"displaylogo": False},
-                alt=f"Loss surface over {u} and {v} with the paths of {', '.join(r.optimizer for r in runs) or 'no'} "
-                    "optimizers; the tables below hold the numbers.")
+with chart_slot:
+    landscape_chart.landscape_ui(landscape_chart.payload(
+        surface, runs, t.loss, p, scale=settings.colour, log_loss=settings.log_loss, show_3d=settings.show_3d),
+        presenter=presenter.is_on())
 if not runs:
     st.stop()
 
@@ -73,8 +76,8 @@ with st.expander("Every step's parameters and loss", icon=":material/table:"):
 
 st.subheader("What the neuron computes", anchor=False)
 followed, features = landscape.model_view_ui(result, m)
-st.plotly_chart(figures.model_figure(followed, t.X, t.y, features, precision=p), key="landscape_model_chart",
-                config={"displaylogo": False}, alt="The neuron's prediction over the input space with the samples.")
+landscape_chart.figure_ui(figures.model_figure(followed, t.X, t.y, features, precision=p), key="landscape_model_chart",
+                          alt="The neuron's prediction over the input space with the samples.")
 last = followed.n_steps
 if m.n_features == 1:
     st.caption("The line is the neuron's prediction for every x0 at the slider's step; the circles are the samples "

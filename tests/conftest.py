@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
+from streamlit.proto.WidgetStates_pb2 import WidgetStates
 from streamlit.testing.v1 import AppTest
 
 ENTRY = str(Path(__file__).with_name("app_entry.py"))
@@ -30,6 +32,34 @@ def edit_wb(at: AppTest, changes: dict) -> AppTest:
     key = f"wb_editor_{at.session_state['editor_version']}"
     at.session_state[key] = {"edited_rows": {0: changes}, "added_rows": [], "deleted_rows": []}
     return at.run()
+
+
+def stepper_element(at: AppTest):
+    """The step page's stepper as AppTest sees it (a components-v2 element it does not know): its proto
+    carries the data sent to the browser as JSON."""
+    from ui import stepper
+
+    found = [e for e in at.get("bidi_component") if e.proto.id.endswith(stepper.KEY)]
+    assert len(found) == 1, found
+    return found[0]
+
+
+def stepper_data(at: AppTest) -> dict:
+    """The data the step page sends its stepper: steps, graph, the step to show, presenter mode."""
+    return json.loads(stepper_element(at).proto.json)
+
+
+def settle_step(at: AppTest, number: int) -> AppTest:
+    """What the browser sends when the stepper settles on step NUMBER: the component's "step" event (a
+    trigger value in the component's event list), then a run."""
+    from ui import stepper
+
+    states = WidgetStates()
+    states.CopyFrom(at._tree.get_widget_states())  # the other widgets as they are
+    event = states.widgets.add()
+    event.id = f"$$STREAMLIT_INTERNAL_KEY_{stepper_element(at).proto.id}__events"  # components v2's naming
+    event.json_trigger_value = json.dumps([{"event": stepper.STEP_EVENT, "value": number}])
+    return at._run(states)  # AppTest has no public way to set an unknown element's state
 
 
 @pytest.fixture

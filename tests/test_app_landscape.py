@@ -4,12 +4,30 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from conftest import edit_xy, open_app
+
+STALE = "Showing the results for the last valid input"
 
 
 def charts(at) -> list[dict]:
-    """The page's Plotly figures as sent to the browser: the landscape, then the model view."""
-    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    """The page's other Plotly figures as sent to the browser (the figure component): the model view."""
+    return [json.loads(c.proto.json)["figure"] for c in at.get("bidi_component")
+            if c.proto.component_name == "backprop_explorer.figure"]
+
+
+def landscape(at) -> dict:
+    """What the page sends the landscape component (an element AppTest does not know: read its proto)."""
+    from ui import landscape_chart
+
+    found = [e for e in at.get("bidi_component") if e.proto.id.endswith(landscape_chart.KEY)
+             and e.proto.component_name == "backprop_explorer.landscape"]
+    assert len(found) == 1, found
+    return json.loads(found[0].proto.json)
+
+
+def path_names(at) -> list[str]:
+    return [p["label"] for p in landscape(at)["paths"]]
 
 
 def summary(at):
@@ -19,10 +37,13 @@ def summary(at):
 def test_the_page_renders_the_seed_example_with_three_optimizers():
     at = open_app("landscape")
     assert not at.exception and not at.error
-    landscape, model = charts(at)
-    assert len(landscape["frames"]) == 101 and len(model["frames"]) == 101  # 100 steps by default
-    assert landscape["layout"]["scene"]["xaxis"]["title"]["text"] == "w0"
-    assert landscape["layout"]["scene"]["yaxis"]["title"]["text"] == "w1"
+    (model,) = charts(at)
+    data = landscape(at)
+    assert data["steps"] == 100 and len(model["frames"]) == 101  # 100 steps by default
+    assert all(len(p["loss"]) == 101 for p in data["paths"])
+    assert data["axes"] == ["w0", "w1"] and len(data["u"]) == len(data["v"]) == 51
+    assert len(data["loss"]) == 51 and len(data["loss"][0]) == 51
+    assert data["plotly"].endswith("/app/static/plotly.min.js")  # served by the app, not a CDN
     table = summary(at)
     assert list(table.index) == ["SGD", "Momentum", "Adam"]
     assert set(table["loss at the start"]) == {"0.8200"}
@@ -35,9 +56,7 @@ def test_the_page_renders_the_seed_example_with_three_optimizers():
 def test_changing_an_axis_redraws_over_the_new_pair_and_says_what_is_held():
     at = open_app("landscape")
     at.selectbox(key="landscape_axis_v").set_value("b").run()
-    landscape = charts(at)[0]
-    assert landscape["layout"]["scene"]["yaxis"]["title"]["text"] == "b"
-    assert landscape["layout"]["yaxis"]["title"]["text"] == "b"
+    assert landscape(at)["axes"] == ["w0", "b"]
     assert any("w1 stays at the current values (w1 = 0.2000)" in c.value for c in at.caption)
     assert set(summary(at)["final w1"]) == {"0.2000"}
     at.selectbox(key="landscape_axis_u").set_value("b").run()  # the depth axis moves out of the way
@@ -51,8 +70,32 @@ def test_optimizers_toggle_and_the_notebook_rule_climbs():
     table = summary(at)
     assert list(table.index) == ["SGD", "Adam", "The notebook's rule"]
     assert float(table.loc["The notebook's rule", "final loss"]) > 0.82
-    names = {t.get("name") for t in charts(at)[0]["data"]}
+    names = path_names(at)
     assert "The notebook's rule" in names and "Momentum" not in names
+    notebook = landscape(at)["paths"][-1]
+    assert notebook["ownAxis"] is True and not any(p["ownAxis"] for p in landscape(at)["paths"][:-1])
+
+
+def test_the_notebook_overlay_does_not_widen_the_map():
+    at = open_app("landscape")
+    before = landscape(at)
+    at.toggle(key="landscape_notebook").set_value(True).run()
+    after = landscape(at)
+    assert (after["u"][0], after["u"][-1], after["v"][0], after["v"][-1]) == \
+        (before["u"][0], before["u"][-1], before["v"][0], before["v"][-1])
+
+
+def test_the_colour_scale_is_log_or_clipped_to_the_paths_and_says_which():
+    at = open_app("landscape")
+    data = landscape(at)
+    assert data["colour"]["scale"] == "log" and data["colour"]["label"] == "logarithmic"
+    at.radio(key="landscape_colour").set_value("clip").run()
+    clipped = landscape(at)["colour"]
+    along = [L for p in landscape(at)["paths"] for L in p["loss"]]
+    assert clipped["label"] == "clipped to the paths' range"
+    assert clipped["min"] == pytest.approx(min(along), rel=1e-5)
+    assert clipped["max"] == pytest.approx(max(along), rel=1e-5)
+    assert clipped["max"] < max(max(row) for row in landscape(at)["loss"]) / 10  # the surface spans far more
 
 
 def test_no_optimizer_leaves_the_surface_and_a_hint():
@@ -61,7 +104,7 @@ def test_no_optimizer_leaves_the_surface_and_a_hint():
         at.checkbox(key=f"landscape_opt_{name}").uncheck()
     at.run()
     assert not at.exception and "Tick at least one optimizer" in at.info[0].value
-    assert len(at.get("plotly_chart")) == 1 and "frames" not in charts(at)[0]
+    assert landscape(at)["paths"] == [] and landscape(at)["steps"] == 0 and len(landscape(at)["loss"]) == 51
 
 
 def test_a_learning_rate_of_10_stops_sgd_at_step_3_and_says_so():
@@ -73,8 +116,9 @@ def test_a_learning_rate_of_10_stops_sgd_at_step_3_and_says_so():
     assert any("SGD diverged at step 3" in e and "ends at step 2" in e for e in errors)
     assert summary(at).loc["SGD", "diverged at step"] == "3"
     assert summary(at).loc["SGD", "steps run"] == "2"
-    for spec in at.get("plotly_chart"):
-        assert "NaN" not in spec.proto.spec and "Infinity" not in spec.proto.spec
+    assert len(charts(at)) == 1 and json.dumps(charts(at), allow_nan=False)  # the model view: no NaN either
+    sent = json.dumps(landscape(at), allow_nan=False)  # raises on a NaN or an infinity
+    assert landscape(at)["paths"][0]["divergedAt"] == 3 and len(landscape(at)["paths"][0]["loss"]) == 3 and sent
 
 
 def test_training_every_parameter_labels_the_surface_a_slice():
@@ -90,30 +134,27 @@ def test_one_feature_has_exactly_two_parameters_and_a_line_model_view():
     assert not at.exception
     assert any("exactly two parameters, w0 and b" in c.value for c in at.caption)
     assert at.checkbox(key="landscape_only").disabled
-    model = charts(at)[1]
+    model = charts(at)[0]
     assert model["layout"]["xaxis"]["title"]["text"] == "x0" and model["data"][2]["mode"] == "lines"
+    assert landscape(at)["axes"] == ["w0", "b"] and landscape(at)["held"] == ""
 
 
 def test_steps_and_resolution_shape_the_figure():
     at = open_app("landscape")
     at.slider(key="landscape_steps").set_value(12).run()
     at.select_slider(key="landscape_resolution").set_value(21).run()
-    landscape = charts(at)[0]
-    assert len(landscape["frames"]) == 13
+    assert landscape(at)["steps"] == 12 and len(landscape(at)["u"]) == 21
     assert any("Grid: 21 × 21 points" in c.value for c in at.caption)
-
-
-STALE = "Showing the results for the last valid input"
 
 
 def test_bad_input_names_the_cell_and_keeps_the_last_valid_landscape_labelled_stale():
     at = open_app("landscape")
-    before = charts(at)[0]
+    before = landscape(at)
     edit_xy(at, edited={0: {"x1": "abc"}})
     assert not at.exception
     assert "X row 0, column x1" in at.error[0].value
     assert STALE in at.warning[0].value and "X row 0, column x1 = `2`" in at.warning[0].value
-    assert charts(at)[0]["data"] == before["data"], "the last valid input's surface and paths stay on screen"
+    assert landscape(at)["paths"] == before["paths"], "the last valid input's surface and paths stay on screen"
     edit_xy(at, edited={0: {"x1": "2"}})
     assert not at.error and not any(STALE in w.value for w in at.warning)
 
@@ -123,7 +164,7 @@ def test_a_bad_learning_rate_keeps_the_last_valid_paths_labelled_stale():
     at.text_input(key="landscape_lr").input("fast").run()
     assert not at.exception and "learning rate" in at.error[0].value.lower()
     assert STALE in at.warning[0].value and "learning rate η = `0.01`" in at.warning[0].value
-    assert at.text_input(key="landscape_lr").value == "fast" and charts(at)
+    assert at.text_input(key="landscape_lr").value == "fast" and landscape(at)["paths"]
 
 
 def test_settings_survive_a_visit_to_another_page():
@@ -133,17 +174,32 @@ def test_settings_survive_a_visit_to_another_page():
     at.switch_page("../pages/overview.py").run()
     at.switch_page("../pages/landscape.py").run()
     assert at.selectbox(key="landscape_axis_v").value == "b" and at.slider(key="landscape_steps").value == 7
-    assert len(charts(at)[0]["frames"]) == 8
+    assert landscape(at)["steps"] == 7
 
 
 def test_the_model_view_follows_the_chosen_optimizer_and_names_held_features():
     at = open_app("landscape")
     at.selectbox(key="landscape_follow").set_value("adam").run()
-    assert charts(at)[1]["layout"]["title"]["text"].startswith("Adam: prediction")
+    assert charts(at)[0]["layout"]["title"]["text"].startswith("Adam: prediction")
     assert any(m.value.startswith("**Adam after step 100:**") for m in at.markdown)
     at.button(key="add_feature").click().run()
     assert not at.exception
     at.selectbox(key="landscape_feature_b").set_value("x2").run()
-    title = charts(at)[1]["layout"]["title"]["text"]
+    title = charts(at)[0]["layout"]["title"]["text"]
     assert "over (x0, x2); x1 held at its mean" in title
     assert any("x1 held at its mean over the samples" in c.value for c in at.caption)
+
+
+def test_in_presenter_mode_the_charts_come_before_the_settings():
+    def order(at) -> tuple[int, int]:
+        shown = list(at.main)  # every element, in page order
+        chart = next(i for i, e in enumerate(shown) if getattr(e, "type", "") == "bidi_component")
+        axis = next(i for i, e in enumerate(shown) if getattr(e, "key", None) == "landscape_axis_u")
+        return chart, axis
+
+    at = open_app("landscape")
+    chart, axis = order(at)
+    assert axis < chart and landscape(at)["presenter"] is False
+    at.toggle(key="presenter").set_value(True).run()
+    chart, axis = order(at)
+    assert chart < axis and landscape(at)["presenter"] is True

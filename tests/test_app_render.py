@@ -58,39 +58,12 @@ def test_shape_text_describes_each_kind_of_value():
     assert render.shape_text(t.step("shares1"), t).startswith("Shape (3, 3): 3 samples × 3 parameters")
 
 
-def test_share_figure_has_one_bar_series_per_parameter_with_the_per_sample_shares():
-    t = trace_of("dead_relu")
-    fig = render.share_figure(t)
-    assert [bar.name for bar in fig.data] == ["∂L/∂w0", "∂L/∂w1", "∂L/∂b"]
-    np.testing.assert_array_equal(fig.data[0].y, t.per_sample_grad_w[:, 0])
-    np.testing.assert_array_equal(fig.data[2].y, t.per_sample_grad_b)
-    assert fig.data[0].x[2] == "sample 2 ✗ off"
-
-
 def test_loss_curves_figure_plots_each_trajectory():
     m = PRESETS["seed"][1]
     runs = [(name, bp.train(m.X, m.w, m.b, m.y, lr=0.01, steps=5, optimizer=name)) for name in ("notebook", "sgd")]
     fig = render.loss_curves_figure(runs)
     assert [s.name for s in fig.data] == ["notebook", "sgd"]
     np.testing.assert_array_equal(fig.data[1].y, runs[1][1].loss)
-
-
-def test_roadmap_marks_the_current_step():
-    t = trace_of("seed")
-    line = render.roadmap(t.steps, 3)
-    assert "**▶ 3 loss L**" in line and line.startswith("Forward pass: 1 z = Xw + b")
-    assert "Update: 9 update" in line
-
-
-@pytest.mark.parametrize(("text", "shown"), [
-    ("Since z_i = x_i . w + b, dz_i/dw = x_i", "Since zᵢ = xᵢ · w + b, dzᵢ/dw = xᵢ"),
-    ("each sample contributes delta_i times", "each sample contributes δᵢ times"),
-    (r"learning rate 1 \times 10^{-7}: from 0.82 to -2.383 \times 10^{11}.",
-     "learning rate 1 × 10⁻⁷: from 0.82 to -2.383 × 10¹¹."),
-    ("z_12 and leaky_relu and a*b. The end.", "z₁₂ and leaky\\_relu and a\\*b. The end."),
-])
-def test_prose_turns_plain_text_math_into_readable_markdown(text, shown):
-    assert render.prose(text) == shown
 
 
 def test_every_step_explanation_is_free_of_markdown_emphasis_and_latex():

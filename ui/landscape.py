@@ -16,7 +16,7 @@ import streamlit as st
 import backprop as bp
 from viz import figures
 
-from . import render, state, widgets
+from . import landscape_chart, render, state, widgets
 from .model import Model
 
 OPTIMIZERS = {"sgd": "SGD", "momentum": "Momentum (μ = 0.9)", "adam": "Adam (β = 0.9, 0.999)"}
@@ -40,6 +40,7 @@ class Settings:
     only_axes: bool  # train only the two axes' parameters
     show_3d: bool
     log_loss: bool
+    colour: str  # the colour scale of the loss: "log" or "clip" (to the paths' range)
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,7 @@ class Result:
 
 DEFAULTS = {"landscape_span": 2.0, "landscape_resolution": 51, "landscape_steps": 100, "landscape_only": True,
             "landscape_fit": True, "landscape_notebook": False, "landscape_log": False, "landscape_3d": True,
+            "landscape_colour": "log",
             **{f"landscape_opt_{k}": True for k in OPTIMIZERS}}
 SAVED = "landscape_saved"  # the settings' last values: Streamlit drops a widget's state on pages without it
 KEPT = (*DEFAULTS, AXIS_U, AXIS_V, FOLLOW, FEATURE_A, FEATURE_B)
@@ -118,9 +120,13 @@ def controls_ui(m: Model) -> Settings:
             log_loss = st.checkbox("Log-scale loss", key="landscape_log",
                                    help="The loss per step on a log scale: shows slow convergence near the minimum "
                                         "and divergence on one chart.")
+            colour = st.radio("Colours of the loss", list(landscape_chart.COLOUR_SCALES), key="landscape_colour",
+                              format_func=lambda k: landscape_chart.COLOUR_SCALES[k].capitalize(), horizontal=True,
+                              help="The paths cross a small part of the loss's range: a log scale, or colours "
+                                   "clipped to the loss along the paths, separates the levels they cross.")
     _save()
     return Settings((u, v), float(span), fit, int(resolution), chosen + (("notebook",) if notebook else ()),
-                    int(steps), only or two, show_3d, log_loss)
+                    int(steps), only or two, show_3d, log_loss, colour)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -151,7 +157,8 @@ def compute(m: Model, s: Settings) -> Result | None:
             bar.progress(len(s.optimizers) / total, text=f"Evaluating the loss on {s.resolution}² grid points…")
         start = np.array([float(v) for v in (*m.w, m.b)])
         names = m.params
-        spans = bp.surface.fit_span(trajectories, s.axes, [start[names.index(a)] for a in s.axes], s.span,
+        fitted = [t for t in trajectories if t.optimizer != "notebook"]  # the notebook climbs: not its span
+        spans = bp.surface.fit_span(fitted, s.axes, [start[names.index(a)] for a in s.axes], s.span,
                                  FIT_LIMIT if s.fit else 1.0)
         surface = _surface(m, s.axes, spans, s.resolution)
     except bp.InputError as err:

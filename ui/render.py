@@ -22,8 +22,6 @@ ACTIVE, INACTIVE = "✓ yes", "✗ no — f′(z) = 0"
 PHASES = {"forward": ("Forward pass", "blue"), "backward": ("Backward pass", "orange"),
           "update": ("Update", "green")}
 SUM_ROW = "Σ (sum over samples)"
-# Keys of a step's parts (presenter mode's style sheet finds them by the class st-key-<key>)
-VALUES_KEY, VALUES_LABEL_KEY, ORIGIN_KEY = "step_values", "step_values_label", "step_origin"
 
 
 def fmt(value: float, precision: int = 4) -> str:
@@ -64,19 +62,8 @@ def code_span(text: str, limit: int = 40) -> str:
 
 
 def short_title(step: bp.Step) -> str:
-    """A few characters naming the step, for the slider and the roadmap."""
+    """A few characters naming the step, for the stepper's map of the steps."""
     return step.short
-
-
-def roadmap(steps: Sequence[bp.Step], current: int) -> str:
-    """All steps by phase in one Markdown line, the current one marked ▶ and bold."""
-    parts = []
-    for phase, (label, _) in PHASES.items():
-        items = [f"**▶ {i} {short_title(s)}**" if i == current else f"{i} {short_title(s)}"
-                 for i, s in enumerate(steps, 1) if s.phase == phase]
-        if items:
-            parts.append(f"{label}: " + " · ".join(items))
-    return " → ".join(parts)
 
 
 def shows_activity(trace: bp.Trace) -> bool:
@@ -257,58 +244,6 @@ def neuron_dot(trace: bp.Trace, precision: int) -> str:
         *(f"  {e};" for e in edges),
         "}",
     ])
-
-
-def render_step(step: bp.Step, trace: bp.Trace, number: int, total: int, precision: int) -> None:
-    """One step: phase, title, why, the formula symbolically and with numbers, the table, each number's origin."""
-    label, color = PHASES[step.phase]
-    st.badge(f"{label} · step {number} of {total}", color=color)
-    st.subheader(f"{number}. {step.title}", anchor=False)
-    st.markdown(prose(step.explanation))
-    st.latex(step.formula)
-    if step.formula_numbers:
-        st.latex(step.formula_numbers)
-    else:
-        st.caption(f"With more than {bp.latex.SMALL} samples or features the formula is not written out with "
-                   "numbers; the table lists every value.")
-    note = inactive_note(trace) if step.marked else None
-    if note:
-        st.warning(note, icon=":material/block:")
-    frame = step_frame(step, trace, precision)
-    side_by_side = len(frame.columns) <= 3 and bool(step.details)  # narrow tables leave room for the formulas
-    table, origin = st.columns([2, 3]) if side_by_side else (st.container(), st.container())
-    with table, st.container(key=VALUES_KEY):
-        with st.container(key=VALUES_LABEL_KEY):
-            st.markdown("**Values**")
-        st.table(styled(frame))
-        st.caption(shape_text(step, trace))
-    if step.details:
-        with origin, st.container(key=ORIGIN_KEY):
-            st.markdown("**Where each number comes from**")
-            for line in step.details:
-                st.latex(line)
-
-
-def share_figure(trace: bp.Trace, precision: int = 4) -> go.Figure:
-    """Grouped bars: each sample's contribution delta_i * x_ij to every dL/dw_j, and delta_i to dL/db."""
-    names = trace.param_labels
-    n = min(len(trace.z), ROW_LIMIT)
-    labels = [f"sample {i}" + (" ✗ off" if trace.inactive[i] else "") for i in range(n)]
-    shares = np.column_stack([trace.per_sample_grad_w, trace.per_sample_grad_b])[:n]
-    fig = go.Figure()
-    for j, name in enumerate(names):
-        fig.add_bar(
-            x=labels, y=shares[:, j], name=f"∂L/∂{name}",
-            text=[fmt(v, precision) for v in shares[:, j]], textposition="outside",
-            hovertemplate=f"%{{x}}<br>share of ∂L/∂{name}: %{{y:.{precision}f}}<extra></extra>",
-        )
-    fig.add_hline(y=0, line_width=1, line_color="gray")
-    fig.update_layout(
-        barmode="group", title="Each sample's share of the gradient (bars of one colour add up to that gradient)",
-        xaxis_title="sample", yaxis_title="contribution", legend_title="parameter", height=380,
-        margin=dict(t=60, b=40, l=40, r=20), uniformtext_minsize=8, uniformtext_mode="hide",
-    )
-    return fig
 
 
 CURVE_STYLES = ({"color": "#d62728", "dash": "dash"}, {"color": "#2ca02c", "dash": "solid"})

@@ -16,13 +16,28 @@ def metric(page, label: str):
     return page.get_by_test_id("stMetric").filter(has=title).get_by_test_id("stMetricValue")
 
 
+def stepper(page):
+    """The step page's stepper component (Playwright's CSS locators reach into its shadow root)."""
+    return page.locator(".stepper")
+
+
 def step_label(page):
     """The stepper's "Step k of n"."""
-    return page.get_by_test_id("stMain").get_by_text(STEP_LABEL)
+    return stepper(page).locator(".count")
 
 
 def step_shown(page) -> int:
     return int(STEP_LABEL.match(step_label(page).inner_text().strip()).group(1))
+
+
+def stepper_text(page) -> str:
+    """The stepper's visible text (innerText of the page does not enter a shadow root)."""
+    return stepper(page).inner_text()
+
+
+def press_stepper(page, name: str) -> None:
+    """Click the stepper's button of class NAME (first, prev, next, last, play, reveal): no script run."""
+    stepper(page).locator(f"button.{name}").click()
 
 
 def click(page, key: str) -> None:

@@ -234,9 +234,12 @@ def open_app(page, url: str, timeout: float = TIMEOUT_MS) -> None:
 
 
 def wait_for_charts(page, timeout: float = TIMEOUT_MS) -> None:
-    """Wait until every Plotly chart on the page has been drawn (Plotly draws after the run has finished)."""
+    """Wait until every Plotly chart on the page has been drawn (Plotly draws after the run has finished), those
+    of the app's Plotly components (ui/landscape_chart.py) included."""
     page.wait_for_function("""() => [...document.querySelectorAll("[data-testid='stPlotlyChart']")]
-        .every(c => c.querySelector('.js-plotly-plot .main-svg'))""", polling="raf", timeout=timeout)
+        .every(c => c.querySelector('.js-plotly-plot .main-svg'))
+        && [...document.querySelectorAll('.bpx-landscape, .bpx-figure')].every(c => c.dataset.draws)""",
+                           polling="raf", timeout=timeout)
 
 
 def nav_labels(page) -> list[str]:

@@ -1,4 +1,6 @@
-"""The loss landscape page: Play animates the optimizers' markers in the browser, without a rerun."""
+"""The loss landscape page in Chromium: the component loads Plotly.js once from the app, draws once and then
+updates the same plots, and Play moves the markers in the browser without a rerun and without redrawing
+the contour map."""
 
 from __future__ import annotations
 
@@ -6,25 +8,9 @@ import re
 
 from playwright.sync_api import expect
 
-from .browser import open_app, rerun, runs_started, screenshot, wait_for_charts
+from .browser import ARTIFACTS, new_page, open_app, rerun, runs_started, screenshot
 
 SLOW_MS = 120_000  # the page trains three optimizers and draws a 3D surface: slow on a busy 2-core machine
-
-# The markers Play moves: the frames' traces, and for the contour map's marker, its plotting area.
-_MARKERS_JS = """g => {
-  const traces = g._transitionData._frames[0].traces;
-  const map = traces[traces.length - 2], full = g._fullData[map];
-  return {
-    step: g._fullLayout.sliders[0].active,
-    xy: traces.map(i => [Array.from(g.data[i].x), Array.from(g.data[i].y)]),
-    area: `.nsewdrag[data-subplot='${full.xaxis}${full.yaxis}']`,
-  };
-}"""
-
-
-def _map_pixels(page, chart, area: str) -> bytes:
-    return page.screenshot(clip=chart.locator(area).bounding_box())
-
 
 # From now on, note whether the app ever leaves the notRunning state.
 _WATCH_JS = """() => {
@@ -35,32 +21,87 @@ _WATCH_JS = """() => {
   }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
 }"""
 
+# The contour map's state: its contour paths, where the markers are, and a tag on each plot's element that
+# survives only as long as the element does (a remount would lose it).
+_MAP_JS = """root => {
+  const map = root.querySelector('.bpx-map');
+  return {
+    contours: map.querySelectorAll('g.contourlayer path').length,
+    heads: [...map.querySelectorAll('svg.bpx-heads path')].map(p => p.getAttribute('transform')),
+    tagged: ['.bpx-map', '.bpx-curve', '.bpx-surface'].every(s => root.querySelector(s).__bpxTag === 'kept'),
+    draws: Number(root.dataset.draws), step: Number(root.dataset.step),
+    scripts: document.querySelectorAll('script[src$="plotly.min.js"]').length,
+    surface3d: root.querySelector('.bpx-surface').data?.at(-1)?.x?.slice() ?? null,
+  };
+}"""
+
 
 def _open_landscape(page, app_url: str):
+    requests = []
+    page.on("request", lambda r: requests.append(r.url))
     open_app(page, app_url)
     with rerun(page, timeout=SLOW_MS):
         page.get_by_test_id("stSidebarNav").get_by_role("link", name=re.compile("Loss landscape")).click()
-    wait_for_charts(page, timeout=SLOW_MS)
-    return page.locator(".st-key-landscape_chart .js-plotly-plot")
+    root = page.locator(".bpx-landscape")
+    expect(root).to_have_attribute("data-draws", "1", timeout=SLOW_MS)
+    return root, requests
 
 
-def test_play_moves_the_markers_in_the_browser_without_a_rerun(page, app_url):
-    chart = _open_landscape(page, app_url)
+def test_play_moves_the_markers_in_the_browser_without_a_rerun_or_a_redraw(page, app_url):
+    root, requests = _open_landscape(page, app_url)
     expect(page.get_by_test_id("stException")).to_have_count(0)
-    before = chart.evaluate(_MARKERS_JS)
-    assert before["step"] == 0, f"the step slider starts at {before['step']}"
-    pixels = _map_pixels(page, chart, before["area"])
-    runs, requests = runs_started(page), page.evaluate("() => window.__stRuns.requested")
+    outside = [u for u in requests if not u.startswith(("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:"))]
+    assert not outside, outside  # nothing fetched from the network: Plotly.js comes from the app
+    root.evaluate("r => ['.bpx-map', '.bpx-curve', '.bpx-surface']"
+                  ".forEach(s => { r.querySelector(s).__bpxTag = 'kept'; })")
+    before = root.evaluate(_MAP_JS)
+    assert before["contours"] > 20 and before["scripts"] == 1 and before["step"] == 0, before
+    runs, asked = runs_started(page), page.evaluate("() => window.__stRuns.requested")
     page.evaluate(_WATCH_JS)
 
-    chart.locator(".updatemenu-button", has_text="Play").click()
-    page.wait_for_function("g => g._fullLayout.sliders[0].active >= 5", arg=chart.element_handle(), timeout=30_000)
-    chart.locator(".updatemenu-button", has_text="Pause").click()
+    root.locator(".bpx-play").click()
+    expect(root).to_have_attribute("data-step", re.compile(r"^([3-9]\d|100)$"), timeout=30_000)
+    root.locator(".bpx-play").click()  # pause: the 3D markers catch up
+    page.wait_for_function("([r, x]) => JSON.stringify(r.querySelector('.bpx-surface').data.at(-1).x) !== x",
+                           arg=[root.element_handle(), str(before["surface3d"]).replace(" ", "")])
 
-    after = chart.evaluate(_MARKERS_JS)
-    assert after["step"] >= 5
-    assert all(a != b for a, b in zip(after["xy"], before["xy"], strict=True)), "a marker trace did not move"
-    assert _map_pixels(page, chart, after["area"]) != pixels, "the contour map looks the same after playing"
+    after = root.evaluate(_MAP_JS)
+    assert after["step"] >= 30 and after["heads"] != before["heads"], (before, after)
+    assert after["contours"] == before["contours"], "the contour map lost its contours while playing"
+    assert after["draws"] == before["draws"] and after["tagged"], "the plots were redrawn or remounted"
+    assert after["surface3d"] != before["surface3d"], "the 3D markers did not follow when paused"
     assert page.evaluate("() => window.__leftIdle") is False, "the app reran while the animation played"
-    assert runs_started(page) == runs and page.evaluate("() => window.__stRuns.requested") == requests
+    assert runs_started(page) == runs and page.evaluate("() => window.__stRuns.requested") == asked
     screenshot(page, "landscape-after-play")
+    model_view = page.locator(".bpx-figure")
+    expect(model_view).to_have_attribute("data-draws", re.compile(r"^[1-9]"))  # the model view, drawn in place
+    expect(model_view.locator(".main-svg").first).to_be_visible()
+    expect(model_view.locator(".updatemenu-button", has_text="Play")).to_have_count(1)  # its own Play
+
+    with rerun(page, timeout=SLOW_MS):  # an edit: the same plots, updated in place (Plotly.react)
+        page.get_by_text("Clipped to the paths' range").click()
+    expect(root).to_have_attribute("data-draws", "2", timeout=SLOW_MS)
+    edited = root.evaluate(_MAP_JS)
+    assert edited["tagged"] and edited["scripts"] == 1, edited
+    expect(root.locator(".bpx-map")).to_contain_text("clipped to the paths' range")
+
+
+def test_presenter_mode_puts_the_charts_above_the_fold_in_both_themes(browser, app_url):
+    for scheme in ("light", "dark"):
+        page = new_page(browser, {"width": 1280, "height": 720})
+        try:
+            page.emulate_media(color_scheme=scheme)
+            open_app(page, f"{app_url}/landscape")
+            with rerun(page, timeout=SLOW_MS):
+                page.get_by_test_id("stSidebar").get_by_text("Presenter mode", exact=True).click()
+            root = page.locator(".bpx-landscape")
+            expect(root).to_have_attribute("data-draws", re.compile(r"^\d+$"), timeout=SLOW_MS)
+            expect(page.get_by_test_id("stSidebar")).to_have_attribute("data-collapsed", "true")
+            page.wait_for_timeout(500)  # the sidebar's collapse transition
+            for part in (".bpx-map", ".bpx-curve", ".bpx-surface"):
+                box = root.locator(part).bounding_box()
+                assert box and box["y"] >= 0 and box["y"] + box["height"] <= 720, (scheme, part, box)
+            ARTIFACTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / f"landscape-presenter-1280x720-{scheme}.png"))
+        finally:
+            page.context.close()

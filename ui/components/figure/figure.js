@@ -1,0 +1,37 @@
+// A Plotly figure (data, layout and frames, as plotly.py writes them) drawn with Plotly.newPlot the first
+// time and Plotly.react after: a new figure updates the same plot instead of replacing it. Its own Play
+// button and slider animate its frames in the browser. Text colours follow the app's theme.
+
+const CONFIG = { displaylogo: false, responsive: true };
+
+const OBSERVED = new WeakMap(); // the root element -> the ResizeObserver that keeps the plot its box's size
+
+export default function ({ data, parentElement }) {
+  const root = parentElement.querySelector(".bpx-figure");
+  if (!OBSERVED.has(root)) {
+    const resize = new ResizeObserver(() => {
+      if (root.dataset.draws && window.Plotly) window.Plotly.Plots.resize(root);
+    });
+    resize.observe(root);
+    OBSERVED.set(root, resize);
+  }
+  root.setAttribute("aria-label", data.alt || "");
+  loadPlotly(data.plotly).then((Plotly) => {
+    const fig = data.figure;
+    const ink = getComputedStyle(root).color;
+    const layout = { ...fig.layout, paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "rgba(0,0,0,0)",
+                     font: { ...(fig.layout.font || {}), color: ink } };
+    for (const key of Object.keys(layout).filter((k) => /^[xy]axis\d*$/.test(k))) {
+      layout[key] = { automargin: true, ...layout[key] }; // room for tick labels and titles, as a template gives
+    }
+    root.style.height = `${layout.height || 450}px`;
+    const figure = { data: fig.data, layout, frames: fig.frames || [], config: CONFIG };
+    const draw = root.dataset.draws ? Plotly.react(root, figure) : Plotly.newPlot(root, figure);
+    return draw.then(() => { root.dataset.draws = String(Number(root.dataset.draws || 0) + 1); });
+  });
+  return () => {
+    OBSERVED.get(root)?.disconnect();
+    OBSERVED.delete(root);
+    if (window.Plotly) window.Plotly.purge(root);
+  };
+}

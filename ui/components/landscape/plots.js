@@ -1,0 +1,122 @@
+// The landscape's three figures as Plotly data and layouts (joined to landscape.js in one module): the
+// contour map with every path on top, the loss per step (the notebook's rule on its own axis) and the 3D
+// surface with the paths just above it. Colours: a log scale, or clipped to the paths' range.
+
+function theme(root) {
+  const css = getComputedStyle(root);
+  return { ink: css.color, font: css.fontFamily };
+}
+
+// The colour of a loss: a log scale shows the levels near the minimum; "clip" spans the paths' range.
+function colourOf(c) {
+  if (c.scale === "log") {
+    const floor = Math.max(c.min, 0) + Math.max(1e-9, (c.max - c.min) * 1e-6);
+    return { z: (L) => (L === null ? null : Math.log10(Math.max(L, floor))),
+             min: Math.log10(floor), max: Math.log10(Math.max(c.max, floor * 10)) };
+  }
+  return { z: (L) => L, min: c.min, max: c.max };
+}
+
+function colourBar(c, cz, ink) {
+  const title = { text: `loss L (${c.label})`, side: "right", font: { color: ink } };
+  if (c.scale !== "log") return { title, len: 0.9, thickness: 14, tickfont: { color: ink } };
+  const ticks = [];
+  for (let e = Math.floor(cz.min); e <= Math.ceil(cz.max); e++) ticks.push(e);
+  return { title, len: 0.9, thickness: 14, tickvals: ticks, ticktext: ticks.map((e) => `1e${e}`),
+           tickfont: { color: ink } };
+}
+
+function heads(d, k) {
+  const at = (p) => Math.min(k, p.loss.length - 1);
+  return { u: d.paths.map((p) => p.u[at(p)]), v: d.paths.map((p) => p.v[at(p)]),
+           loss: d.paths.map((p) => p.loss[at(p)]), step: d.paths.map((p) => at(p)) };
+}
+
+function headMarker(paths, size) {
+  return { color: paths.map((p) => p.color), symbol: paths.map((p) => p.symbol), size,
+           line: { color: "#ffffff", width: 1.5 } };
+}
+
+function figures(s) {
+  const d = s.data;
+  const { ink, font } = theme(s.root);
+  const [un, vn] = d.axes;
+  const p = d.precision;
+  const cz = colourOf(d.colour);
+  const z = d.loss.map((row) => row.map(cz.z));
+  const h = heads(d, s.k);
+  const base = { paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "rgba(0,0,0,0)", font: { color: ink, family: font },
+                 margin: { t: 30, b: 40, l: 55, r: 10 }, uirevision: "keep" };
+  const legend = { orientation: "h", x: 0, y: -0.28, font: { color: ink } };
+  const hover = (who) =>
+    `${who}<br>${un} = %{x:.${p}f}<br>${vn} = %{y:.${p}f}<br>L = %{customdata:.${p}f}<extra></extra>`;
+  const start = d.start;
+  // the current parameters: an open diamond in the text's colour, the same in the legend and on both charts
+  const startMarker = { color: ink, symbol: start.symbol, size: 14, line: { width: 2.5, color: ink } };
+
+  // The contour map: the colour scale, then every path on top, the current parameters, the moving heads
+  const map = [{ type: "contour", x: d.u, y: d.v, z, customdata: d.loss, colorscale: "Viridis", ncontours: 30,
+                 zmin: cz.min, zmax: cz.max, zauto: false, contours: { coloring: "fill" }, line: { width: 0.5 },
+                 colorbar: colourBar(d.colour, cz, ink), hovertemplate: hover("surface"), name: "loss" }];
+  for (const path of d.paths) {
+    map.push({ type: "scatter", mode: "lines+markers", x: path.u, y: path.v, customdata: path.loss, name: path.label,
+               legendgroup: path.name, line: { color: path.color, dash: path.dash, width: 3 },
+               marker: { color: path.color, symbol: path.symbol, size: 5 },
+               hovertemplate: hover(path.label + (path.exact ? "" : " (true loss, off the slice)")) });
+  }
+  map.push({ type: "scatter", mode: "markers", x: [start.u], y: [start.v], customdata: [start.loss], name: start.label,
+             marker: startMarker, hovertemplate: hover(start.label) });
+  const mapLayout = { ...base, margin: { ...base.margin, b: 90 },
+                      title: { text: `Contour map of L over (${un}, ${vn})`, font: { size: 14 } },
+                      xaxis: { title: { text: un }, range: [d.u[0], d.u[d.u.length - 1]], color: ink },
+                      yaxis: { title: { text: vn }, range: [d.v[0], d.v[d.v.length - 1]], color: ink },
+                      legend, showlegend: true };
+
+  // The loss per step: the notebook's rule on its own axis (it climbs), so the others keep their scale
+  const own = d.paths.filter((q) => q.ownAxis);
+  const curve = d.paths.map((path) => ({
+    type: "scatter", mode: "lines", x: path.loss.map((_, i) => i), y: path.loss, name: path.label,
+    legendgroup: path.name, showlegend: false, yaxis: path.ownAxis ? "y2" : "y",
+    line: { color: path.color, dash: path.dash, width: 2.5 },
+    hovertemplate: `${path.label} · step %{x}<br>L = %{y:.${p}f}<extra></extra>` }));
+  const curveLayout = { ...base, margin: { t: 10, b: 40, l: 55, r: own.length ? 60 : 10 },
+                        xaxis: { title: { text: "update step" }, color: ink },
+                        yaxis: { title: { text: "loss L" }, type: d.logLoss ? "log" : "linear", color: ink },
+                        showlegend: false };
+  if (own.length) {
+    curveLayout.yaxis2 = { title: { text: `${own[0].label}: L` }, overlaying: "y", side: "right",
+                           type: d.logLoss ? "log" : "linear", color: own[0].color, showgrid: false };
+  }
+
+  // The 3D surface: static; the paths drawn just above it so that they show
+  const flat = d.loss.flat().filter((x) => x !== null);
+  const lift = 0.01 * (Math.max(...flat) - Math.min(...flat) || 1);
+  const surface = [{ type: "surface", x: d.u, y: d.v, z: d.loss, surfacecolor: z, colorscale: "Viridis",
+                     cmin: cz.min, cmax: cz.max, showscale: false, opacity: 0.85, name: "loss surface",
+                     hovertemplate: `${un} = %{x:.${p}f}<br>${vn} = %{y:.${p}f}<br>L = %{z:.${p}f}<extra></extra>` }];
+  for (const path of d.paths.filter((q) => !q.ownAxis)) {
+    surface.push({ type: "scatter3d", mode: "lines", x: path.u, y: path.v,
+                   z: path.loss.map((L) => (L === null ? null : L + lift)), name: path.label, showlegend: false,
+                   line: { color: path.color, width: 7 }, hoverinfo: "skip" });
+  }
+  surface.push({ type: "scatter3d", mode: "markers", x: [start.u], y: [start.v], z: [start.loss + lift],
+                 name: start.label, showlegend: false, marker: { color: ink, symbol: "diamond-open", size: 7 },
+                 hoverinfo: "skip" });
+  surface.push(head3d(d, h, lift));
+  const surfaceLayout = { ...base, margin: { t: 30, b: 0, l: 0, r: 0 }, showlegend: false,
+                          title: { text: `Loss surface${d.held ? `, ${d.held} held` : ""}`, font: { size: 14 } },
+                          scene: { xaxis: { title: { text: un }, color: ink },
+                                   yaxis: { title: { text: vn }, color: ink },
+                                   zaxis: { title: { text: "loss L" }, color: ink }, aspectmode: "manual",
+                                   aspectratio: { x: 1, y: 1, z: 0.7 },
+                                   camera: { eye: { x: 1.6, y: -1.6, z: 1.05 } } } };
+  s.lift = lift;
+  return { map: [map, mapLayout], curve: [curve, curveLayout], surface: [surface, surfaceLayout] };
+}
+
+function head3d(d, h, lift) {
+  const keep = d.paths.map((p) => !p.ownAxis);
+  return { type: "scatter3d", mode: "markers", x: h.u.filter((_, i) => keep[i]), y: h.v.filter((_, i) => keep[i]),
+           z: h.loss.filter((_, i) => keep[i]).map((L) => (L === null ? null : L + lift)), showlegend: false,
+           hoverinfo: "skip", marker: { ...headMarker(d.paths.filter((p) => !p.ownAxis), 6), line: undefined } };
+}

@@ -1,0 +1,244 @@
+// The step page's stepper (ui/stepper.py): steps through the whole trace in the browser.
+// Python sends every step once; moving between steps only changes this DOM. The step goes back to Python
+// (setTriggerValue("step")) when it settles: SETTLE_MS after the last move, and never while playing.
+// Numbers and text are set with textContent; only the MathML Python made from the engine's LaTeX is markup.
+// ui/stepper.py joins this file, graph.js (the computation graph) and bars.js (the shares' bar chart) into
+// the component's one module.
+
+const SETTLE_MS = 600;
+const STATE = new WeakMap(); // the root element -> its stepper state; the module runs again on new data
+
+export default function ({ data, parentElement, setTriggerValue }) {
+  const root = parentElement.querySelector(".stepper");
+  let s = STATE.get(root);
+  if (!s) {
+    s = create(root);
+    STATE.set(root, s);
+  }
+  s.setTriggerValue = setTriggerValue;
+  const sig = JSON.stringify([data.steps, data.graph]);
+  const fresh = sig !== s.sig;
+  s.sig = sig;
+  s.data = data;
+  s.n = data.steps.length;
+  root.classList.toggle("presenter", Boolean(data.presenter));
+  if (fresh) {
+    buildMap(s);
+    buildGraph(s);
+    s.revealed = new Set();
+  }
+  if (data.step !== s.lastDataStep) {
+    // Python asks for a step (a link, fewer steps) unless it is echoing the step this stepper reported
+    if (data.step !== s.reported || s.lastDataStep === undefined) s.k = data.step;
+    s.lastDataStep = data.step;
+    s.reported = data.step; // the step Python has now
+  }
+  s.k = Math.min(Math.max(s.k || 1, 1), s.n);
+  show(s);
+  const active = document.activeElement;
+  const idle = !active || active === document.body || active.closest("[data-testid='stSidebarNav']");
+  if ((data.presenter && !s.presenter) || (fresh && s.presenter === undefined && idle)) {
+    // presenter mode was switched on, or the page opened with nothing focused or from the navigation's link
+    // to it: the keys go to the stepper
+    requestAnimationFrame(() => root.focus({ preventScroll: true }));
+  }
+  s.presenter = Boolean(data.presenter);
+  return () => {
+    stop(s);
+    clearTimeout(s.settleTimer);
+    window.removeEventListener("keydown", s.onWindowKey, true);
+    s.resize.disconnect();
+  };
+}
+
+function create(root) {
+  const q = (sel) => root.querySelector(sel);
+  const s = {
+    root, q, k: 1, n: 1, playing: null, revealed: new Set(), predict: false,
+    slider: q(".slider"), count: q(".count"), playButton: q(".play"),
+  };
+  q(".first").onclick = () => go(s, 1);
+  q(".prev").onclick = () => go(s, s.k - 1);
+  q(".next").onclick = () => go(s, s.k + 1);
+  q(".last").onclick = () => go(s, s.n);
+  s.playButton.onclick = () => togglePlay(s);
+  q(".reveal").onclick = () => reveal(s);
+  s.slider.oninput = () => go(s, Number(s.slider.value));
+  q(".speed-choice").onchange = () => { if (s.playing) { stop(s); play(s); } };
+  q(".predict-choice").onchange = (e) => { s.predict = e.target.checked; s.revealed = new Set(); show(s); };
+  root.onkeydown = (e) => {
+    // the slider and the speed list keep their own arrows, Home and End (the slider steps with them too)
+    const native = ["ArrowLeft", "ArrowRight", "ArrowUp", "ArrowDown", "Home", "End"].includes(e.key);
+    if (native && e.target.closest && e.target.closest("input, select")) return;
+    onKey(s, e);
+  };
+  // In presenter mode (no editors on screen) the keys drive the stepper also while the focus is elsewhere
+  // on the page, say after a click on its background; never from a field or a grid that takes keys itself,
+  // and not twice while the stepper has the focus (its own handler runs then).
+  const host = root.getRootNode().host;
+  s.onWindowKey = (e) => {
+    const active = document.activeElement;
+    if (!s.presenter || !active || active === host || root.contains(active)) return;
+    if (active.isContentEditable || active.matches("input, textarea, select, button, [role='grid']")
+        || active.closest("[data-testid='stDataFrame'], [data-testid='stDataFrameResizable']")) return;
+    onKey(s, e);
+  };
+  window.addEventListener("keydown", s.onWindowKey, true);
+  s.resize = new ResizeObserver(() => drawEdges(s));
+  s.resize.observe(q(".graph-area"));
+  return s;
+}
+
+function onKey(s, e) {
+  if (e.ctrlKey || e.metaKey || e.altKey) return;
+  const actions = {
+    ArrowRight: () => go(s, s.k + 1), ArrowLeft: () => go(s, s.k - 1),
+    Home: () => go(s, 1), End: () => go(s, s.n),
+    p: () => togglePlay(s), P: () => togglePlay(s), r: () => reveal(s), R: () => reveal(s),
+  };
+  const act = actions[e.key];
+  if (!act) return;
+  e.preventDefault();
+  e.stopPropagation(); // Streamlit's own hotkeys (r: rerun) must not see the keys handled here
+  act();
+}
+
+function go(s, k) {
+  k = Math.min(Math.max(k, 1), s.n);
+  if (k === s.k) return;
+  s.k = k;
+  show(s);
+  settleLater(s);
+}
+
+function settleLater(s) {
+  clearTimeout(s.settleTimer);
+  if (s.playing) return;
+  s.settleTimer = setTimeout(() => {
+    if (s.playing || s.k === s.reported) return;
+    s.reported = s.k;
+    s.setTriggerValue("step", s.k);
+  }, SETTLE_MS);
+}
+
+function togglePlay(s) {
+  if (s.playing) {
+    stop(s);
+    settleLater(s);
+  } else {
+    if (s.k >= s.n) { s.k = 1; show(s); } // play from the end starts over
+    play(s);
+  }
+}
+
+function play(s) {
+  const seconds = Number(s.q(".speed-choice").value);
+  s.playing = setInterval(() => {
+    if (hidden(s)) reveal(s); // predicting: show the result before moving on
+    else if (s.k < s.n) { s.k += 1; show(s); }
+    if (s.k >= s.n && !hidden(s)) { stop(s); settleLater(s); }
+  }, seconds * 1000);
+  s.playButton.textContent = "⏸ Pause";
+  s.playButton.setAttribute("aria-label", "Pause");
+}
+
+function stop(s) {
+  clearInterval(s.playing);
+  s.playing = null;
+  s.playButton.textContent = "▶ Play";
+  s.playButton.setAttribute("aria-label", "Play");
+}
+
+function hidden(s) {
+  return s.predict && !s.revealed.has(s.k);
+}
+
+function reveal(s) {
+  if (!hidden(s)) return;
+  s.revealed.add(s.k);
+  show(s);
+}
+
+function el(tag, cls, text) {
+  const e = document.createElement(tag);
+  if (cls) e.className = cls;
+  if (text !== undefined && text !== null) e.textContent = text;
+  return e;
+}
+
+function buildMap(s) {
+  const map = s.q(".map");
+  map.replaceChildren();
+  s.chips = s.data.steps.map((step, i) => {
+    const li = el("li", `chip ${step.phase}`);
+    const b = el("button", "", `${i + 1} ${step.short}`);
+    b.type = "button";
+    b.title = step.title;
+    b.onclick = () => go(s, i + 1);
+    li.append(b);
+    map.append(li);
+    return li;
+  });
+}
+
+function show(s) {
+  const step = s.data.steps[s.k - 1];
+  const q = s.q;
+  const hide = hidden(s);
+  s.slider.max = String(s.n);
+  s.slider.value = String(s.k);
+  s.count.textContent = `Step ${s.k} of ${s.n}`;
+  q(".first").disabled = q(".prev").disabled = s.k === 1;
+  q(".next").disabled = q(".last").disabled = s.k === s.n;
+  s.chips.forEach((c, i) => {
+    c.classList.toggle("current", i === s.k - 1);
+    c.firstChild.setAttribute("aria-current", i === s.k - 1 ? "step" : "false");
+  });
+  s.root.dataset.step = String(s.k);
+  s.root.dataset.phase = step.phase;
+  const phase = q(".phase");
+  phase.textContent = step.phaseLabel;
+  phase.className = `phase ${step.phase}`;
+  q(".title").textContent = step.title;
+  q(".why").textContent = step.explanation;
+  q(".formula").innerHTML = step.formula || "";
+  q(".numbers").innerHTML = step.numbers || "";
+  const note = q(".note");
+  note.textContent = step.note || "";
+  note.hidden = !step.note;
+  fillTable(q(".values"), step.table);
+  q(".lesson").classList.toggle("wide", step.table.columns.length > 3);
+  drawBars(q(".bars"), step.bars);
+  q(".shape").textContent = step.shape;
+  const origin = q(".origin");
+  origin.hidden = step.details.length === 0;
+  q(".origin .lines").innerHTML = step.details.join("");
+  q(".result").hidden = hide;
+  q(".reveal").hidden = !hide;
+  s.root.classList.toggle("predicting", hide);
+  fit(q(".formula"));
+  fit(q(".numbers"));
+  showGraph(s, hide);
+}
+
+// A formula wider than its box is set smaller (down to 60 %), not cut off.
+function fit(box) {
+  box.style.fontSize = "";
+  for (let size = 90; box.scrollWidth > box.clientWidth + 1 && size >= 60; size -= 10) {
+    box.style.fontSize = `${size}%`;
+  }
+}
+
+function fillTable(table, t) {
+  const head = el("tr");
+  head.append(el("th", "", t.index));
+  t.columns.forEach((c) => head.append(el("th", "", c)));
+  table.tHead.replaceChildren(head);
+  const rows = t.rows.map((row, i) => {
+    const tr = el("tr", t.kinds[i]);
+    tr.append(el("th", "", row[0]));
+    row.slice(1).forEach((v) => tr.append(el("td", "", v)));
+    return tr;
+  });
+  table.tBodies[0].replaceChildren(...rows);
+}
