@@ -35,7 +35,10 @@ surface, runs = result.surface, result.trajectories
 u, v = settings.axes
 names = m.params
 others = [n for n in names if n not in settings.axes]
-here = ", ".join(f"{n} = {render.fmt(x, p)}" for n, x in zip(names, (*t.w, t.b), strict=True))
+listed = names if m.is_neuron else [u, v]  # a network's other parameters are in its editors and tables
+values = dict(zip(names, t.network.flatten(t.params), strict=True))
+here = ", ".join(f"{n} = {render.fmt(values[n], p)}" for n in listed) + (
+    "" if m.is_neuron else f"; its {len(others)} other parameters as in the editors")
 st.markdown(f"**At the marker ◇ (the current parameters):** {here}; loss **L = {render.fmt(t.loss, p)}**.")
 if not others:
     st.caption(f"The model has exactly two parameters, {u} and {v}: this surface is the whole loss, and every path "
@@ -62,26 +65,35 @@ if not runs:
     st.stop()
 
 st.subheader("Where each optimizer ends", anchor=False)
-st.table(landscape.summary_table(runs, names, p))
+st.table(landscape.summary_table(runs, listed, p))
 st.caption(f"η = {render.fmt(runs[0].lr, p)}, {settings.steps} steps. Momentum and Adam follow torch.optim.SGD "
            "(μ = 0.9) and torch.optim.Adam (β = 0.9, 0.999, ε = 1e-8); the notebook's rule is θ + η∇L/N.")
 with st.expander("Every step's parameters and loss", icon=":material/table:"):
     tabs = st.tabs([figures.style(r.optimizer).label for r in runs])
     for tab, run in zip(tabs, runs, strict=True):
         with tab:
-            table = landscape.path_table(run, names, p)
+            table = landscape.path_table(run, listed, p)
             if len(table) <= run.n_steps:
                 st.caption(f"{len(table)} of the {run.n_steps + 1} steps, evenly spaced; the last is included.")
             st.table(table)
 
-st.subheader("What the neuron computes", anchor=False)
+st.subheader("What the neuron computes" if m.is_neuron else "What the network computes", anchor=False)
 followed, features = landscape.model_view_ui(result, m)
 landscape_chart.figure_ui(figures.model_figure(followed, t.X, t.y, features, precision=p), key="landscape_model_chart",
-                          alt="The neuron's prediction over the input space with the samples.")
+                          alt="The model's prediction over the input space with the samples.")
 last = followed.n_steps
 if m.n_features == 1:
-    st.caption("The line is the neuron's prediction for every x0 at the slider's step; the circles are the samples "
-               "(x0, y). Training pulls the line towards the circles. Its own ▶ Play runs the same steps.")
+    st.caption(f"The line is the {'neuron' if m.is_neuron else 'network'}'s prediction for every x0 at the slider's "
+               "step; the circles are the samples (x0, y). Training pulls the line towards the circles. Its own ▶ Play "
+               "runs the same steps.")
+elif not m.is_neuron and m.n_features > 2:
+    st.caption("Each point is a sample: its target across, the network's prediction up; on the dashed line a = y the "
+               "prediction is right. Its own ▶ Play runs the same steps.")
+elif not m.is_neuron:
+    st.caption(f"Colour: the network's prediction over the ({m.features[0]}, {m.features[1]}) plane. Points: the "
+               "samples, coloured by their target on the same scale, so a sample that matches its background is "
+               f"fitted. Dashed: the decision boundary, where the prediction is {figures.threshold(followed, t.y):g}; "
+               "with hidden layers it bends (TensorFlow Playground's picture). Its own ▶ Play runs the same steps.")
 else:
     shown = [m.features[i] for i in features]
     held = [f for f in m.features if f not in shown]
@@ -90,6 +102,7 @@ else:
                   if held else "")
                + ". Points: the samples, coloured by their target on the same scale, so a sample that matches its "
                  "background is fitted. Dashed: the line z = 0. Its own ▶ Play runs the same steps.")
-w_last = ", ".join(f"{n} = {render.fmt(x, p)}" for n, x in zip(names, followed.flat[last], strict=True))
+final = dict(zip(names, followed.flat[last], strict=True))
+w_last = ", ".join(f"{n} = {render.fmt(final[n], p)}" for n in listed)
 st.markdown(f"**{figures.style(followed.optimizer).label} after step {last}:** {w_last}; "
             f"L = {render.fmt(followed.loss[last], p)}.")

@@ -114,3 +114,27 @@ def test_the_data_page_exports_the_network(xor, tmp_path):
     t = engine_trace(XOR)
     assert f"5. loss L = {t.loss:.4f}" in out and f"new loss L' = {t.new_loss:.4f}" in out
     assert "13. δ₁:" in out
+
+
+def test_the_landscape_takes_any_two_parameters_and_trains_the_whole_network(xor):
+    import json
+
+    from ui import landscape_chart
+
+    xor.switch_page("../pages/landscape.py").run()
+    assert not xor.exception and not xor.error
+    assert xor.selectbox(key="landscape_axis_u").options == XOR.params
+    xor.selectbox(key="landscape_axis_u").set_value("W1[0,1]").run()
+    xor.selectbox(key="landscape_axis_v").set_value("b2[0]").run()
+    assert xor.checkbox(key="landscape_only").value is False  # a network's paths train every parameter
+    sent = next(json.loads(e.proto.json) for e in xor.get("bidi_component")
+                if e.proto.component_name == "backprop_explorer.landscape" and e.proto.id.endswith(landscape_chart.KEY))
+    assert sent["steps"] == 100 and {p["label"] for p in sent["paths"]} >= {"SGD", "Adam"}
+    net, X, y, params = XOR.engine()
+    adam = net.train(X, y, params, lr=0.1, steps=100, optimizer="adam")
+    table = next(t.value for t in xor.table if t.value.index.name == "optimizer")
+    assert table.loc["Adam", "final loss"] == bp.latex.text(adam.loss[-1], 4) and adam.loss[-1] < 0.01
+    assert list(c for c in table.columns if c.startswith("final W") or c.startswith("final b")) == [
+        "final W1[0,1]", "final b2[0]"]
+    assert any("other parameters as in the editors" in md.value for md in xor.markdown)
+    assert "What the network computes" in [h.value for h in xor.subheader]

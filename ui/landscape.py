@@ -84,6 +84,8 @@ def _on_lr() -> None:
 
 def controls_ui(m: Model) -> Settings:
     """The page's settings: axes, span, resolution, optimizers, learning rate, steps."""
+    if "landscape_only" not in st.session_state.get(SAVED, {}):
+        st.session_state.setdefault("landscape_only", m.is_neuron)  # a network's paths train the whole network
     _restore()
     names = m.params
     with st.container(border=True):
@@ -131,14 +133,14 @@ def controls_ui(m: Model) -> Settings:
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def _trajectory(m: Model, optimizer: str, steps: int, params: tuple[str, ...] | None) -> bp.Trajectory:
-    return bp.train(m.X, m.w, m.b, m.y, lr=m.lr, steps=steps, optimizer=optimizer, activation=m.activation,
-                    loss=m.loss, params=params)
+    net, X, y, values = m.engine()
+    return net.train(X, y, values, lr=m.lr, steps=steps, optimizer=optimizer, trainable=params)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def _surface(m: Model, axes: tuple[str, str], spans: tuple[float, float], resolution: int) -> bp.Surface:
-    return bp.loss_surface(m.X, m.w, m.b, m.y, axes=axes, span=spans, resolution=resolution,
-                           activation=m.activation, loss=m.loss)
+    net, X, y, values = m.engine()
+    return net.loss_surface(X, y, values, axes=axes, span=spans, resolution=resolution)
 
 
 def compute(m: Model, s: Settings) -> Result | None:
@@ -155,11 +157,11 @@ def compute(m: Model, s: Settings) -> Result | None:
             trajectories.append(_trajectory(m, name, s.steps, s.axes if s.only_axes else None))
         if bar:
             bar.progress(len(s.optimizers) / total, text=f"Evaluating the loss on {s.resolution}² grid points…")
-        start = np.array([float(v) for v in (*m.w, m.b)])
-        names = m.params
+        net, _, _, values = m.engine()
+        start = net.flatten(values)
         fitted = [t for t in trajectories if t.optimizer != "notebook"]  # the notebook climbs: not its span
-        spans = bp.surface.fit_span(fitted, s.axes, [start[names.index(a)] for a in s.axes], s.span,
-                                 FIT_LIMIT if s.fit else 1.0)
+        spans = bp.surface.fit_span(fitted, s.axes, [start[net.index(a)] for a in s.axes], s.span,
+                                    FIT_LIMIT if s.fit else 1.0)
         surface = _surface(m, s.axes, spans, s.resolution)
     except bp.InputError as err:
         state.show_input_error(err)
@@ -229,9 +231,9 @@ def model_view_ui(result: Result, m: Model) -> tuple[bp.Trajectory, tuple[int, i
     _valid(FOLLOW, keys, keys[0])
     cols = st.columns(3)
     follow = cols[0].selectbox("Follow", keys, key=FOLLOW, format_func=labels.get,
-                               help="The optimizer whose neuron the model view shows, step by step.")
+                               help="The optimizer whose model the model view shows, step by step.")
     features = (0, 1)
-    if m.n_features > 2:
+    if m.n_features > 2 and m.is_neuron:  # a network's view of 3+ features is prediction against target
         _valid(FEATURE_A, m.features, m.features[0])
         fa = cols[1].selectbox("Horizontal feature", m.features, key=FEATURE_A)
         rest = [f for f in m.features if f != fa]
