@@ -38,6 +38,12 @@ stepper.stepper_ui(stepper.cached_payload(shown.model, t), current, presenter=pr
 if t.lr is None:
     st.caption("Update: the last step, w ← w − η·dL/dw, needs a valid learning rate η (sidebar); the steps up "
                "to the gradient don't use it.")
+if not t.network.is_neuron:
+    with st.container(key=presenter.NETWORK_KEY):
+        st.subheader("The network at this step", anchor=False)
+        st.caption("The outlined layer is the settled step's. Edges are coloured by sign and sized by magnitude; "
+                   "hover a unit or an edge for its formula with the numbers.")
+        widgets.network_ui(t, shown.model.precision, current=t.steps[current - 1], key="step_network")
 if fine:
     with st.container(key=presenter.EDITORS_KEY):  # presenter mode hides them
         widgets.editors_expander()

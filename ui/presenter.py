@@ -26,6 +26,7 @@ WAS_ON = "presenter_was_on"  # the mode in the previous run, to act once on a sw
 # style sheet, not even in a comment: the browser's HTML sanitizer drops a <style> holding one.)
 INTRO_KEY = "step_intro"  # title and help: hidden
 EDITORS_KEY = "step_editors"  # the editors while the input is valid: hidden (a bad input keeps them in view)
+NETWORK_KEY = "step_network_panel"  # a network's diagram under the stepper: hidden (the stepper's graph has it all)
 LANDSCAPE_INTRO_KEY = "landscape_intro"  # the landscape page's title and help: hidden (its charts come first)
 BAR_KEY = "presenter_bar"
 
@@ -78,7 +79,7 @@ CSS = """
 /* The step page: only the stepper (it lays out the step and the graph itself). Every part is found by its
    container's key (st.container(key="x") gives the class st-key-x), never by its position. Title and help,
    and the editors (while the input is valid). */
-.st-key-step_intro, .st-key-step_editors { display: none !important; }
+.st-key-step_intro, .st-key-step_editors, .st-key-step_network_panel { display: none !important; }
 /* The loss landscape: its title and help (the page puts the charts above its settings in this mode). */
 .st-key-landscape_intro { display: none !important; }
 </style>
