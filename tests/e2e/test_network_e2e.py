@@ -6,8 +6,8 @@ import re
 
 from playwright.sync_api import expect
 
-from .app_helpers import assert_shows, metric
-from .browser import main_text, new_page, open_app, rerun, screenshot, type_into_cell
+from .app_helpers import assert_shows, metric, stepper_text
+from .browser import new_page, open_app, rerun, screenshot, type_into_cell
 from .oracle import XOR, XOR_LINK, fmt, tanh_net
 
 
@@ -42,7 +42,7 @@ def test_the_hidden_layers_delta_is_on_the_step_page_as_text(page, app_url):
     open_app(page, app_url + "/step_by_step?" + XOR_LINK + "&step=13")
     ref = tanh_net(**XOR)
     expect(page.get_by_test_id("stMain")).to_contain_text("δ₁")
-    assert_shows(main_text(page), ref["delta1"].ravel())
+    assert_shows(stepper_text(page), ref["delta1"].ravel())
     screenshot(page, "network-step-13-hidden-delta")
 
 

@@ -75,11 +75,11 @@ def test_every_step_shows_the_oracles_numbers_with_no_script_run_until_it_settle
 
 def test_the_graph_shows_backward_values_only_once_the_stepper_reaches_them(page, app_url):
     _open(page, app_url)
-    z_node = stepper(page).locator(".node[data-node='z']")
+    z_node = stepper(page).locator(".node[data-node='z1']")
     expect(z_node).to_have_class(re.compile(r"\bcurrent\b"))
     assert fmt(REF["z"][0]) in z_node.inner_text()
     assert fmt(REF["delta"][1]) not in z_node.inner_text()  # δ is step 6: not yet
-    theta = stepper(page).locator(".node[data-node='theta']")
+    theta = stepper(page).locator(".node[data-node='theta1']")
     for _ in range(5):
         press_stepper(page, "next")
     _at_step(page, 6)
@@ -156,7 +156,7 @@ def test_predict_then_reveal_hides_each_result_until_r_or_a_click(page, app_url)
     expect(result).to_be_hidden()
     expect(reveal).to_be_visible()
     expect(stepper(page).locator(".formula math")).to_be_visible()  # the formula stays: predict from it
-    z_node = stepper(page).locator(".node[data-node='z']")
+    z_node = stepper(page).locator(".node[data-node='z1']")
     press_stepper(page, "next")  # step 6, δ: the class guesses its sign and size
     _at_step(page, 6)
     expect(result).to_be_hidden()
