@@ -400,7 +400,7 @@ def _backward(t: Trace, layer, nm: _Names, samples, small_n: bool, p: int) -> li
             f"Each unit of layer {l - 1} feeds every unit of layer {l}, so its gradient is the sum of their error "
             f"signals δ, each weighted by the weight that connects them: the chain rule crossing a layer. This is "
             f"dL/d{below}, the upstream gradient of layer {l - 1}'s activation.",
-            samples, _units(fan_in, "a", nm, l - 1), (), numbers, details))
+            samples, _units(fan_in, "dL/da", nm, l - 1), (), numbers, details))
     return steps
 
 

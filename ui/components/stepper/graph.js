@@ -56,6 +56,16 @@ function showGraph(s, hide) {
     });
   }
   for (const [id, box] of Object.entries(s.boxes)) box.classList.toggle("current", step.nodes.includes(id));
+  keepInView(s.q(".graph-area"), s.boxes[step.nodes[0]]);
+}
+
+// A network's graph can be larger than its area: scroll the area (never the page) to the current node.
+function keepInView(area, box) {
+  if (!area || !box || !area.offsetWidth) return;
+  const a = area.getBoundingClientRect();
+  const b = box.getBoundingClientRect();
+  if (b.left < a.left || b.right > a.right) area.scrollLeft += b.left - a.left - (a.width - b.width) / 2;
+  if (b.top < a.top || b.bottom > a.bottom) area.scrollTop += b.top - a.top - (a.height - b.height) / 2;
 }
 
 function drawEdges(s) {
