@@ -54,9 +54,16 @@ def is_exact(surface: Surface, trajectory: Trajectory) -> bool:
     return set(trajectory.trainable) <= {surface.network.resolve(a) for a in surface.axes}
 
 
+HELD_LISTED = 3  # held parameters named one by one; more are counted (a network's are in its tables)
+
+
 def held_text(surface: Surface, precision: int = 4) -> str:
-    """The parameters a surface holds fixed, e.g. "b = 1.0000", or "" when it has no others."""
-    return ", ".join(f"{n} = {v:.{precision}f}" for n, v in surface.held())
+    """The parameters a surface holds fixed, e.g. "b = 1.0000", or "" when it has no others; more than
+    HELD_LISTED are counted instead ("the 7 other parameters at their current values")."""
+    held = surface.held()
+    if len(held) > HELD_LISTED:
+        return f"the {len(held)} other parameters at their current values"
+    return ", ".join(f"{n} = {v:.{precision}f}" for n, v in held)
 
 
 def frame_duration(steps: int) -> int:
