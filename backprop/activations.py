@@ -44,10 +44,16 @@ class Activation:
     output_range: tuple[float, float]
     init: str  # "he" or "xavier"
     off_slope: float | None = None
+    short: str = ""  # a few characters for diagrams ("σ"); the label when empty
     der_of_output: Callable[[np.ndarray], np.ndarray] | None = None  # f'(z) from a = f(z), where that is cheaper
 
     def __reduce__(self) -> tuple:  # pickled as its registry name: `fn` and `der` may be lambdas
         return get_activation, (self.name,)
+
+    @property
+    def abbrev(self) -> str:
+        """The name a diagram shows: `short`, or the label."""
+        return self.short or self.label
 
     @property
     def has_kink(self) -> bool:
@@ -80,7 +86,7 @@ ACTIVATIONS: dict[str, Activation] = {
             lambda z: np.where(z > 0, 1.0, LEAKY_SLOPE),
             r"\max(0.01\,z,\, z)", r"\begin{cases}1 & z > 0\\ 0.01 & z \le 0\end{cases}",
             "np.maximum(z, 0.01 * z)", "np.where(z > 0, 1.0, 0.01)  # 0.01 at z = 0, as in PyTorch",
-            (-np.inf, np.inf), "he", off_slope=LEAKY_SLOPE,
+            (-np.inf, np.inf), "he", off_slope=LEAKY_SLOPE, short="LeakyReLU",
         ),
         Activation(
             "sigmoid", "Sigmoid", r"\sigma",
@@ -88,7 +94,7 @@ ACTIVATIONS: dict[str, Activation] = {
             r"\sigma(z) = \frac{1}{1 + e^{-z}}", r"\sigma(z)\,(1 - \sigma(z))",
             "np.exp(-np.logaddexp(0.0, -z))  # 1 / (1 + e^-z), without overflow",
             "np.exp(-np.logaddexp(0.0, -z)) * (1.0 - np.exp(-np.logaddexp(0.0, -z)))",
-            (0.0, 1.0), "xavier", der_of_output=lambda a: a * (1.0 - a),
+            (0.0, 1.0), "xavier", short="σ", der_of_output=lambda a: a * (1.0 - a),
         ),
         Activation(
             "tanh", "tanh", r"\tanh",
@@ -102,7 +108,7 @@ ACTIVATIONS: dict[str, Activation] = {
             lambda z: np.asarray(z, dtype=np.float64).copy(), np.ones_like,
             r"z", r"1",
             "np.asarray(z, dtype=np.float64).copy()  # identity: a = z", "np.ones_like(z)",
-            (-np.inf, np.inf), "xavier", off_slope=1.0,
+            (-np.inf, np.inf), "xavier", off_slope=1.0, short="id",
         ),
     )
 }

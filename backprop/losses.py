@@ -46,6 +46,7 @@ class Loss:
     delta: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None
     delta_latex: str = ""
     delta_source: str = ""
+    short: str = ""  # a few characters for diagrams ("MSE")
 
     def __reduce__(self) -> tuple:  # pickled as its registry name: its functions may be lambdas
         return get_loss, (self.name,)
@@ -79,6 +80,7 @@ LOSSES: dict[str, Loss] = {
             r"\frac{\partial L}{\partial a_i} = \frac{2}{N}(a_i - y_i)",
             "float(np.mean((a - y) ** 2))  # L = (1/N) sum (a_i - y_i)^2",
             "2.0 * (a - y) / len(y)  # dL/da_i = 2 (a_i - y_i) / N: the mean's 1/N, once",
+            short="MSE",
         ),
         Loss(
             "bce", "Binary cross-entropy",
@@ -93,6 +95,7 @@ LOSSES: dict[str, Loss] = {
             delta=lambda z, y: (_sigmoid(z) - y) / z.shape[0],
             delta_latex=r"\delta_i = \frac{\partial L}{\partial z_i} = \frac{1}{N}(a_i - y_i)",
             delta_source="(f(z) - y) / len(y)  # BCE through the sigmoid: a(1 - a) cancels, dL/dz = (a - y) / N",
+            short="BCE",
         ),
     )
 }

@@ -15,7 +15,6 @@ import plotly.graph_objects as go
 import streamlit as st
 
 import backprop as bp
-from viz import graph
 
 ROW_LIMIT = 200  # tables show at most this many sample rows; the caption says how many there are
 ACTIVE, INACTIVE = "✓ yes", "✗ no — f′(z) = 0"
@@ -223,8 +222,8 @@ def neuron_dot(trace: bp.Trace, precision: int) -> str:
     ∂L/∂w_j, the bias, z = Xw + b, a = f(z) and the loss L (white boxes, readable on light and dark pages)."""
     d = trace.X.shape[1]
     shown = list(range(d)) if d <= 4 else [0, 1, d - 1]
-    act = graph.ACTIVATION_NAMES.get(trace.activation, trace.activation)
-    loss = graph.LOSS_NAMES.get(trace.loss_name, trace.loss_name)
+    act = bp.ACTIVATIONS[trace.activation].abbrev
+    loss = bp.LOSSES[trace.loss_name].short
     nodes = [f'x{j} [label="x{subscript(j)} · w{subscript(j)}\\nw{subscript(j)} = {fmt(trace.w[j], precision)}\\n'
              f'∂L/∂w{subscript(j)} = {fmt(trace.grad_w[j], precision)}"]' for j in shown]
     if len(shown) < d:

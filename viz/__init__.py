@@ -1,2 +1,2 @@
-"""Pictures of the engine's results: Plotly figures (`figures`) and the computation graph as Graphviz DOT
-(`graph`). Pure functions of traces, trajectories and surfaces; no Streamlit."""
+"""Pictures of the engine's results, as pure functions (no Streamlit): Plotly figures (`figures`: the loss
+landscape's model view, loss curves) and the network diagram as Graphviz DOT (`network`)."""
