@@ -81,12 +81,8 @@ def check_network(net: Network, X: Any, y: Any, params: Mapping[str, Any], eps: 
     kinked = [layer.activation.has_kink for layer in net.layers]
 
     def at(th: np.ndarray) -> tuple[float, list[np.ndarray]]:
-        A, zs = Xa, []
-        for layer, P in zip(net.layers, _layers(net, th), strict=True):
-            z = A @ P[0] + P[1]
-            zs.append(z)
-            A = layer.activation.fn(z)
-        return net.loss.fn(zs[-1][:, 0], A[:, 0], ya), zs
+        zs, as_ = net.forward(Xa, net.unflatten(th))
+        return net.loss.fn(zs[-1][:, 0], as_[-1][:, 0], ya), zs
 
     checks = []
     for j, name in enumerate(net.param_names()):
@@ -108,11 +104,6 @@ def check_network(net: Network, X: Any, y: Any, params: Mapping[str, Any], eps: 
         checks.append(ParamCheck(name, net.label(name), analytic, numeric, abs_err, rel, bool(passed),
                                  tuple(sorted(kinks))))
     return GradientCheck(tuple(checks), eps, tolerance)
-
-
-def _layers(net: Network, theta: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
-    p = net.unflatten(theta)
-    return [(p[f"W{layer.index}"], p[f"b{layer.index}"]) for layer in net.layers]
 
 
 def gradient_check(X: Any, w: Any, b: Any, y: Any, activation: str = "relu", loss: str = "mse", eps: float = 1e-6,

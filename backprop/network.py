@@ -261,13 +261,8 @@ class Network:
 
     def run(self, X: np.ndarray, y: np.ndarray, params: Mapping[str, np.ndarray]) -> Pass:
         """Forward then backward on checked arrays: every intermediate (see `Pass`)."""
-        A, zs, as_ = [X], [], []
-        for layer in self.layers:
-            z = Linear.forward(A[-1], params[f"W{layer.index}"], params[f"b{layer.index}"])
-            a = ActivationOp.forward(layer.activation, z)
-            zs.append(z)
-            as_.append(a)
-            A.append(a)
+        zs, as_ = self.forward(X, params)
+        A = [X, *as_]
         zL, aL = zs[-1][:, 0], as_[-1][:, 0]
         loss = LossOp.forward(self.loss, zL, aL, y)
         dL_da = LossOp.backward(self.loss, zL, aL, y)
@@ -292,19 +287,22 @@ class Network:
     def predict(self, X: np.ndarray, params: Mapping[str, np.ndarray]) -> np.ndarray:
         """The prediction a (N,) of the forward pass alone, on already-checked float arrays X (N, inputs) and
         params (see `check_params`); the same Linear and activation ops as `run`."""
-        return self._forward(X, params)[1]
+        return self.forward(X, params)[1][-1][:, 0]
 
-    def _forward(self, X: np.ndarray, params: Mapping[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-        """The output layer's z and a, (N,) each."""
-        A = X
+    def forward(self, X: np.ndarray, params: Mapping[str, np.ndarray]) -> tuple[list, list]:
+        """The forward pass on checked arrays: every layer's z and a, (N, width) each, in two lists."""
+        A, zs, as_ = X, [], []
         for layer in self.layers:
             z = Linear.forward(A, params[f"W{layer.index}"], params[f"b{layer.index}"])
             A = ActivationOp.forward(layer.activation, z)
-        return z[:, 0], A[:, 0]
+            zs.append(z)
+            as_.append(A)
+        return zs, as_
 
     def loss_value(self, X: np.ndarray, y: np.ndarray, params: Mapping[str, np.ndarray]) -> float:
         """The loss alone, on checked arrays."""
-        return self.loss.fn(*self._forward(X, params), y)
+        zs, as_ = self.forward(X, params)
+        return self.loss.fn(zs[-1][:, 0], as_[-1][:, 0], y)
 
     def forward_backward(self, X: Any, y: Any, params: Mapping[str, Any], lr: Any = None,
                          precision: int = 4) -> Trace:
