@@ -24,7 +24,7 @@ p = m.precision
 chart_slot = st.container() if presenter.is_on() else None  # in presenter mode the charts come first
 settings = landscape.controls_ui(m)
 if chart_slot is None:
-    chart_slot = st.empty()
+    chart_slot = st.container()
 if not settings.optimizers:
     st.info("Tick at least one optimizer to draw its path; the surface alone is below.", icon=":material/info:")
 result = landscape.compute(m, settings)
@@ -68,14 +68,7 @@ st.subheader("Where each optimizer ends", anchor=False)
 st.table(landscape.summary_table(runs, listed, p))
 st.caption(f"η = {render.fmt(runs[0].lr, p)}, {settings.steps} steps. Momentum and Adam follow torch.optim.SGD "
            "(μ = 0.9) and torch.optim.Adam (β = 0.9, 0.999, ε = 1e-8); the notebook's rule is θ + η∇L/N.")
-with st.expander("Every step's parameters and loss", icon=":material/table:"):
-    tabs = st.tabs([figures.style(r.optimizer).label for r in runs])
-    for tab, run in zip(tabs, runs, strict=True):
-        with tab:
-            table = landscape.path_table(run, listed, p)
-            if len(table) <= run.n_steps:
-                st.caption(f"{len(table)} of the {run.n_steps + 1} steps, evenly spaced; the last is included.")
-            st.table(table)
+landscape.paths_ui(runs, listed, p)
 
 st.subheader("What the neuron computes" if m.is_neuron else "What the network computes", anchor=False)
 followed, features = landscape.model_view_ui(result, m)

@@ -53,6 +53,19 @@ def test_the_page_renders_the_seed_example_with_three_optimizers():
     assert any("every path lies exactly on this surface" in c.value for c in at.caption)
 
 
+
+def test_every_steps_table_is_built_only_while_its_expander_is_open():
+    from ui import landscape as page
+
+    at = open_app("landscape")
+    assert [t.value.index.name for t in at.table] == ["optimizer"]  # closed: nothing sent
+    at.session_state[page.PATHS_OPEN] = True  # what opening it sends
+    at.run()
+    steps = [t.value for t in at.table if t.value.index.name == "step"]
+    assert len(steps) == 3 and [len(t) for t in steps] == [101, 101, 101]  # SGD, momentum, Adam: steps 0..100
+    assert list(steps[0].columns) == ["w0", "w1", "b", "loss L"] and steps[0].loc[0, "loss L"] == "0.8200"
+    assert steps[0].loc[100, "loss L"] == summary(at).loc["SGD", "final loss"]
+
 def test_changing_an_axis_redraws_over_the_new_pair_and_says_what_is_held():
     at = open_app("landscape")
     at.selectbox(key="landscape_axis_v").set_value("b").run()

@@ -27,6 +27,7 @@ LR = "landscape_lr"
 AXIS_U, AXIS_V = "landscape_axis_u", "landscape_axis_v"
 FOLLOW = "landscape_follow"
 FEATURE_A, FEATURE_B = "landscape_feature_a", "landscape_feature_b"
+PATHS_OPEN = "landscape_paths_open"  # the expander of every step's parameters: its tables are built only when open
 
 
 @dataclass(frozen=True)
@@ -209,6 +210,22 @@ def path_table(t: bp.Trajectory, names: list[str], p: int) -> pd.DataFrame:
     data = {name: [render.fmt(v, p) for v in t.param(name)[shown]] for name in names}
     data["loss L"] = [render.fmt(v, p) for v in t.loss[shown]]
     return pd.DataFrame(data, index=pd.Index(shown, name="step"))
+
+
+def paths_ui(runs, names: list[str], p: int) -> None:
+    """Every step's parameters and loss, one tab per optimizer, in an expander whose tables are built and sent
+    only while it is open (hundreds of rows: rendering them on every edit would slow the whole page)."""
+    box = st.expander("Every step's parameters and loss", icon=":material/table:", key=PATHS_OPEN, on_change="rerun")
+    if not box.open:
+        return
+    with box:
+        tabs = st.tabs([figures.style(r.optimizer).label for r in runs])
+        for tab, run in zip(tabs, runs, strict=True):
+            with tab:
+                table = path_table(run, names, p)
+                if len(table) <= run.n_steps:
+                    st.caption(f"{len(table)} of the {run.n_steps + 1} steps, evenly spaced; the last is included.")
+                st.table(table)
 
 
 def divergence_note(trajectories, p: int) -> str | None:

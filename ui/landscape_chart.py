@@ -15,7 +15,6 @@ it does not flatten the others.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -126,8 +125,9 @@ def plotly_url() -> str:
 def figure_ui(fig: go.Figure, key: str, alt: str = "") -> None:
     """A Plotly figure drawn by Plotly.js from the app's static folder, updated in place on the next run.
     The template is dropped: the component gives the figure the app theme's text colour instead."""
-    fig = go.Figure(fig).update_layout(template="none")
-    FIGURE(key=key, data={"figure": json.loads(fig.to_json()), "plotly": plotly_url(), "alt": alt})
+    spec = fig.to_dict()  # plain JSON (arrays as Plotly.js typed-array specs), validated once, when it was built
+    spec["layout"].pop("template", None)
+    FIGURE(key=key, data={"figure": spec, "plotly": plotly_url(), "alt": alt})
 
 
 def landscape_ui(data: dict, presenter: bool = False) -> None:

@@ -2,6 +2,10 @@
 // contour map with every path on top, the loss per step (the notebook's rule on its own axis) and the 3D
 // surface with the paths just above it. Colours: a log scale, or clipped to the paths' range.
 
+// Points per axis of the 3D surface at most: WebGL is drawn in software on some machines, and every update
+// rebuilds the whole mesh; the contour map keeps the full grid.
+const SURFACE_POINTS = 31;
+
 function theme(root) {
   const css = getComputedStyle(root);
   return { ink: css.color, font: css.fontFamily };
@@ -24,6 +28,15 @@ function colourBar(c, cz, ink) {
   for (let e = Math.floor(cz.min); e <= Math.ceil(cz.max); e++) ticks.push(e);
   return { title, len: 0.9, thickness: 14, tickvals: ticks, ticktext: ticks.map((e) => `1e${e}`),
            tickfont: { color: ink } };
+}
+
+// Every k-th index of 0..n-1, the last included, so that at most `most` remain
+function thinned(n, most) {
+  const k = Math.max(1, Math.ceil((n - 1) / (most - 1)));
+  const kept = [];
+  for (let i = 0; i < n; i += k) kept.push(i);
+  if (kept[kept.length - 1] !== n - 1) kept.push(n - 1);
+  return kept;
 }
 
 function heads(d, k) {
@@ -91,7 +104,11 @@ function figures(s) {
   // The 3D surface: static; the paths drawn just above it so that they show
   const flat = d.loss.flat().filter((x) => x !== null);
   const lift = 0.01 * (Math.max(...flat) - Math.min(...flat) || 1);
-  const surface = [{ type: "surface", x: d.u, y: d.v, z: d.loss, surfacecolor: z, colorscale: "Viridis",
+  const iu = thinned(d.u.length, SURFACE_POINTS);
+  const iv = thinned(d.v.length, SURFACE_POINTS);
+  const coarse = (rows) => iv.map((r) => iu.map((c) => rows[r][c]));
+  const surface = [{ type: "surface", x: iu.map((i) => d.u[i]), y: iv.map((i) => d.v[i]), z: coarse(d.loss),
+                     surfacecolor: coarse(z), colorscale: "Viridis",
                      cmin: cz.min, cmax: cz.max, showscale: false, opacity: 0.85, name: "loss surface",
                      hovertemplate: `${un} = %{x:.${p}f}<br>${vn} = %{y:.${p}f}<br>L = %{z:.${p}f}<extra></extra>` }];
   for (const path of d.paths.filter((q) => !q.ownAxis)) {
