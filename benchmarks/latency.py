@@ -8,7 +8,8 @@ finished redrawing (the last change inside a Plotly chart), and until the run's 
 network layer (server time; the rest is the browser's own work). Measured on the step-by-step page (step 1,
 and step 7 with its chart), on the landscape page, and on a trivial app with one data_editor and the one
 number it drives (the floor), the edits interleaved so that a busy machine slows all of them alike.
-Goals: step page <= 1.5x the floor, landscape page <= 2x (its charts redrawn too).
+Goals: step page <= 1.5x the floor (numbers shown), landscape page <= 2x (its charts redrawn, the 3D surface
+included).
 
 Stepping (the stepper component): from the key press or the click on Next/Previous to the new numbers in
 the stepper's DOM, and the script runs started while stepping (goal: median <= 50 ms, 0 runs; one run when
@@ -47,7 +48,7 @@ from e2e.browser import (  # noqa: E402
 )
 
 TIMEOUT_MS = 180_000  # generous: on a busy machine everything is slow, and this only measures
-GOALS = {"step by step": 1.5, "loss landscape": 2.0}
+GOALS = {"step by step": ("shown", 1.5), "loss landscape": ("charts", 2.0)}  # which time, how many floors
 
 FLOOR_APP = '''\
 """The floor: one data_editor and the one number it drives."""
@@ -274,12 +275,16 @@ def browser_report(step: dict | None, anim: dict | None) -> None:
 def report(targets: list[Target], repeats: int) -> None:
     floor = targets[0]
     print(f"Commit a cell edit (Enter) -> ...; medians of {repeats} edits per target, in ms (x floor).")
-    print(f"{'target':<40}{'last number shown':>22}{'charts redrawn':>20}{'run done':>10}  goal (numbers)")
+    print(f"{'target':<40}{'last number shown':>22}{'charts redrawn':>20}{'run done':>10}  goal")
     for t in targets:
         ratio = _median(t.shown) / _median(floor.shown)
         charts_ratio = _median(t.charts) / _median(floor.charts)
         goal = next((g for k, g in GOALS.items() if t.label.startswith(k)), None)
-        verdict = "" if goal is None else f"<= {goal}x: {'met' if ratio <= goal else 'NOT met'}"
+        verdict = ""
+        if goal is not None:
+            which, most = goal
+            met = (ratio if which == "shown" else charts_ratio) <= most
+            verdict = f"{'numbers' if which == 'shown' else 'charts'} <= {most}x: {'met' if met else 'NOT met'}"
         print(f"{t.label:<40}{_median(t.shown):>9.0f} ({ratio:>5.2f}x) [{min(t.shown):.0f}-{max(t.shown):.0f}]"
               f"{_median(t.charts):>9.0f} ({charts_ratio:>5.2f}x){_median(t.run_done):>10.0f}  {verdict}")
 

@@ -32,6 +32,8 @@ _MAP_JS = """root => {
     draws: Number(root.dataset.draws), step: Number(root.dataset.step),
     scripts: document.querySelectorAll('script[src$="plotly.min.js"]').length,
     surface3d: root.querySelector('.bpx-surface').data?.at(-1)?.x?.slice() ?? null,
+    grids: ['.bpx-map', '.bpx-surface'].map(s => { const z = root.querySelector(s).data[0].z;
+                                                  return [z.length, z[0].length]; }),
   };
 }"""
 
@@ -56,6 +58,7 @@ def test_play_moves_the_markers_in_the_browser_without_a_rerun_or_a_redraw(page,
                   ".forEach(s => { r.querySelector(s).__bpxTag = 'kept'; })")
     before = root.evaluate(_MAP_JS)
     assert before["contours"] > 20 and before["scripts"] == 1 and before["step"] == 0, before
+    assert before["grids"] == [[51, 51], [26, 26]], before  # the 3D mesh thinned to every other point
     runs, asked = runs_started(page), page.evaluate("() => window.__stRuns.requested")
     page.evaluate(_WATCH_JS)
 

@@ -1,7 +1,7 @@
 // The loss landscape (ui/landscape_chart.py): three Plotly plots drawn once (newPlot) and then updated in
-// place (react); the descent is animated here, markers only: on the 2D plots they are SVG shapes over the
-// plot, so a frame redraws nothing of Plotly's. The 3D surface is never redrawn while playing: its markers
-// move when the animation pauses.
+// place (react), the 3D surface last, when the page is idle; the descent is animated here, markers only: on
+// the 2D plots they are SVG shapes over the plot, so a frame redraws nothing of Plotly's. The 3D surface is
+// never redrawn while playing: its markers move when the animation pauses.
 // Numbers go into text nodes or Plotly's own (escaped) text; nothing is evaluated. ui/landscape_chart.py joins
 // this file, plots.js (the figures) and markers.js (the 2D markers) into the component's one module.
 
@@ -49,25 +49,14 @@ function create(root) {
 async function draw(s, Plotly) {
   s.Plotly = Plotly;
   const d = s.data;
+  const run = (s.run = (s.run || 0) + 1); // a newer run's data replaces this one's
   s.k = Math.min(s.k, d.steps);
   s.scrub.max = String(d.steps);
   s.scrub.value = String(s.k);
   count(s);
   const f = figures(s);
-  const plots = [["map", ".bpx-map"], ["curve", ".bpx-curve"]];
-  if (d.show3d) plots.push(["surface", ".bpx-surface"]);
   const started = performance.now();
-  await Promise.all(plots.map(([name, sel]) => {
-    const div = s.q(sel);
-    const [traces, layout] = f[name];
-    // newPlot the first time on a div, react afterwards: the same plot, no new WebGL context
-    return div.dataset.drawn ? Plotly.react(div, traces, layout, CONFIG)
-      : Plotly.newPlot(div, traces, layout, CONFIG).then(() => { div.dataset.drawn = "1"; });
-  }));
-  if (!d.show3d && s.q(".bpx-surface").dataset.drawn) {
-    Plotly.purge(s.q(".bpx-surface")); // its WebGL context goes with it
-    delete s.q(".bpx-surface").dataset.drawn;
-  }
+  await Promise.all([plot(s, ".bpx-map", f.map), plot(s, ".bpx-curve", f.curve)]);
   for (const sel of [".bpx-map", ".bpx-curve"]) {
     overlay(s, sel);
     const div = s.q(sel);
@@ -77,8 +66,32 @@ async function draw(s, Plotly) {
     }
   }
   moveHeads(s);
+  // The 3D surface last, once the page is idle: it is the slowest to draw (WebGL, in software on some machines)
+  // and the one that shows least, so the numbers and the 2D plots come first.
+  const surface = s.q(".bpx-surface");
+  if (d.show3d) {
+    await idle();
+    if (run !== s.run) return;
+    await plot(s, ".bpx-surface", f.surface);
+  } else if (surface.dataset.drawn) {
+    Plotly.purge(surface); // its WebGL context goes with it
+    delete surface.dataset.drawn;
+  }
   s.root.dataset.drawnMs = String(Math.round(performance.now() - started));
   s.root.dataset.draws = String(Number(s.root.dataset.draws || 0) + 1);
+}
+
+// newPlot the first time on a div, react afterwards: the same plot, no new WebGL context
+function plot(s, sel, [traces, layout]) {
+  const div = s.q(sel);
+  return div.dataset.drawn ? s.Plotly.react(div, traces, layout, CONFIG)
+    : s.Plotly.newPlot(div, traces, layout, CONFIG).then(() => { div.dataset.drawn = "1"; });
+}
+
+// Resolves when the page has nothing else to do (at most half a second later); Safari has no requestIdleCallback
+function idle() {
+  return new Promise((resolve) => (window.requestIdleCallback ? requestIdleCallback(resolve, { timeout: 500 })
+    : setTimeout(resolve, 50)));
 }
 
 function count(s) {
@@ -101,8 +114,8 @@ function moveHeads(s) {
 }
 
 function move3d(s) {
-  if (!s.data.show3d || !s.Plotly) return;
   const div = s.q(".bpx-surface");
+  if (!s.data.show3d || !s.Plotly || !div.dataset.drawn) return;
   const trace = head3d(s.data, heads(s.data, s.k), s.lift);
   const started = performance.now();
   s.Plotly.restyle(div, { x: [trace.x], y: [trace.y], z: [trace.z] }, [div.data.length - 1]).then(() => {
