@@ -8,7 +8,9 @@ const SURFACE_POINTS = 31;
 
 function theme(root) {
   const css = getComputedStyle(root);
-  return { ink: css.color, font: css.fontFamily };
+  // grid lines: the text's colour, faint (Plotly mixes the axis colour with the background, which is transparent)
+  const grid = css.color.replace(/^rgba?\((\d+),\s*(\d+),\s*(\d+).*$/, "rgba($1, $2, $3, 0.15)");
+  return { ink: css.color, grid, font: css.fontFamily };
 }
 
 // The colour of a loss: a log scale shows the levels near the minimum; "clip" spans the paths' range.
@@ -52,7 +54,8 @@ function headMarker(paths, size) {
 
 function figures(s) {
   const d = s.data;
-  const { ink, font } = theme(s.root);
+  const { ink, grid, font } = theme(s.root);
+  const axis = { color: ink, gridcolor: grid, zerolinecolor: grid };
   const [un, vn] = d.axes;
   const p = d.precision;
   const cz = colourOf(d.colour);
@@ -81,8 +84,8 @@ function figures(s) {
              marker: startMarker, hovertemplate: hover(start.label) });
   const mapLayout = { ...base, margin: { ...base.margin, b: 90 },
                       title: { text: `Contour map of L over (${un}, ${vn})`, font: { size: 14 } },
-                      xaxis: { title: { text: un }, range: [d.u[0], d.u[d.u.length - 1]], color: ink },
-                      yaxis: { title: { text: vn }, range: [d.v[0], d.v[d.v.length - 1]], color: ink },
+                      xaxis: { title: { text: un }, range: [d.u[0], d.u[d.u.length - 1]], ...axis },
+                      yaxis: { title: { text: vn }, range: [d.v[0], d.v[d.v.length - 1]], ...axis },
                       legend, showlegend: true };
 
   // The loss per step: the notebook's rule on its own axis (it climbs), so the others keep their scale
@@ -93,8 +96,8 @@ function figures(s) {
     line: { color: path.color, dash: path.dash, width: 2.5 },
     hovertemplate: `${path.label} · step %{x}<br>L = %{y:.${p}f}<extra></extra>` }));
   const curveLayout = { ...base, margin: { t: 10, b: 40, l: 55, r: own.length ? 60 : 10 },
-                        xaxis: { title: { text: "update step" }, color: ink },
-                        yaxis: { title: { text: "loss L" }, type: d.logLoss ? "log" : "linear", color: ink },
+                        xaxis: { title: { text: "update step" }, ...axis },
+                        yaxis: { title: { text: "loss L" }, type: d.logLoss ? "log" : "linear", ...axis },
                         showlegend: false };
   if (own.length) {
     curveLayout.yaxis2 = { title: { text: `${own[0].label}: L` }, overlaying: "y", side: "right",
@@ -122,9 +125,9 @@ function figures(s) {
   surface.push(head3d(d, h, lift));
   const surfaceLayout = { ...base, margin: { t: 30, b: 0, l: 0, r: 0 }, showlegend: false,
                           title: { text: `Loss surface${d.held ? `, ${d.held} held` : ""}`, font: { size: 14 } },
-                          scene: { xaxis: { title: { text: un }, color: ink },
-                                   yaxis: { title: { text: vn }, color: ink },
-                                   zaxis: { title: { text: "loss L" }, color: ink }, aspectmode: "manual",
+                          scene: { xaxis: { title: { text: un }, ...axis },
+                                   yaxis: { title: { text: vn }, ...axis },
+                                   zaxis: { title: { text: "loss L" }, ...axis }, aspectmode: "manual",
                                    aspectratio: { x: 1, y: 1, z: 0.7 },
                                    camera: { eye: { x: 1.6, y: -1.6, z: 1.05 } } } };
   s.lift = lift;
