@@ -410,7 +410,9 @@ def _model_plane(t: Trajectory, X: np.ndarray, y: np.ndarray, features: tuple[in
     text[0], text[-1] = f"≤ {text[0]}", f"≥ {text[-1]}"  # the colours are clipped at both ends
     fig = go.Figure()
     level, line = state(0)
-    fig.add_heatmap(x=gx, y=gy, z=level, zmin=0, zmax=LEVELS, colorscale=PREDICTION_COLORS, zsmooth="best",
+    # zsmooth "fast": a 41 x 41 image that the browser scales smoothly; "best" looks the same but encodes an image
+    # the plot's size on every frame
+    fig.add_heatmap(x=gx, y=gy, z=level, zmin=0, zmax=LEVELS, colorscale=PREDICTION_COLORS, zsmooth="fast",
                     hoverinfo="skip", name=label,
                     colorbar=dict(title=dict(text="prediction / target"), tickvals=ticks, ticktext=text))
     s = style(t.optimizer)
