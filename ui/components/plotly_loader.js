@@ -1,5 +1,5 @@
-// Plotly.js from the app's static folder, loaded once per page for every component that draws with it
-// (joined into the landscape's and the figure's modules).
+// Plotly.js from the app's static folder, loaded once per page for every component that draws with it, and
+// the configuration of every plot (joined into the landscape's and the figure's modules).
 
 // One <script> per page, however many times the component runs.
 function loadPlotly(url) {
@@ -14,4 +14,11 @@ function loadPlotly(url) {
     });
   }
   return window.__bpxPlotly;
+}
+
+// WebGL at the screen's own resolution: Plotly draws 3D scenes and WebGL traces at twice the CSS size by
+// default, four times the pixels a screen of ratio 1 (a projector, often) shows, and slow in software WebGL.
+function plotConfig() {
+  return { displaylogo: false, responsive: true,
+           plotGlPixelRatio: Math.min(2, Math.max(1, window.devicePixelRatio || 1)) };
 }

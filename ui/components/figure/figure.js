@@ -2,7 +2,6 @@
 // time and Plotly.react after: a new figure updates the same plot instead of replacing it. Its own Play
 // button and slider animate its frames in the browser. Text colours follow the app's theme.
 
-const CONFIG = { displaylogo: false, responsive: true };
 
 const OBSERVED = new WeakMap(); // the root element -> the ResizeObserver that keeps the plot its box's size
 
@@ -25,7 +24,7 @@ export default function ({ data, parentElement }) {
       layout[key] = { automargin: true, ...layout[key] }; // room for tick labels and titles, as a template gives
     }
     root.style.height = `${layout.height || 450}px`;
-    const figure = { data: fig.data, layout, frames: fig.frames || [], config: CONFIG };
+    const figure = { data: fig.data, layout, frames: fig.frames || [], config: plotConfig() };
     const draw = root.dataset.draws ? Plotly.react(root, figure) : Plotly.newPlot(root, figure);
     return draw.then(() => { root.dataset.draws = String(Number(root.dataset.draws || 0) + 1); });
   });

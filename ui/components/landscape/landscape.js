@@ -6,7 +6,6 @@
 // this file, plots.js (the figures) and markers.js (the 2D markers) into the component's one module.
 
 const STATE = new WeakMap(); // the root element -> its state; the module runs again on new data
-const CONFIG = { displaylogo: false, responsive: true };
 
 export default function ({ data, parentElement }) {
   const root = parentElement.querySelector(".bpx-landscape");
@@ -84,8 +83,8 @@ async function draw(s, Plotly) {
 // newPlot the first time on a div, react afterwards: the same plot, no new WebGL context
 function plot(s, sel, [traces, layout]) {
   const div = s.q(sel);
-  return div.dataset.drawn ? s.Plotly.react(div, traces, layout, CONFIG)
-    : s.Plotly.newPlot(div, traces, layout, CONFIG).then(() => { div.dataset.drawn = "1"; });
+  return div.dataset.drawn ? s.Plotly.react(div, traces, layout, plotConfig())
+    : s.Plotly.newPlot(div, traces, layout, plotConfig()).then(() => { div.dataset.drawn = "1"; });
 }
 
 // Resolves when the page has nothing else to do (at most half a second later); Safari has no requestIdleCallback

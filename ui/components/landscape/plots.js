@@ -9,8 +9,8 @@ const SURFACE_POINTS = 31;
 function theme(root) {
   const css = getComputedStyle(root);
   // grid lines: the text's colour, faint (Plotly mixes the axis colour with the background, which is transparent)
-  const grid = css.color.replace(/^rgba?\((\d+),\s*(\d+),\s*(\d+).*$/, "rgba($1, $2, $3, 0.15)");
-  return { ink: css.color, grid, font: css.fontFamily };
+  const faint = (alpha) => css.color.replace(/^rgba?\((\d+),\s*(\d+),\s*(\d+).*$/, `rgba($1, $2, $3, ${alpha})`);
+  return { ink: css.color, grid: faint(0.15), grid3d: faint(0.4), font: css.fontFamily }; // 3D lines are 1 px wide
 }
 
 // The colour of a loss: a log scale shows the levels near the minimum; "clip" spans the paths' range.
@@ -54,8 +54,9 @@ function headMarker(paths, size) {
 
 function figures(s) {
   const d = s.data;
-  const { ink, grid, font } = theme(s.root);
+  const { ink, grid, grid3d, font } = theme(s.root);
   const axis = { color: ink, gridcolor: grid, zerolinecolor: grid };
+  const axis3d = { color: ink, gridcolor: grid3d };
   const [un, vn] = d.axes;
   const p = d.precision;
   const cz = colourOf(d.colour);
@@ -125,9 +126,9 @@ function figures(s) {
   surface.push(head3d(d, h, lift));
   const surfaceLayout = { ...base, margin: { t: 30, b: 0, l: 0, r: 0 }, showlegend: false,
                           title: { text: `Loss surface${d.held ? `, ${d.held} held` : ""}`, font: { size: 14 } },
-                          scene: { xaxis: { title: { text: un }, ...axis },
-                                   yaxis: { title: { text: vn }, ...axis },
-                                   zaxis: { title: { text: "loss L" }, ...axis }, aspectmode: "manual",
+                          scene: { xaxis: { title: { text: un }, ...axis3d },
+                                   yaxis: { title: { text: vn }, ...axis3d },
+                                   zaxis: { title: { text: "loss L" }, ...axis3d }, aspectmode: "manual",
                                    aspectratio: { x: 1, y: 1, z: 0.7 },
                                    camera: { eye: { x: 1.6, y: -1.6, z: 1.05 } } } };
   s.lift = lift;
