@@ -2,7 +2,6 @@
 // time and Plotly.react after: a new figure updates the same plot instead of replacing it. Its own Play
 // button and slider animate its frames in the browser. Text colours follow the app's theme.
 
-
 const OBSERVED = new WeakMap(); // the root element -> the ResizeObserver that keeps the plot its box's size
 
 export default function ({ data, parentElement }) {
