@@ -18,6 +18,10 @@ frames per second on the contour map over the first 200 steps (goal >= 30), and 
 3D surface's markers takes (they move when the animation pauses; the surface is never redrawn).
 
     python benchmarks/latency.py [--repeats 7] [--pages step1,step7,landscape] [--app app.py] [--no-browser-only]
+                                 [--compare copy/app.py]
+
+--compare measures the same pages of a modified copy of the app in the same run, edits interleaved: what a
+change saves, on a machine whose speed drifts between runs.
 
 Needs Chromium (/usr/bin/chromium, or CHROMIUM_PATH) and playwright. Speed is reported, never asserted.
 """
@@ -25,6 +29,7 @@ Needs Chromium (/usr/bin/chromium, or CHROMIUM_PATH) and playwright. Speed is re
 from __future__ import annotations
 
 import argparse
+import contextlib
 import statistics
 import sys
 import tempfile
@@ -275,7 +280,7 @@ def browser_report(step: dict | None, anim: dict | None) -> None:
 def report(targets: list[Target], repeats: int) -> None:
     floor = targets[0]
     print(f"Commit a cell edit (Enter) -> ...; medians of {repeats} edits per target, in ms (x floor).")
-    print(f"{'target':<40}{'last number shown':>22}{'charts redrawn':>20}{'run done':>10}  goal")
+    print(f"{'target':<50}{'last number shown':>22}{'charts redrawn':>20}{'run done':>10}  goal")
     for t in targets:
         ratio = _median(t.shown) / _median(floor.shown)
         charts_ratio = _median(t.charts) / _median(floor.charts)
@@ -285,7 +290,7 @@ def report(targets: list[Target], repeats: int) -> None:
             which, most = goal
             met = (ratio if which == "shown" else charts_ratio) <= most
             verdict = f"{'numbers' if which == 'shown' else 'charts'} <= {most}x: {'met' if met else 'NOT met'}"
-        print(f"{t.label:<40}{_median(t.shown):>9.0f} ({ratio:>5.2f}x) [{min(t.shown):.0f}-{max(t.shown):.0f}]"
+        print(f"{t.label:<50}{_median(t.shown):>9.0f} ({ratio:>5.2f}x) [{min(t.shown):.0f}-{max(t.shown):.0f}]"
               f"{_median(t.charts):>9.0f} ({charts_ratio:>5.2f}x){_median(t.run_done):>10.0f}  {verdict}")
 
 
@@ -295,6 +300,7 @@ def main() -> int:
     parser.add_argument("--app", type=Path, default=REPO / "app.py", help="the app's entry script")
     parser.add_argument("--pages", default="step1,step7,landscape", help="which of step1,step7,landscape")
     parser.add_argument("--no-browser-only", action="store_true", help="skip stepping and the animation")
+    parser.add_argument("--compare", type=Path, help="a modified copy of the app, its pages measured beside")
     args = parser.parse_args()
     chromium = find_chromium()
     if chromium is None:
@@ -307,20 +313,26 @@ def main() -> int:
         floor_script.write_text(FLOOR_APP)
         with (StreamlitServer(floor_script, log=Path(tmp) / "floor.log") as floor,
               StreamlitServer(args.app, log=Path(tmp) / "app.log") as app,
+              contextlib.ExitStack() as more,
               sync_playwright() as playwright):
+            other = more.enter_context(StreamlitServer(args.compare, log=Path(tmp) / "compare.log")) \
+                if args.compare else None
             browser = launch_chromium(playwright, chromium)
-            warm = new_page(browser)
-            open_app(warm, app.url, timeout=TIMEOUT_MS)  # the first run of a server process is special
-            warm.context.close()
-            pages = {
-                "step1": Target("step by step, step 1 (z = Xw + b)", f"{app.url}/step_by_step?step=1",
-                                open_editors=True),
-                "step7": Target("step by step, step 7 (shares + chart)", f"{app.url}/step_by_step?step=7",
-                                open_editors=True),
-                "landscape": Target("loss landscape", f"{app.url}/landscape", open_editors=True),
-            }
-            targets = [Target("floor: one data_editor app", floor.url, name="v", col=0),
-                       *(pages[k] for k in args.pages.split(","))]
+            targets = [Target("floor: one data_editor app", floor.url, name="v", col=0)]
+            for server, suffix in ((app, ""), (other, " [compare]")):
+                if server is None:
+                    continue
+                warm = new_page(browser)
+                open_app(warm, server.url, timeout=TIMEOUT_MS)  # the first run of a server process is special
+                warm.context.close()
+                pages = {
+                    "step1": Target("step by step, step 1 (z = Xw + b)" + suffix, f"{server.url}/step_by_step?step=1",
+                                    open_editors=True),
+                    "step7": Target("step by step, step 7 (shares + chart)" + suffix,
+                                    f"{server.url}/step_by_step?step=7", open_editors=True),
+                    "landscape": Target("loss landscape" + suffix, f"{server.url}/landscape", open_editors=True),
+                }
+                targets += [pages[k] for k in args.pages.split(",")]
             for t in targets:
                 t.open(browser)
             for _ in range(args.repeats):
