@@ -208,6 +208,7 @@ def test_a_link_opens_at_its_page_and_step():
 def test_a_link_turns_presenter_mode_on():
     at = open_link("presenter=1")
     assert not at.exception and at.session_state["presenter"] is True
+    assert not at.success  # the default example in presenter mode is not "a shared example"
 
 
 def test_a_tampered_link_says_what_is_wrong_and_shows_the_defaults():

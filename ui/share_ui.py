@@ -86,7 +86,8 @@ def _restore(params: dict[str, list[str]]) -> None:
                                "the address."))
     if shared is not None:
         _apply(shared)
-        if shared.model != SEED or shared.session:  # the address of an untouched app reopens quietly
+        if shared.model != SEED or set(shared.session) - {"presenter"}:  # the untouched app's address, in
+            # presenter mode or not, reopens quietly: a lecturer's `?presenter=1` shows no banner above the lesson
             notes.append(("success", f"Opened a shared example: {len(shared.model.X)} samples × "
                                      f"{shared.model.n_features} features."))
     if unknown:
