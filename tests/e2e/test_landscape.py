@@ -104,6 +104,12 @@ def test_presenter_mode_puts_the_charts_above_the_fold_in_both_themes(browser, a
             for part in (".bpx-map", ".bpx-curve", ".bpx-surface"):
                 box = root.locator(part).bounding_box()
                 assert box and box["y"] >= 0 and box["y"] + box["height"] <= 720, (scheme, part, box)
+            # what the back row reads: the 2D charts' tick labels, titles and legend, and the controls, at 18 px or more
+            read = (".bpx-map .xtick text, .bpx-map .ytick text, .bpx-map .g-gtitle text, .bpx-map .legendtext, "
+                    ".bpx-curve .xtick text, .bpx-count")
+            sizes = root.evaluate("(r, read) => [...r.querySelectorAll(read)]"
+                                  ".map(e => parseFloat(getComputedStyle(e).fontSize))", read)
+            assert len(sizes) > 10 and min(sizes) >= 18, (scheme, sizes)
             ARTIFACTS.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(ARTIFACTS / f"landscape-presenter-1280x720-{scheme}.png"))
         finally:

@@ -56,15 +56,18 @@ function figures(s) {
   const d = s.data;
   const { ink, grid, grid3d, font } = theme(s.root);
   const axis = { color: ink, gridcolor: grid, zerolinecolor: grid };
-  const axis3d = { color: ink, gridcolor: grid3d };
+  // presenter mode: the charts' text at 18 px, titles larger, for the back of a lecture room
+  const size = d.presenter ? { text: 18, title: 20 } : { text: 12, title: 14 };
+  const axis3d = { color: ink, gridcolor: grid3d, nticks: d.presenter ? 4 : 0 }; // 18 px labels need fewer ticks
   const [un, vn] = d.axes;
   const p = d.precision;
   const cz = colourOf(d.colour);
   const z = d.loss.map((row) => row.map(cz.z));
   const h = heads(d, s.k);
-  const base = { paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "rgba(0,0,0,0)", font: { color: ink, family: font },
+  const base = { paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "rgba(0,0,0,0)",
+                 font: { color: ink, family: font, size: size.text },
                  margin: { t: 30, b: 40, l: 55, r: 10 }, uirevision: "keep" };
-  const legend = { orientation: "h", x: 0, y: -0.28, font: { color: ink } };
+  const legend = { orientation: "h", x: 0, y: d.presenter ? -0.36 : -0.28, font: { color: ink } };
   const hover = (who) =>
     `${who}<br>${un} = %{x:.${p}f}<br>${vn} = %{y:.${p}f}<br>L = %{customdata:.${p}f}<extra></extra>`;
   const start = d.start;
@@ -83,8 +86,8 @@ function figures(s) {
   }
   map.push({ type: "scatter", mode: "markers", x: [start.u], y: [start.v], customdata: [start.loss], name: start.label,
              marker: startMarker, hovertemplate: hover(start.label) });
-  const mapLayout = { ...base, margin: { ...base.margin, b: 90 },
-                      title: { text: `Contour map of L over (${un}, ${vn})`, font: { size: 14 } },
+  const mapLayout = { ...base, margin: { ...base.margin, b: d.presenter ? 120 : 90 },
+                      title: { text: `Contour map of L over (${un}, ${vn})`, font: { size: size.title } },
                       xaxis: { title: { text: un }, range: [d.u[0], d.u[d.u.length - 1]], ...axis },
                       yaxis: { title: { text: vn }, range: [d.v[0], d.v[d.v.length - 1]], ...axis },
                       legend, showlegend: true };
@@ -125,7 +128,7 @@ function figures(s) {
                  hoverinfo: "skip" });
   surface.push(head3d(d, h, lift));
   const surfaceLayout = { ...base, margin: { t: 30, b: 0, l: 0, r: 0 }, showlegend: false,
-                          title: { text: `Loss surface${d.held ? `, ${d.held} held` : ""}`, font: { size: 14 } },
+                          title: { text: `Loss surface${d.held ? `, ${d.held} held` : ""}`, font: { size: size.title } },
                           scene: { xaxis: { title: { text: un }, ...axis3d },
                                    yaxis: { title: { text: vn }, ...axis3d },
                                    zaxis: { title: { text: "loss L" }, ...axis3d }, aspectmode: "manual",
