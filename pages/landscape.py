@@ -73,7 +73,8 @@ landscape.paths_ui(runs, listed, p)
 st.subheader("What the neuron computes" if m.is_neuron else "What the network computes", anchor=False)
 followed, features = landscape.model_view_ui(result, m)
 landscape_chart.figure_ui(figures.model_figure(followed, t.X, t.y, features, precision=p), key="landscape_model_chart",
-                          alt="The model's prediction over the input space with the samples.")
+                          alt="The model's prediction over the input space with the samples.",
+                          presenter=presenter.is_on())
 last = followed.n_steps
 if m.n_features == 1:
     st.caption(f"The line is the {'neuron' if m.is_neuron else 'network'}'s prediction for every x0 at the slider's "

@@ -122,12 +122,13 @@ def plotly_url() -> str:
     return "/" + (base + "/" if base else "") + "app/static/" + static_files.PLOTLY_JS
 
 
-def figure_ui(fig: go.Figure, key: str, alt: str = "") -> None:
+def figure_ui(fig: go.Figure, key: str, alt: str = "", presenter: bool = False) -> None:
     """A Plotly figure drawn by Plotly.js from the app's static folder, updated in place on the next run.
-    The template is dropped: the component gives the figure the app theme's text colour instead."""
+    The template is dropped: the component gives the figure the app theme's text colour instead (and, in
+    presenter mode, text of 18 px)."""
     spec = fig.to_dict()  # plain JSON (arrays as Plotly.js typed-array specs), validated once, when it was built
     spec["layout"].pop("template", None)
-    FIGURE(key=key, data={"figure": spec, "plotly": plotly_url(), "alt": alt})
+    FIGURE(key=key, data={"figure": spec, "plotly": plotly_url(), "alt": alt, "presenter": presenter})
 
 
 def landscape_ui(data: dict, presenter: bool = False) -> None:

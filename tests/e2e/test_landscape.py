@@ -110,6 +110,11 @@ def test_presenter_mode_puts_the_charts_above_the_fold_in_both_themes(browser, a
             sizes = root.evaluate("(r, read) => [...r.querySelectorAll(read)]"
                                   ".map(e => parseFloat(getComputedStyle(e).fontSize))", read)
             assert len(sizes) > 10 and min(sizes) >= 18, (scheme, sizes)
+            model_view = page.locator(".bpx-figure")  # below the charts: its ticks and its step counter too
+            expect(model_view).to_have_attribute("data-draws", re.compile(r"^[1-9]"), timeout=SLOW_MS)
+            sizes = model_view.evaluate("f => [...f.querySelectorAll('.xtick text, .ytick text, "
+                                        ".slider-current-value')].map(e => parseFloat(getComputedStyle(e).fontSize))")
+            assert len(sizes) > 5 and min(sizes) >= 18, (scheme, sizes)
             ARTIFACTS.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(ARTIFACTS / f"landscape-presenter-1280x720-{scheme}.png"))
         finally:

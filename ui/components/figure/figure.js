@@ -1,6 +1,7 @@
 // A Plotly figure (data, layout and frames, as plotly.py writes them) drawn with Plotly.newPlot the first
 // time and Plotly.react after: a new figure updates the same plot instead of replacing it. Its own Play
-// button and slider animate its frames in the browser. Text colours follow the app's theme.
+// button and slider animate its frames in the browser. Text colours follow the app's theme; in presenter
+// mode the text is 18 px.
 
 const OBSERVED = new WeakMap(); // the root element -> the ResizeObserver that keeps the plot its box's size
 
@@ -18,7 +19,8 @@ export default function ({ data, parentElement }) {
     const fig = data.figure;
     const ink = getComputedStyle(root).color;
     const layout = { ...fig.layout, paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "rgba(0,0,0,0)",
-                     font: { ...(fig.layout.font || {}), color: ink } };
+                     font: { ...(fig.layout.font || {}), color: ink, ...(data.presenter ? { size: 18 } : {}) } };
+    if (data.presenter) presenterLayout(layout); // the back row of a lecture room
     for (const key of Object.keys(layout).filter((k) => /^[xy]axis\d*$/.test(k))) {
       layout[key] = { automargin: true, ...layout[key] }; // room for tick labels and titles, as a template gives
     }
@@ -32,4 +34,18 @@ export default function ({ data, parentElement }) {
     OBSERVED.delete(root);
     if (window.Plotly) window.Plotly.purge(root);
   };
+}
+
+// Presenter mode: 18 px text, the title larger, and the player (Play, Pause, the step slider) lower, below the
+// larger axis title
+function presenterLayout(layout) {
+  if (layout.title) layout.title = { ...layout.title, font: { ...(layout.title.font || {}), size: 20 } };
+  const lower = (items) => items && items.map((item) => ({
+    ...item, y: (item.y ?? 0) - 0.1,
+    ...(item.currentvalue ? { currentvalue: { ...item.currentvalue, font: { ...item.currentvalue.font, size: 18 } } }
+      : {}),
+  }));
+  layout.updatemenus = lower(layout.updatemenus);
+  layout.sliders = lower(layout.sliders);
+  layout.margin = { ...(layout.margin || {}), b: (layout.margin?.b ?? 80) + 50 };
 }
