@@ -79,11 +79,6 @@ def matrix(values: np.ndarray, precision: int = 4) -> str:
     return matrix_of(entries[i:i + cols] for i in range(0, len(entries), cols))
 
 
-def signed(value: float, precision: int = 4) -> str:
-    """`+ 0.5` or `- 0.5`, for writing sums term by term."""
-    return ("- " if value < 0 else "+ ") + num(abs(value), precision)
-
-
 def factor(value: float, precision: int = 4) -> str:
     """A number as a factor: negative numbers in parentheses."""
     text = num(value, precision)

@@ -167,11 +167,6 @@ def _write(f: Field, value: Any) -> str:
     return str(value)
 
 
-def shareable_keys() -> set[str]:
-    """Every query parameter the schema knows."""
-    return set(FIELDS)
-
-
 def decode(params: Mapping[str, str | Sequence[str]]) -> Shared | None:
     """The state a link's query parameters describe, or None when they set nothing this app shares.
 
