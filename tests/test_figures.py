@@ -295,6 +295,7 @@ def test_a_regression_mlps_boundary_is_the_targets_midpoint_and_can_lie_off_view
     assert "a = 2 lies outside this view: a < 2 everywhere" in fig.frames[0].data[1].name  # all near 0 at first
     assert len(fig.frames[0].data[1].x) == 0
     assert fig.frames[-1].data[1].name == "a = 2 (the decision boundary)"
+    json.dumps(fig.to_dict(), allow_nan=False)  # what the browser gets: plain JSON, an empty line included
 
 
 def test_the_level_set_traces_a_circle_as_one_closed_loop_and_a_hyperbola_in_two_pieces():

@@ -499,10 +499,11 @@ def _zero_line(wa: float, wb: float, c: float, xr: tuple[float, float], yr: tupl
     return _short([x1, x2]), _short([y1, y2])
 
 
-def _level_set(gx: np.ndarray, gy: np.ndarray, f: np.ndarray, level: float) -> tuple[np.ndarray, np.ndarray]:
+def _level_set(gx: np.ndarray, gy: np.ndarray, f: np.ndarray, level: float) -> tuple[np.ndarray | list, ...]:
     """The curve f = `level` over the grid (f (len(gy), len(gx)), row r at y = gy[r]) by marching squares, each
     crossing linearly interpolated along a cell's edge: x and y as float32 arrays (a third of float64's bytes, far
-    below a pixel), NaN between its separate pieces; empty when f never crosses the level."""
+    below a pixel), NaN between its separate pieces; empty lists when f never crosses the level (plotly.py would
+    leave an empty array a NumPy array, which JSON cannot carry)."""
     s = f - level
     c00, c01, c10, c11 = s[:-1, :-1], s[:-1, 1:], s[1:, :-1], s[1:, 1:]
     x0, x1 = np.broadcast_to(gx[None, :-1], c00.shape), np.broadcast_to(gx[None, 1:], c00.shape)
@@ -534,6 +535,8 @@ def _level_set(gx: np.ndarray, gy: np.ndarray, f: np.ndarray, level: float) -> t
         ends = np.column_stack([px[r, c, a], py[r, c, a], px[r, c, b], py[r, c, b]]).astype(np.float32)
         segments += [((xa, ya), (xb, yb)) for xa, ya, xb, yb in ends.tolist() if (xa, ya) != (xb, yb)]
     points = [p for line in _chain(segments) for p in [*line, (np.nan, np.nan)]][:-1]
+    if not points:
+        return [], []
     out = np.array(points, dtype=np.float32).reshape(-1, 2)
     return out[:, 0], out[:, 1]
 
