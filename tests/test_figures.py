@@ -185,7 +185,8 @@ def test_the_model_view_has_one_frame_per_step_with_the_heatmap_and_the_zero_lin
 def test_the_zero_line_off_view_is_named_not_drawn():
     t = runs(steps=1, optimizers=("sgd",))[0]  # z = 0.1 x0 + 0.2 x1 + 1 > 0 over the samples' box
     fig = figures.model_figure(t, X, Y)
-    assert list(fig.data[1].x) == [] and "outside this view: z > 0 everywhere" in fig.data[1].name
+    assert list(fig.data[1].x) == [None] and "outside this view: z > 0 everywhere" in fig.data[1].name  # a gap
+    assert fig.layout.showlegend  # the legend says so, though the line is the only other trace
 
 
 def test_the_model_view_with_one_feature_draws_the_prediction_line_exactly():
@@ -293,7 +294,7 @@ def test_a_regression_mlps_boundary_is_the_targets_midpoint_and_can_lie_off_view
     assert figures.threshold(t, y) == 2.0
     fig = figures.model_figure(t, X, y)
     assert "a = 2 lies outside this view: a < 2 everywhere" in fig.frames[0].data[1].name  # all near 0 at first
-    assert len(fig.frames[0].data[1].x) == 0
+    assert list(fig.frames[0].data[1].x) == [None]  # no line: one gap point, so the legend keeps the name
     assert fig.frames[-1].data[1].name == "a = 2 (the decision boundary)"
     json.dumps(fig.to_dict(), allow_nan=False)  # what the browser gets: plain JSON, an empty line included
 

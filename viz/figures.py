@@ -352,6 +352,12 @@ def _clip_range(y: np.ndarray) -> tuple[float, float]:
     return lo - width, hi + width
 
 
+def _line(x, y, name: str) -> dict:
+    """A frame's line: its points, or one gap point when it lies off the view, so that its name, which then says
+    so, stays in the legend (Plotly leaves a trace without points out of the legend)."""
+    return dict(x=x, y=y, name=name) if len(x) else dict(x=[None], y=[None], name=name)
+
+
 def _neuron_state(t: Trajectory, gx: np.ndarray, gy: np.ndarray, i: int, j: int, others: list[int],
                   means: np.ndarray, clo: float, chi: float):
     """Step k -> one neuron's colour levels over the grid and its z = 0 line (ends, and a name saying if it is off
@@ -365,7 +371,7 @@ def _neuron_state(t: Trajectory, gx: np.ndarray, gy: np.ndarray, i: int, j: int,
         bx, by = _zero_line(w[i], w[j], b, *box)
         sign = ">" if z[MODEL_GRID // 2, MODEL_GRID // 2] > 0 else "<"
         name = f"z = 0 ({on})" if bx else f"z = 0 lies outside this view: z {sign} 0 everywhere here"
-        return _levels(_predict(t, z), clo, chi), dict(x=bx, y=by, name=name)
+        return _levels(_predict(t, z), clo, chi), _line(bx, by, name)
 
     return state
 
@@ -384,7 +390,7 @@ def _network_state(t: Trajectory, gx: np.ndarray, gy: np.ndarray, i: int, j: int
         sign = ">" if a[MODEL_GRID // 2, MODEL_GRID // 2] > level else "<"
         name = f"a = {shown} (the decision boundary)" if len(bx) else \
             f"a = {shown} lies outside this view: a {sign} {shown} everywhere here"
-        return _levels(a, clo, chi), dict(x=bx, y=by, name=name)
+        return _levels(a, clo, chi), _line(bx, by, name)
 
     return state
 
@@ -431,7 +437,7 @@ def _model_plane(t: Trajectory, X: np.ndarray, y: np.ndarray, features: tuple[in
                       f"<br>target y = %{{customdata[1]:.{p}f}}{extra}<extra></extra>"))
     held = f"; {', '.join(names[k] for k in others)} held at {'its' if len(others) == 1 else 'their'} mean" \
         if others else ""
-    fig.update_layout(height=height, margin=dict(t=90, b=20, l=20, r=20),
+    fig.update_layout(height=height, margin=dict(t=90, b=20, l=20, r=20), showlegend=True,
                       legend=dict(orientation="h", y=1.02, yanchor="bottom", x=0),
                       title=dict(text=f"{s.label}: {label} over ({names[i]}, {names[j]}){held}", font=dict(size=14),
                                  x=0, xanchor="left", y=0.98, yanchor="top"),
