@@ -64,39 +64,16 @@ with chart_slot:
 if not runs:
     st.stop()
 
-st.subheader("Where each optimizer ends", anchor=False)
-st.table(landscape.summary_table(runs, listed, p))
-st.caption(f"η = {render.fmt(runs[0].lr, p)}, {settings.steps} steps. Momentum and Adam follow torch.optim.SGD "
-           "(μ = 0.9) and torch.optim.Adam (β = 0.9, 0.999, ε = 1e-8); the notebook's rule is θ + η∇L/N.")
-landscape.paths_ui(runs, listed, p)
-
-st.subheader("What the neuron computes" if m.is_neuron else "What the network computes", anchor=False)
-followed, features = landscape.model_view_ui(result, m)
-landscape_chart.figure_ui(figures.model_figure(followed, t.X, t.y, features, precision=p), key="landscape_model_chart",
-                          alt="The model's prediction over the input space with the samples.",
-                          presenter=presenter.is_on())
-last = followed.n_steps
-if m.n_features == 1:
-    st.caption(f"The line is the {'neuron' if m.is_neuron else 'network'}'s prediction for every x0 at the slider's "
-               "step; the circles are the samples (x0, y). Training pulls the line towards the circles. Its own ▶ Play "
-               "runs the same steps.")
-elif not m.is_neuron and m.n_features > 2:
-    st.caption("Each point is a sample: its target across, the network's prediction up; on the dashed line a = y the "
-               "prediction is right. Its own ▶ Play runs the same steps.")
-elif not m.is_neuron:
-    st.caption(f"Colour: the network's prediction over the ({m.features[0]}, {m.features[1]}) plane. Points: the "
-               "samples, coloured by their target on the same scale, so a sample that matches its background is "
-               f"fitted. Dashed: the decision boundary, where the prediction is {figures.threshold(followed, t.y):g}; "
-               "with hidden layers it bends (TensorFlow Playground's picture). Its own ▶ Play runs the same steps.")
-else:
-    shown = [m.features[i] for i in features]
-    held = [f for f in m.features if f not in shown]
-    st.caption(f"Colour: the prediction over the ({shown[0]}, {shown[1]}) plane"
-               + (f", with {', '.join(held)} held at {'its' if len(held) == 1 else 'their'} mean over the samples"
-                  if held else "")
-               + ". Points: the samples, coloured by their target on the same scale, so a sample that matches its "
-                 "background is fitted. Dashed: the line z = 0. Its own ▶ Play runs the same steps.")
-final = dict(zip(names, followed.flat[last], strict=True))
-w_last = ", ".join(f"{n} = {render.fmt(final[n], p)}" for n in listed)
-st.markdown(f"**{figures.style(followed.optimizer).label} after step {last}:** {w_last}; "
-            f"L = {render.fmt(followed.loss[last], p)}.")
+ends, computes, every_step = landscape.sections_ui(m)  # only the open tab is built
+if ends.open:
+    with ends:
+        st.table(landscape.summary_table(runs, listed, p))
+        st.caption(f"η = {render.fmt(runs[0].lr, p)}, {settings.steps} steps. Momentum and Adam follow "
+                   "torch.optim.SGD (μ = 0.9) and torch.optim.Adam (β = 0.9, 0.999, ε = 1e-8); the notebook's rule is "
+                   "θ + η∇L/N.")
+if computes.open:
+    with computes:
+        landscape.model_view_ui(result, m, t, listed, presenter=presenter.is_on())
+if every_step.open:
+    with every_step:
+        landscape.paths_ui(runs, listed, p)

@@ -16,6 +16,21 @@ def charts(at) -> list[dict]:
             if c.proto.component_name == "backprop_explorer.figure"]
 
 
+def open_tab(at, position: int):
+    """Open the tab under the charts at `position` (0: where each optimizer ends, 1: the model view, 2: every
+    step), as a click does: the tab's label goes to the server, which reruns."""
+    from ui import landscape as page
+
+    at.session_state[page.SECTION] = at.tabs[position].label
+    return at.run()
+
+
+def model_view(at) -> dict:
+    """The model view's figure, its tab opened."""
+    (model,) = charts(open_tab(at, 1))
+    return model
+
+
 def landscape(at) -> dict:
     """What the page sends the landscape component (an element AppTest does not know: read its proto)."""
     from ui import landscape_chart
@@ -37,9 +52,8 @@ def summary(at):
 def test_the_page_renders_the_seed_example_with_three_optimizers():
     at = open_app("landscape")
     assert not at.exception and not at.error
-    (model,) = charts(at)
     data = landscape(at)
-    assert data["steps"] == 100 and len(model["frames"]) == 101  # 100 steps by default
+    assert data["steps"] == 100
     assert all(len(p["loss"]) == 101 for p in data["paths"])
     assert data["axes"] == ["w0", "w1"] and len(data["u"]) == len(data["v"]) == 51
     assert len(data["loss"]) == 51 and len(data["loss"][0]) == 51
@@ -51,20 +65,38 @@ def test_the_page_renders_the_seed_example_with_three_optimizers():
     assert set(table["final b"]) == {"1.0000"}  # only w0 and w1 train
     assert any("At the marker" in m.value and "L = 0.8200" in m.value for m in at.markdown)
     assert any("every path lies exactly on this surface" in c.value for c in at.caption)
+    assert len(model_view(at)["frames"]) == 101  # the model view animates the same 100 steps
 
 
 
-def test_every_steps_table_is_built_only_while_its_expander_is_open():
-    from ui import landscape as page
-
+def test_only_the_open_tab_under_the_charts_is_built():
     at = open_app("landscape")
-    assert [t.value.index.name for t in at.table] == ["optimizer"]  # closed: nothing sent
-    at.session_state[page.PATHS_OPEN] = True  # what opening it sends
-    at.run()
+    assert [t.label for t in at.tabs] == ["Where each optimizer ends", "What the neuron computes",
+                                          "Every step's parameters and loss"]
+    assert [t.value.index.name for t in at.table] == ["optimizer"] and not charts(at)  # nor the model view
+    open_tab(at, 2)
     steps = [t.value for t in at.table if t.value.index.name == "step"]
     assert len(steps) == 3 and [len(t) for t in steps] == [101, 101, 101]  # SGD, momentum, Adam: steps 0..100
     assert list(steps[0].columns) == ["w0", "w1", "b", "loss L"] and steps[0].loc[0, "loss L"] == "0.8200"
-    assert steps[0].loc[100, "loss L"] == summary(at).loc["SGD", "final loss"]
+    assert not charts(at) and all(t.value.index.name != "optimizer" for t in at.table)
+    final_sgd = steps[0].loc[100, "loss L"]
+    open_tab(at, 1)
+    assert len(charts(at)) == 1 and not at.table
+    assert any(m.value.startswith("**SGD after step 100:**") and m.value.endswith(f"L = {final_sgd}.")
+               for m in at.markdown)
+    open_tab(at, 0)
+    assert summary(at).loc["SGD", "final loss"] == final_sgd and not charts(at)
+
+
+def test_the_open_tab_stays_open_across_pages_and_a_switch_to_a_network():
+    at = open_app("landscape")
+    open_tab(at, 1)
+    at.switch_page("../pages/overview.py").run()
+    at.switch_page("../pages/landscape.py").run()
+    assert len(charts(at)) == 1
+    at.selectbox(key="arch_depth").select(1).run()
+    assert not at.exception and at.tabs[1].label == "What the network computes" and len(charts(at)) == 1
+
 
 def test_changing_an_axis_redraws_over_the_new_pair_and_says_what_is_held():
     at = open_app("landscape")
@@ -129,7 +161,7 @@ def test_a_learning_rate_of_10_stops_sgd_at_step_3_and_says_so():
     assert any("SGD diverged at step 3" in e and "ends at step 2" in e for e in errors)
     assert summary(at).loc["SGD", "diverged at step"] == "3"
     assert summary(at).loc["SGD", "steps run"] == "2"
-    assert len(charts(at)) == 1 and json.dumps(charts(at), allow_nan=False)  # the model view: no NaN either
+    assert json.dumps(model_view(at), allow_nan=False)  # the model view: no NaN either
     sent = json.dumps(landscape(at), allow_nan=False)  # raises on a NaN or an infinity
     assert landscape(at)["paths"][0]["divergedAt"] == 3 and len(landscape(at)["paths"][0]["loss"]) == 3 and sent
 
@@ -147,7 +179,7 @@ def test_one_feature_has_exactly_two_parameters_and_a_line_model_view():
     assert not at.exception
     assert any("exactly two parameters, w0 and b" in c.value for c in at.caption)
     assert at.checkbox(key="landscape_only").disabled
-    model = charts(at)[0]
+    model = model_view(at)
     assert model["layout"]["xaxis"]["title"]["text"] == "x0" and model["data"][2]["mode"] == "lines"
     assert landscape(at)["axes"] == ["w0", "b"] and landscape(at)["held"] == ""
 
@@ -191,7 +223,7 @@ def test_settings_survive_a_visit_to_another_page():
 
 
 def test_the_model_view_follows_the_chosen_optimizer_and_names_held_features():
-    at = open_app("landscape")
+    at = open_tab(open_app("landscape"), 1)
     at.selectbox(key="landscape_follow").set_value("adam").run()
     assert charts(at)[0]["layout"]["title"]["text"].startswith("Adam: prediction")
     assert any(m.value.startswith("**Adam after step 100:**") for m in at.markdown)

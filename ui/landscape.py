@@ -27,7 +27,7 @@ LR = "landscape_lr"
 AXIS_U, AXIS_V = "landscape_axis_u", "landscape_axis_v"
 FOLLOW = "landscape_follow"
 FEATURE_A, FEATURE_B = "landscape_feature_a", "landscape_feature_b"
-PATHS_OPEN = "landscape_paths_open"  # the expander of every step's parameters: its tables are built only when open
+SECTION = "landscape_section"  # which tab under the charts is open: only its content is built and sent
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,7 @@ DEFAULTS = {"landscape_span": 2.0, "landscape_resolution": 51, "landscape_steps"
             "landscape_colour": "log",
             **{f"landscape_opt_{k}": True for k in OPTIMIZERS}}
 SAVED = "landscape_saved"  # the settings' last values: Streamlit drops a widget's state on pages without it
-KEPT = (*DEFAULTS, AXIS_U, AXIS_V, FOLLOW, FEATURE_A, FEATURE_B)
+KEPT = (*DEFAULTS, AXIS_U, AXIS_V, FOLLOW, FEATURE_A, FEATURE_B, SECTION)
 
 
 def _restore() -> None:
@@ -212,20 +212,34 @@ def path_table(t: bp.Trajectory, names: list[str], p: int) -> pd.DataFrame:
     return pd.DataFrame(data, index=pd.Index(shown, name="step"))
 
 
+def section_labels(is_neuron: bool) -> tuple[str, str, str]:
+    """The tabs under the charts: where each optimizer ends, the model view, and every step's numbers."""
+    return ("Where each optimizer ends", f"What the {'neuron' if is_neuron else 'network'} computes",
+            "Every step's parameters and loss")
+
+
+def sections_ui(m: Model):
+    """The tabs under the charts, of which only the open one is built (`.open`): the model view redraws a
+    Plotly figure and the step tables hold hundreds of rows, work an edit would otherwise wait for."""
+    labels = section_labels(m.is_neuron)
+    other = section_labels(not m.is_neuron)
+    if st.session_state.get(SECTION) in other:  # the same tab after a switch between a neuron and a network
+        st.session_state[SECTION] = labels[other.index(st.session_state[SECTION])]
+    _valid(SECTION, list(labels), labels[0])
+    tabs = st.tabs(labels, key=SECTION, on_change="rerun")
+    _save()
+    return tabs
+
+
 def paths_ui(runs, names: list[str], p: int) -> None:
-    """Every step's parameters and loss, one tab per optimizer, in an expander whose tables are built and sent
-    only while it is open (hundreds of rows: rendering them on every edit would slow the whole page)."""
-    box = st.expander("Every step's parameters and loss", icon=":material/table:", key=PATHS_OPEN, on_change="rerun")
-    if not box.open:
-        return
-    with box:
-        tabs = st.tabs([figures.style(r.optimizer).label for r in runs])
-        for tab, run in zip(tabs, runs, strict=True):
-            with tab:
-                table = path_table(run, names, p)
-                if len(table) <= run.n_steps:
-                    st.caption(f"{len(table)} of the {run.n_steps + 1} steps, evenly spaced; the last is included.")
-                st.table(table)
+    """Every step's parameters and loss, one tab per optimizer."""
+    tabs = st.tabs([figures.style(r.optimizer).label for r in runs])
+    for tab, run in zip(tabs, runs, strict=True):
+        with tab:
+            table = path_table(run, names, p)
+            if len(table) <= run.n_steps:
+                st.caption(f"{len(table)} of the {run.n_steps + 1} steps, evenly spaced; the last is included.")
+            st.table(table)
 
 
 def divergence_note(trajectories, p: int) -> str | None:
@@ -241,7 +255,7 @@ def divergence_note(trajectories, p: int) -> str | None:
             "*Log scale for the loss per step* to see every curve at once.")
 
 
-def model_view_ui(result: Result, m: Model) -> tuple[bp.Trajectory, tuple[int, int]]:
+def _follow_ui(result: Result, m: Model) -> tuple[bp.Trajectory, tuple[int, int]]:
     """Which trajectory the model view follows and, with more than two features, which two it shows."""
     labels = {t.optimizer: figures.style(t.optimizer).label for t in result.trajectories}
     keys = list(labels)
@@ -259,3 +273,42 @@ def model_view_ui(result: Result, m: Model) -> tuple[bp.Trajectory, tuple[int, i
         features = (m.features.index(fa), m.features.index(fb))
     _save()
     return result.trajectories[keys.index(follow)], features
+
+
+def _model_caption(m: Model, followed: bp.Trajectory, y, features: tuple[int, int]) -> str:
+    """What the model view shows and how to read it, for its kind of plot."""
+    kind = "neuron" if m.is_neuron else "network"
+    if m.n_features == 1:
+        return (f"The line is the {kind}'s prediction for every x0 at the slider's step; the circles are the samples "
+                "(x0, y). Training pulls the line towards the circles. Its own ▶ Play runs the same steps.")
+    if not m.is_neuron and m.n_features > 2:
+        return ("Each point is a sample: its target across, the network's prediction up; on the dashed line a = y "
+                "the prediction is right. Its own ▶ Play runs the same steps.")
+    if not m.is_neuron:
+        return (f"Colour: the network's prediction over the ({m.features[0]}, {m.features[1]}) plane. Points: the "
+                "samples, coloured by their target on the same scale, so a sample that matches its background is "
+                f"fitted. Dashed: the decision boundary, where the prediction is {figures.threshold(followed, y):g}; "
+                "with hidden layers it bends (TensorFlow Playground's picture). Its own ▶ Play runs the same steps.")
+    shown = [m.features[i] for i in features]
+    held = [f for f in m.features if f not in shown]
+    return (f"Colour: the prediction over the ({shown[0]}, {shown[1]}) plane"
+            + (f", with {', '.join(held)} held at {'its' if len(held) == 1 else 'their'} mean over the samples"
+               if held else "")
+            + ". Points: the samples, coloured by their target on the same scale, so a sample that matches its "
+              "background is fitted. Dashed: the line z = 0. Its own ▶ Play runs the same steps.")
+
+
+def model_view_ui(result: Result, m: Model, t: bp.Trace, names: list[str], presenter: bool) -> None:
+    """The model view: what the followed optimizer's neuron or network predicts at each of its steps, animated
+    in the browser, with how to read it and its parameters after the last step."""
+    followed, features = _follow_ui(result, m)
+    p = m.precision
+    landscape_chart.figure_ui(figures.model_figure(followed, t.X, t.y, features, precision=p),
+                              key="landscape_model_chart", presenter=presenter,
+                              alt="The model's prediction over the input space with the samples.")
+    st.caption(_model_caption(m, followed, t.y, features))
+    last = followed.n_steps
+    final = dict(zip(m.params, followed.flat[last], strict=True))
+    values = ", ".join(f"{n} = {render.fmt(final[n], p)}" for n in names)
+    st.markdown(f"**{figures.style(followed.optimizer).label} after step {last}:** {values}; "
+                f"L = {render.fmt(followed.loss[last], p)}.")

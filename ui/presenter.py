@@ -64,6 +64,7 @@ CSS = """
 .stMain [data-testid="stMarkdown"] p, .stMain [data-testid="stMarkdown"] li { font-size: 1.25rem; line-height: 1.4; }
 .stMain [data-testid="stCaptionContainer"] p { font-size: 1.05rem; }
 .stMain h3 { font-size: 1.8rem; padding: 0.2rem 0 0; }
+.stMain [role="tab"] p { font-size: 1.25rem; } /* tabs name the sections under them, as headings do */
 .stMain .katex { font-size: 1.25em; }
 .stMain [data-testid="stTable"] th, .stMain [data-testid="stTable"] td {
   font-size: 1.15rem; padding: 0.15rem 0.7rem; white-space: nowrap;

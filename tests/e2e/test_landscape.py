@@ -49,6 +49,15 @@ def _open_landscape(page, app_url: str):
     return root, requests
 
 
+def _open_model_view(page):
+    """Open the tab of what the neuron computes (built only when open) and wait for its figure."""
+    with rerun(page, timeout=SLOW_MS):
+        page.get_by_role("tab", name=re.compile("What the (neuron|network) computes")).click()
+    model_view = page.locator(".bpx-figure")
+    expect(model_view).to_have_attribute("data-draws", re.compile(r"^[1-9]"), timeout=SLOW_MS)  # drawn in place
+    return model_view
+
+
 def test_play_moves_the_markers_in_the_browser_without_a_rerun_or_a_redraw(page, app_url):
     root, requests = _open_landscape(page, app_url)
     expect(page.get_by_test_id("stException")).to_have_count(0)
@@ -76,14 +85,14 @@ def test_play_moves_the_markers_in_the_browser_without_a_rerun_or_a_redraw(page,
     assert page.evaluate("() => window.__leftIdle") is False, "the app reran while the animation played"
     assert runs_started(page) == runs and page.evaluate("() => window.__stRuns.requested") == asked
     screenshot(page, "landscape-after-play")
-    model_view = page.locator(".bpx-figure")
-    expect(model_view).to_have_attribute("data-draws", re.compile(r"^[1-9]"))  # the model view, drawn in place
+    model_view = _open_model_view(page)
     expect(model_view.locator(".main-svg").first).to_be_visible()
     expect(model_view.locator(".updatemenu-button", has_text="Play")).to_have_count(1)  # its own Play
+    assert root.evaluate(_MAP_JS)["draws"] == before["draws"], "opening a tab redrew the unchanged landscape"
 
     with rerun(page, timeout=SLOW_MS):  # an edit: the same plots, updated in place (Plotly.react)
         page.get_by_text("Clipped to the paths' range").click()
-    expect(root).to_have_attribute("data-draws", "2", timeout=SLOW_MS)
+    expect(root).to_have_attribute("data-draws", str(before["draws"] + 1), timeout=SLOW_MS)
     edited = root.evaluate(_MAP_JS)
     assert edited["tagged"] and edited["scripts"] == 1, edited
     expect(root.locator(".bpx-map")).to_contain_text("clipped to the paths' range")
@@ -110,8 +119,10 @@ def test_presenter_mode_puts_the_charts_above_the_fold_in_both_themes(browser, a
             sizes = root.evaluate("(r, read) => [...r.querySelectorAll(read)]"
                                   ".map(e => parseFloat(getComputedStyle(e).fontSize))", read)
             assert len(sizes) > 10 and min(sizes) >= 18, (scheme, sizes)
-            model_view = page.locator(".bpx-figure")  # below the charts: its ticks and its step counter too
-            expect(model_view).to_have_attribute("data-draws", re.compile(r"^[1-9]"), timeout=SLOW_MS)
+            tabs = page.get_by_role("tab").evaluate_all("ts => ts.map(t => parseFloat(getComputedStyle("
+                                                        "t.querySelector('p')).fontSize))")
+            assert len(tabs) == 3 and min(tabs) >= 18, (scheme, tabs)  # the sections' names, as headings
+            model_view = _open_model_view(page)  # below the charts: its ticks and its step counter too
             sizes = model_view.evaluate("f => [...f.querySelectorAll('.xtick text, .ytick text, "
                                         ".slider-current-value')].map(e => parseFloat(getComputedStyle(e).fontSize))")
             assert len(sizes) > 5 and min(sizes) >= 18, (scheme, sizes)
