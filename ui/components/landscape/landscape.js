@@ -1,6 +1,6 @@
 // The loss landscape (ui/landscape_chart.py): three Plotly plots drawn once (newPlot) and then updated in
-// place (react), the 3D surface last, when the page is idle; the descent is animated here, markers only: on
-// the 2D plots they are SVG shapes over the plot, so a frame redraws nothing of Plotly's. The 3D surface is
+// place (react), the 3D surface last, once the 2D plots are on screen; the descent is animated here, markers
+// only: on the 2D plots they are SVG shapes over the plot, so a frame redraws nothing of Plotly's. The 3D surface is
 // never redrawn while playing: its markers move when the animation pauses.
 // Numbers go into text nodes or Plotly's own (escaped) text; nothing is evaluated. ui/landscape_chart.py joins
 // this file, plots.js (the figures) and markers.js (the 2D markers) into the component's one module.
@@ -65,11 +65,11 @@ async function draw(s, Plotly) {
     }
   }
   moveHeads(s);
-  // The 3D surface last, once the page is idle: it is the slowest to draw (WebGL, in software on some machines)
-  // and the one that shows least, so the numbers and the 2D plots come first.
+  // The 3D surface last, once the 2D plots are on screen: it is the slowest to draw (WebGL, in software on some
+  // machines) and the one that shows least, so the numbers and the 2D plots come first.
   const surface = s.q(".bpx-surface");
   if (d.show3d) {
-    await idle();
+    await painted();
     if (run !== s.run) return;
     await plot(s, ".bpx-surface", f.surface);
   } else if (surface.dataset.drawn) {
@@ -87,10 +87,9 @@ function plot(s, sel, [traces, layout]) {
     : s.Plotly.newPlot(div, traces, layout, plotConfig()).then(() => { div.dataset.drawn = "1"; });
 }
 
-// Resolves when the page has nothing else to do (at most half a second later); Safari has no requestIdleCallback
-function idle() {
-  return new Promise((resolve) => (window.requestIdleCallback ? requestIdleCallback(resolve, { timeout: 500 })
-    : setTimeout(resolve, 50)));
+// Resolves once the browser has painted what is drawn so far (a frame, then a task after it)
+function painted() {
+  return new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
 }
 
 function count(s) {
