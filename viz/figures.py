@@ -208,6 +208,9 @@ def _animate_landscape(fig: go.Figure, surface: Surface, trajectories: Sequence[
     add_player(fig, steps, redraw=True)
 
 
+PLAYER_BUTTONS_PX = 165  # the width Play and Pause take (14 px text): the step slider starts right of them
+
+
 def add_player(fig: go.Figure, steps: int, redraw: bool, y: float = -0.02) -> None:
     """Play/Pause buttons and a step slider over frames named "0".."steps", run in the browser."""
     duration = frame_duration(steps)
@@ -221,7 +224,7 @@ def add_player(fig: go.Figure, steps: int, redraw: bool, y: float = -0.02) -> No
                               dict(label="❚❚ Pause", method="animate",
                                    args=[[None], dict(frame=dict(duration=0, redraw=False), mode="immediate",
                                                       transition=dict(duration=0))])])],
-        sliders=[dict(active=0, x=0.2, len=0.8, y=y, yanchor="top", pad=dict(t=20),
+        sliders=[dict(active=0, x=0.0, len=1.0, y=y, yanchor="top", pad=dict(t=20, l=PLAYER_BUTTONS_PX),
                       currentvalue=dict(prefix="step ", suffix=f" of {steps}", xanchor="right",
                                         font=dict(color="#808080", size=14)),
                       font=dict(color="rgba(0,0,0,0)"), ticklen=2, minorticklen=0,

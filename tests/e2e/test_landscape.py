@@ -58,6 +58,16 @@ def _open_model_view(page):
     return model_view
 
 
+def _player_overlaps(model_view) -> float:
+    """How far the model view's step slider (its grip at step 0) reaches left over its Play and Pause buttons,
+    in px (<= 0: clear of them)."""
+    return model_view.evaluate("""f => {
+      const buttons = [...f.querySelectorAll('.updatemenu-button')];
+      const right = Math.max(...buttons.map(b => b.getBoundingClientRect().right));
+      const grip = f.querySelector('.slider-grip-rect').getBoundingClientRect().left;
+      return right - grip; }""")
+
+
 def test_play_moves_the_markers_in_the_browser_without_a_rerun_or_a_redraw(page, app_url):
     root, requests = _open_landscape(page, app_url)
     expect(page.get_by_test_id("stException")).to_have_count(0)
@@ -88,6 +98,7 @@ def test_play_moves_the_markers_in_the_browser_without_a_rerun_or_a_redraw(page,
     model_view = _open_model_view(page)
     expect(model_view.locator(".main-svg").first).to_be_visible()
     expect(model_view.locator(".updatemenu-button", has_text="Play")).to_have_count(1)  # its own Play
+    assert _player_overlaps(model_view) <= 0, "the step slider covers the Pause button"
     assert root.evaluate(_MAP_JS)["draws"] == before["draws"], "opening a tab redrew the unchanged landscape"
 
     with rerun(page, timeout=SLOW_MS):  # an edit: the same plots, updated in place (Plotly.react)
@@ -126,6 +137,7 @@ def test_presenter_mode_puts_the_charts_above_the_fold_in_both_themes(browser, a
             sizes = model_view.evaluate("f => [...f.querySelectorAll('.xtick text, .ytick text, "
                                         ".slider-current-value')].map(e => parseFloat(getComputedStyle(e).fontSize))")
             assert len(sizes) > 5 and min(sizes) >= 18, (scheme, sizes)
+            assert _player_overlaps(model_view) <= 0, (scheme, "the step slider covers the Pause button")
             ARTIFACTS.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(ARTIFACTS / f"landscape-presenter-1280x720-{scheme}.png"))
         finally:

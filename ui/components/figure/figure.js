@@ -42,7 +42,8 @@ function presenterLayout(layout) {
   if (layout.title) layout.title = { ...layout.title, font: { ...(layout.title.font || {}), size: 20 } };
   const lower = (items) => items && items.map((item) => ({
     ...item, y: (item.y ?? 0) - 0.1,
-    ...(item.currentvalue ? { currentvalue: { ...item.currentvalue, font: { ...item.currentvalue.font, size: 18 } } }
+    ...(item.currentvalue ? { currentvalue: { ...item.currentvalue, font: { ...item.currentvalue.font, size: 18 } },
+                              pad: { ...item.pad, l: (item.pad?.l ?? 0) * 18 / 14 } } // right of the larger buttons
       : {}),
   }));
   layout.updatemenus = lower(layout.updatemenus);
