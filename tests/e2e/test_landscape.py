@@ -138,6 +138,9 @@ def test_presenter_mode_puts_the_charts_above_the_fold_in_both_themes(browser, a
                                         ".slider-current-value')].map(e => parseFloat(getComputedStyle(e).fontSize))")
             assert len(sizes) > 5 and min(sizes) >= 18, (scheme, sizes)
             assert _player_overlaps(model_view) <= 0, (scheme, "the step slider covers the Pause button")
+            family = "e => getComputedStyle(e).fontFamily"
+            assert model_view.locator(".gtitle").evaluate(family) == \
+                root.locator(".bpx-map .g-gtitle text").evaluate(family), "the model view's title in another font"
             ARTIFACTS.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(ARTIFACTS / f"landscape-presenter-1280x720-{scheme}.png"))
         finally:

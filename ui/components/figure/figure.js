@@ -1,7 +1,7 @@
 // A Plotly figure (data, layout and frames, as plotly.py writes them) drawn with Plotly.newPlot the first
 // time and Plotly.react after: a new figure updates the same plot instead of replacing it. Its own Play
-// button and slider animate its frames in the browser. Text colours follow the app's theme; in presenter
-// mode the text is 18 px.
+// button and slider animate its frames in the browser. Text colour and font follow the app's theme; in
+// presenter mode the text is 18 px.
 
 const OBSERVED = new WeakMap(); // the root element -> the ResizeObserver that keeps the plot its box's size
 
@@ -17,9 +17,9 @@ export default function ({ data, parentElement }) {
   root.setAttribute("aria-label", data.alt || "");
   loadPlotly(data.plotly).then((Plotly) => {
     const fig = data.figure;
-    const ink = getComputedStyle(root).color;
-    const layout = { ...fig.layout, paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "rgba(0,0,0,0)",
-                     font: { ...(fig.layout.font || {}), color: ink, ...(data.presenter ? { size: 18 } : {}) } };
+    const { color: ink, fontFamily: family } = getComputedStyle(root); // the app theme's text
+    const font = { ...(fig.layout.font || {}), color: ink, family, ...(data.presenter ? { size: 18 } : {}) };
+    const layout = { ...fig.layout, paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "rgba(0,0,0,0)", font };
     if (data.presenter) presenterLayout(layout); // the back row of a lecture room
     for (const key of Object.keys(layout).filter((k) => /^[xy]axis\d*$/.test(k))) {
       layout[key] = { automargin: true, ...layout[key] }; // room for tick labels and titles, as a template gives
