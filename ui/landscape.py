@@ -2,7 +2,9 @@
 
 `controls_ui()` draws the page's settings and returns them as a `Settings`; `compute()` trains the chosen
 optimizers and evaluates the surface (each result cached on its inputs, a progress bar when the work is
-large), or shows the InputError and returns None. The tables format what the engine returned.
+large), or shows the InputError and returns None. The tables format what the engine returned. Under the
+charts, `sections_ui()` draws three tabs of which only the open one is built: the summary table, the model
+view (`model_view_ui()`) and every step's table (`paths_ui()`).
 """
 
 from __future__ import annotations
