@@ -214,7 +214,7 @@ def path_table(t: bp.Trajectory, names: list[str], p: int) -> pd.DataFrame:
     return pd.DataFrame(data, index=pd.Index(shown, name="step"))
 
 
-def section_labels(is_neuron: bool) -> tuple[str, str, str]:
+def _section_labels(is_neuron: bool) -> tuple[str, str, str]:
     """The tabs under the charts: where each optimizer ends, the model view, and every step's numbers."""
     return ("Where each optimizer ends", f"What the {'neuron' if is_neuron else 'network'} computes",
             "Every step's parameters and loss")
@@ -223,8 +223,8 @@ def section_labels(is_neuron: bool) -> tuple[str, str, str]:
 def sections_ui(m: Model):
     """The tabs under the charts, of which only the open one is built (`.open`): the model view redraws a
     Plotly figure and the step tables hold hundreds of rows, work an edit would otherwise wait for."""
-    labels = section_labels(m.is_neuron)
-    other = section_labels(not m.is_neuron)
+    labels = _section_labels(m.is_neuron)
+    other = _section_labels(not m.is_neuron)
     if st.session_state.get(SECTION) in other:  # the same tab after a switch between a neuron and a network
         st.session_state[SECTION] = labels[other.index(st.session_state[SECTION])]
     _valid(SECTION, list(labels), labels[0])

@@ -357,7 +357,8 @@ def _clip_range(y: np.ndarray) -> tuple[float, float]:
 
 def _line(x, y, name: str) -> dict:
     """A frame's line: its points, or one gap point when it lies off the view, so that its name, which then says
-    so, stays in the legend (Plotly leaves a trace without points out of the legend)."""
+    so, stays in the legend (Plotly leaves a trace without points out of the legend), and no empty NumPy array
+    reaches the browser (plotly.py leaves one as it is, which JSON cannot carry)."""
     return dict(x=x, y=y, name=name) if len(x) else dict(x=[None], y=[None], name=name)
 
 
@@ -508,11 +509,10 @@ def _zero_line(wa: float, wb: float, c: float, xr: tuple[float, float], yr: tupl
     return _short([x1, x2]), _short([y1, y2])
 
 
-def _level_set(gx: np.ndarray, gy: np.ndarray, f: np.ndarray, level: float) -> tuple[np.ndarray | list, ...]:
+def _level_set(gx: np.ndarray, gy: np.ndarray, f: np.ndarray, level: float) -> tuple[np.ndarray, np.ndarray]:
     """The curve f = `level` over the grid (f (len(gy), len(gx)), row r at y = gy[r]) by marching squares, each
     crossing linearly interpolated along a cell's edge: x and y as float32 arrays (a third of float64's bytes, far
-    below a pixel), NaN between its separate pieces; empty lists when f never crosses the level (plotly.py would
-    leave an empty array a NumPy array, which JSON cannot carry)."""
+    below a pixel), NaN between its separate pieces; empty when f never crosses the level."""
     s = f - level
     c00, c01, c10, c11 = s[:-1, :-1], s[:-1, 1:], s[1:, :-1], s[1:, 1:]
     x0, x1 = np.broadcast_to(gx[None, :-1], c00.shape), np.broadcast_to(gx[None, 1:], c00.shape)
@@ -544,8 +544,6 @@ def _level_set(gx: np.ndarray, gy: np.ndarray, f: np.ndarray, level: float) -> t
         ends = np.column_stack([px[r, c, a], py[r, c, a], px[r, c, b], py[r, c, b]]).astype(np.float32)
         segments += [((xa, ya), (xb, yb)) for xa, ya, xb, yb in ends.tolist() if (xa, ya) != (xb, yb)]
     points = [p for line in _chain(segments) for p in [*line, (np.nan, np.nan)]][:-1]
-    if not points:
-        return [], []
     out = np.array(points, dtype=np.float32).reshape(-1, 2)
     return out[:, 0], out[:, 1]
 

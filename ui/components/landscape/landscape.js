@@ -1,7 +1,7 @@
 // The loss landscape (ui/landscape_chart.py): three Plotly plots drawn once (newPlot) and then updated in
 // place (react), the 3D surface last, once the 2D plots are on screen; the descent is animated here, markers
-// only: on the 2D plots they are SVG shapes over the plot, so a frame redraws nothing of Plotly's. The 3D surface is
-// never redrawn while playing: its markers move when the animation pauses.
+// only: on the 2D plots they are SVG shapes over the plot, so a frame redraws nothing of Plotly's. The 3D
+// surface is never redrawn while playing: its markers move when the animation pauses.
 // Numbers go into text nodes or Plotly's own (escaped) text; nothing is evaluated. ui/landscape_chart.py joins
 // this file, plots.js (the figures) and markers.js (the 2D markers) into the component's one module.
 
