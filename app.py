@@ -10,8 +10,6 @@ PAGES = Path(__file__).parent / "pages"  # absolute, so tests can run this file 
 
 st.set_page_config(page_title="Backprop Explorer", page_icon="🧮", layout="wide")
 state.init()
-widgets.apply_pending_edits()
-share_ui.restore_once()
 
 pages = [
     st.Page(PAGES / "overview.py", title="Overview", icon=":material/home:", default=True),
@@ -23,6 +21,8 @@ pages = [
 ]
 state.register_pages(pages)
 page = st.navigation(pages)
+widgets.apply_pending_edits(page.url_path)
+share_ui.restore_once()
 widgets.settings_ui()
 presenter.apply()
 share_ui.sidebar_ui(page)

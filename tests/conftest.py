@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.proto.WidgetStates_pb2 import WidgetStates
 from streamlit.testing.v1 import AppTest
@@ -20,17 +21,59 @@ def open_app(page: str | None = None, timeout: float = 30) -> AppTest:
     return at
 
 
+def _editor_state(at: AppTest, name: str) -> tuple[str, dict]:
+    """Editor NAME's widget key and its state so far: every edit since it was drawn, as the browser holds it."""
+    key = f"{name}_editor_{at.session_state['editor_version']}"
+    before = at.session_state.get(key, {})
+    return key, {"edited_rows": {int(i): dict(r) for i, r in (before.get("edited_rows") or {}).items()},
+                 "added_rows": [dict(r) for r in before.get("added_rows") or []],
+                 "deleted_rows": list(before.get("deleted_rows") or [])}
+
+
+def editor_table(at: AppTest, name: str) -> pd.DataFrame:
+    """Editor NAME's table as its grid shows it: the table drawn, with the edits its state holds applied (the
+    browser applies them; the app keeps drawing the table the edits are against)."""
+    element = next(df for df in at.dataframe if str(df.key).startswith(f"{name}_editor_"))
+    table = element.value.copy()
+    delta = at.session_state.get(element.key, {})
+    for i, changes in (delta.get("edited_rows") or {}).items():
+        for col, value in changes.items():
+            table.iloc[int(i), table.columns.get_loc(col)] = value
+    if delta.get("added_rows"):
+        table = pd.concat([table, pd.DataFrame(delta["added_rows"], columns=table.columns, dtype=table.dtypes.iloc[0])],
+                          ignore_index=True)
+    return table.drop(index=table.index[list(delta.get("deleted_rows") or [])]).reset_index(drop=True)
+
+
 def edit_xy(at: AppTest, edited=None, added=None, deleted=None) -> AppTest:
-    """Inject an edit of the X|y editor as the browser would send it, and rerun."""
-    key = f"xy_editor_{at.session_state['editor_version']}"
-    at.session_state[key] = {"edited_rows": edited or {}, "added_rows": added or [], "deleted_rows": deleted or []}
+    """Edit the X|y editor as the browser would, and rerun: its state holds every edit since it was drawn.
+    Rows are numbered as drawn, then the added ones after them; an added row edited or deleted changes
+    `added_rows`, as in Streamlit's data editor."""
+    key, delta = _editor_state(at, "xy")
+    drawn = len(at.session_state["editor_base"].X)
+    for i, changes in (edited or {}).items():
+        target = delta["edited_rows"].setdefault(i, {}) if i < drawn else delta["added_rows"][i - drawn]
+        target.update(changes)
+    delta["added_rows"] += [dict(r) for r in added or []]
+    for i in sorted(deleted or [], reverse=True):
+        if i < drawn:
+            delta["deleted_rows"] = sorted({*delta["deleted_rows"], i})
+        else:
+            del delta["added_rows"][i - drawn]
+    at.session_state[key] = delta
     return at.run()
 
 
 def edit_wb(at: AppTest, changes: dict) -> AppTest:
-    """Inject an edit of the one-row w|b editor, e.g. {"w0": "0.5"}, and rerun."""
-    key = f"wb_editor_{at.session_state['editor_version']}"
-    at.session_state[key] = {"edited_rows": {0: changes}, "added_rows": [], "deleted_rows": []}
+    """Edit the one-row w|b editor, e.g. {"w0": "0.5"}, as the browser would, and rerun."""
+    return _edit_rows(at, "wb", {0: changes})
+
+
+def _edit_rows(at: AppTest, name: str, edited: dict) -> AppTest:
+    key, delta = _editor_state(at, name)
+    for i, changes in edited.items():
+        delta["edited_rows"].setdefault(int(i), {}).update(changes)
+    at.session_state[key] = delta
     return at.run()
 
 
@@ -69,10 +112,9 @@ def app():
 
 
 def edit_layer(at: AppTest, key: str, edited: dict) -> AppTest:
-    """Inject an edit of a network's parameter editor (key W1, b1, ...), {row: {unit column: text}}, and rerun."""
-    state_key = f"{key}_editor_{at.session_state['editor_version']}"
-    at.session_state[state_key] = {"edited_rows": edited, "added_rows": [], "deleted_rows": []}
-    return at.run()
+    """Edit a network's parameter editor (key W1, b1, ...), {row: {unit column: text}}, as the browser would, and
+    rerun."""
+    return _edit_rows(at, key, edited)
 
 
 def load_preset(at: AppTest, name: str) -> AppTest:

@@ -3,7 +3,7 @@
 from dataclasses import replace
 
 import pytest
-from conftest import edit_wb, edit_xy, open_app
+from conftest import edit_wb, edit_xy, editor_table, open_app
 
 from ui.model import SEED
 from ui.widgets import differences
@@ -16,11 +16,6 @@ BAD_CELLS = [  # (what is typed, words the error must contain)
     ("inf", "infinite"),
     ("1e308", "too large"),
 ]
-
-
-def editor(at, name: str):
-    """The editor's table as drawn (a DataFrame of cell texts)."""
-    return next(df.value for df in at.dataframe if str(df.key).startswith(f"{name}_editor_"))
 
 
 def loss(at) -> str:
@@ -38,8 +33,8 @@ def test_bad_x_cell_shows_an_error_naming_the_cell_and_keeps_the_table(typed, wo
     assert len(at.error) == 1
     message = at.error[0].value
     assert "X row 1, column x1" in message and words in message
-    assert editor(at, "xy").loc[1, "x1"] == typed
-    assert editor(at, "xy").loc[0, "x0"] == "1"
+    assert editor_table(at, "xy").loc[1, "x1"] == typed
+    assert editor_table(at, "xy").loc[0, "x0"] == "1"
     assert at.session_state["model"].X[1][1] == typed
 
 
@@ -49,7 +44,7 @@ def test_bad_input_on_each_page_shows_the_error_and_the_editors(page):
     at = edit_xy(at, edited={2: {"y": "abc"}})
     assert not at.exception
     assert any("y row 2" in e.value and "not a number" in e.value for e in at.error)
-    assert editor(at, "xy").loc[2, "y"] == "abc"
+    assert editor_table(at, "xy").loc[2, "y"] == "abc"
     assert at.expander[0].proto.expanded
 
 
@@ -60,7 +55,7 @@ def test_bad_parameter_cell_names_the_parameter(cell, typed, name):
     at = edit_wb(open_app(), {cell: typed})
     assert not at.exception
     assert name in at.error[0].value
-    assert editor(at, "wb").loc[0, cell] == typed
+    assert editor_table(at, "wb").loc[0, cell] == typed
 
 
 def test_fixing_the_bad_cell_brings_the_results_back():
@@ -91,12 +86,34 @@ def test_edits_are_kept_across_page_switches_and_never_replayed():
     at.run()
     m = at.session_state["model"]
     assert len(m.X) == 4 and m.X[0] == ("3", "2") and m.X[3] == ("1", "1")
-    assert len(editor(at, "xy")) == 4
+    assert len(editor_table(at, "xy")) == 4
+
+
+def drawn(at, name: str):
+    """The table the app draws editor NAME from (what its grid's edits are against)."""
+    return next(df.value for df in at.dataframe if str(df.key).startswith(f"{name}_editor_"))
+
+
+def test_typing_keeps_the_grids_and_another_page_draws_them_from_the_model():
+    """While the user types, the editors keep their keys and their tables (the grids in the browser stay
+    mounted, holding the edits); another page's editors are new widgets, drawn from the model, and a later edit
+    there adds to the earlier ones."""
+    at = open_app("landscape")
+    version = at.session_state["editor_version"]
+    at = edit_wb(edit_xy(at, edited={0: {"x0": "3"}}), {"b": "0.5"})
+    assert at.session_state["editor_version"] == version
+    assert drawn(at, "xy").loc[0, "x0"] == "1" and drawn(at, "wb").loc[0, "b"] == "1"
+    assert editor_table(at, "xy").loc[0, "x0"] == "3" and editor_table(at, "wb").loc[0, "b"] == "0.5"
+    at.switch_page("../pages/gradient_check.py").run()
+    assert at.session_state["editor_version"] > version
+    assert drawn(at, "xy").loc[0, "x0"] == "3" and drawn(at, "wb").loc[0, "b"] == "0.5"
+    m = edit_xy(at, edited={1: {"y": "7"}}).session_state["model"]
+    assert (m.X[0][0], m.b, m.y[1]) == ("3", "0.5", "7")
 
 
 def test_adding_and_deleting_rows():
     at = edit_xy(open_app(), added=[{"x0": "0", "x1": "1", "y": "2"}])
-    assert editor(at, "xy").shape == (4, 3)
+    assert editor_table(at, "xy").shape == (4, 3)
     assert at.table[1].value.loc["sample 3", "z"] == "1.2000"
     at = edit_xy(at, deleted=[0, 3])
     assert at.session_state["model"].X == (("2", "1"), ("-1", "-2"))
@@ -127,15 +144,15 @@ def test_deleting_every_row_asks_for_a_sample():
 def test_add_and_remove_feature_column_resizes_x_and_w():
     at = open_app()
     at.button(key="add_feature").click().run()
-    assert list(editor(at, "xy").columns) == ["x0", "x1", "x2", "y"]
-    assert list(editor(at, "wb").columns) == ["w0", "w1", "w2", "b"]
+    assert list(editor_table(at, "xy").columns) == ["x0", "x1", "x2", "y"]
+    assert list(editor_table(at, "wb").columns) == ["w0", "w1", "w2", "b"]
     assert loss(at) == "0.8200"  # a zero column with a zero weight changes nothing
     at = edit_xy(at, edited={0: {"x2": "1"}})
     at = edit_wb(at, {"w2": "1"})
     assert loss(at) == "1.4867"  # z0 = 2.5: ((2.5 - 1)^2 + 1.4^2 + 0.5^2) / 3 = 4.46 / 3
     at.button(key="remove_feature").click().run()
     at.button(key="remove_feature").click().run()
-    assert list(editor(at, "wb").columns) == ["w0", "b"]
+    assert list(editor_table(at, "wb").columns) == ["w0", "b"]
     assert at.button(key="remove_feature").disabled
 
 
@@ -160,7 +177,7 @@ def test_a_preset_replaces_edits_and_keeps_the_decimals():
     at.selectbox(key="preset_select").select("dead_relu").run()
     assert at.session_state["model"].X[0] == ("1", "2")
     assert loss(at) == "0.88"
-    assert len(editor(at, "xy")) == 4
+    assert len(editor_table(at, "xy")) == 4
 
 
 def test_random_preset_takes_a_seed():

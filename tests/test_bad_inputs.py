@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from urllib.parse import parse_qs
 
 import pytest
-from conftest import ENTRY, edit_wb, edit_xy, open_app
+from conftest import ENTRY, edit_wb, edit_xy, editor_table, open_app
 from streamlit.testing.v1 import AppTest
 
 import backprop as bp
@@ -36,10 +36,6 @@ def _loss_with(**changes) -> str:
     """The loss the app shows for the seed example with some inputs changed (engine numbers, app format)."""
     args = dict(X=SEED.X, w=SEED.w, b=SEED.b, y=SEED.y) | changes
     return render.fmt(bp.forward_backward(**args).loss, SEED.precision)
-
-
-def xy_table(at: AppTest):
-    return next(df.value for df in at.dataframe if str(df.key).startswith("xy_editor_"))
 
 
 def sidebar(at: AppTest, key: str, value) -> AppTest:
@@ -84,7 +80,7 @@ def _x(text: str) -> Callable[[], AppTest]:
 
 
 def _typed_x(text: str) -> Callable[[AppTest], bool]:
-    return lambda at: xy_table(at).loc[1, "x1"] == text and at.session_state["model"].X[1][1] == text
+    return lambda at: editor_table(at, "xy").loc[1, "x1"] == text and at.session_state["model"].X[1][1] == text
 
 
 def _lr(text: str) -> Callable[[], AppTest]:

@@ -1,10 +1,12 @@
 """Session state: the one place that spells the keys. Every page reads the model through here.
 
-The model lives under MODEL as a frozen `Model`; editors write their edits back into it and bump
-EDITOR_VERSION when the table must be rebuilt (a preset, a new column), so a data_editor never replays
-a stale delta. The engine's results are computed here, cached per model, and an `InputError` becomes an
-`st.error` naming the cell. While the input is bad, the pages keep showing the results of the last input the
-engine accepted (LAST_GOOD), marked stale. Nothing here is module-level mutable state: sessions never share data.
+The model lives under MODEL as a frozen `Model`. The editors draw their tables from EDITOR_BASE and
+their edits are folded into the model on every run (ui.widgets.apply_pending_edits); anything else that
+changes the cells (a preset, a new column, a link) rebuilds them: a new EDITOR_VERSION in their keys, the
+new model as their base, so a data_editor never replays a stale delta. The engine's results are computed
+here, cached per model, and an `InputError` becomes an `st.error` naming the cell. While the input is bad,
+the pages keep showing the results of the last input the engine accepted (LAST_GOOD), marked stale.
+Nothing here is module-level mutable state: sessions never share data.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from .model import PRESETS, SEED, Model, random_model
 
 MODEL = "model"
 EDITOR_VERSION = "editor_version"
+EDITOR_BASE = "editor_base"  # the Model the editors' tables were drawn from: their deltas are against it
+EDITORS_PAGE = "editors_page"  # the page whose editors the last run drew (a widget's identity includes its page)
 PRESET = "preset"  # the example last loaded (a key of PRESETS)
 OWN = "own"  # the sidebar's Example once the cells or settings are no longer the loaded example's
 PRESENTER = "presenter"  # lecture mode on/off (bool)
@@ -95,6 +99,12 @@ def set_model(new: Model, rebuild_editors: bool = False) -> None:
     st.session_state[MODEL] = new
     if rebuild_editors:
         st.session_state[EDITOR_VERSION] = st.session_state.get(EDITOR_VERSION, 0) + 1
+        st.session_state[EDITOR_BASE] = new
+
+
+def editor_base() -> Model:
+    """The model the editors draw their tables from (the model when they were last rebuilt)."""
+    return st.session_state.get(EDITOR_BASE) or model()
 
 
 def update(**changes) -> str:

@@ -5,6 +5,8 @@ Each `*_ui()` draws its widgets and writes changes back into the session's model
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 import streamlit as st
 
@@ -53,32 +55,51 @@ def _layer_keys(m: Model) -> list[str]:
     return [] if m.is_neuron else [k for l in range(1, len(m.hidden) + 2) for k in (f"W{l}", f"b{l}")]
 
 
-def apply_pending_edits() -> None:
-    """Fold the editors' pending edits into the model, before anything on the page reads it.
+def apply_pending_edits(page: str) -> None:
+    """Fold the editors' edits into the model, before anything on the page reads it.
 
-    A data_editor's widget state is a delta against the table it was drawn from. Applying it here, then
-    drawing fresh tables under a new key, means a delta is never replayed onto data that already holds
-    it. The same path serves the browser and AppTest, which injects the delta as the key's state.
+    A data_editor's widget state is every edit made in it so far (a delta) against the table it was drawn
+    from. The editors draw their tables from one base model (`state.editor_base`) and keep their keys while
+    the user types, so the grids in the browser stay as they are (no remount after each cell); the model's
+    cells are the base with each editor's delta applied, recomputed every run. The editors are rebuilt from
+    the model (new keys, the model as the base) whenever the editors about to be drawn are new widgets: on
+    another PAGE (a widget's identity includes its page), or when the last run did not draw them. The same
+    path serves the browser and AppTest, which injects the delta as the key's state.
     """
-    new = state.model()
-    xy = st.session_state.get(state.editor_key("xy")) or {}
-    wb = st.session_state.get(state.editor_key("wb")) or {}
-    xy_pending = any(xy.get(k) for k in ("edited_rows", "added_rows", "deleted_rows"))
-    changed = xy_pending
-    if xy_pending:
+    m = state.model()
+    base = state.editor_base()
+    deltas = {k: st.session_state[state.editor_key(k)] for k in _editor_names(base)
+              if state.editor_key(k) in st.session_state}
+    if deltas:
+        cells = _with_deltas(base, deltas)
+        m = replace(m, X=cells.X, y=cells.y, w=cells.w, b=cells.b, layers=cells.layers)
+        if m != state.model():
+            state.set_model(m)
+    if not deltas or st.session_state.get(state.EDITORS_PAGE) != page:
+        state.set_model(m, rebuild_editors=True)
+        st.session_state[state.EDITORS_PAGE] = page
+
+
+def _editor_names(m: Model) -> list[str]:
+    return ["xy", *(["wb"] if m.is_neuron else _layer_keys(m))]
+
+
+def _with_deltas(base: Model, deltas: dict[str, dict]) -> Model:
+    """BASE with the editors' deltas applied: {editor name: its widget state}."""
+    new = base
+    xy = deltas.get("xy") or {}
+    if any(xy.get(k) for k in ("edited_rows", "added_rows", "deleted_rows")):
         new = new.edited(xy.get("edited_rows", {}), xy.get("added_rows", []), xy.get("deleted_rows", []))
+    wb = deltas.get("wb") or {}
     if wb.get("edited_rows") and new.is_neuron:
         new = new.params_edited(next(iter(wb["edited_rows"].values())))
-        changed = True
     for key in _layer_keys(new):
-        edits = (st.session_state.get(state.editor_key(key)) or {}).get("edited_rows")
+        edits = (deltas.get(key) or {}).get("edited_rows")
         if edits:
             cols = new.unit_names(int(key[1:]))
             new = new.layer_edited(key, {i: {cols.index(c) if c in cols else int(c): v for c, v in row.items()}
                                          for i, row in edits.items()})
-            changed = True
-    if changed:
-        state.set_model(new, rebuild_editors=True)
+    return new
 
 
 def _change_features(add: bool) -> None:
@@ -87,8 +108,9 @@ def _change_features(add: bool) -> None:
 
 
 def editors_ui() -> Model:
-    """The X|y table (samples as rows; add and delete rows) and the w|b table; returns the model."""
-    m = state.model()
+    """The X|y table (samples as rows; add and delete rows) and the w|b table; returns the model. The tables are
+    drawn from the editors' base (see apply_pending_edits): the edits since are the grids' own state."""
+    m, base = state.model(), state.editor_base()
     text_columns = {c: st.column_config.TextColumn(c, help=f"feature {c}") for c in m.features}
     text_columns["y"] = st.column_config.TextColumn("y", help="target")
     left, right = st.columns([3, 2])
@@ -97,7 +119,7 @@ def editors_ui() -> Model:
                     "them; add rows at the bottom, delete with the row menu.")
         key = state.editor_key("xy")
         # One index-like column only: the editor's own row markers (they select rows to delete).
-        st.data_editor(_xy_frame(m), key=key, num_rows="dynamic", column_config=text_columns, width="stretch",
+        st.data_editor(_xy_frame(base), key=key, num_rows="dynamic", column_config=text_columns, width="stretch",
                        hide_index=True)
         unfilled = m.unfilled_rows()
         if unfilled:
@@ -108,7 +130,7 @@ def editors_ui() -> Model:
         if m.is_neuron:
             st.markdown("**Parameters: w and b**")
             key = state.editor_key("wb")
-            st.data_editor(_wb_frame(m), key=key, hide_index=True, width="stretch",
+            st.data_editor(_wb_frame(base), key=key, hide_index=True, width="stretch",
                            column_config={c: st.column_config.TextColumn(c) for c in m.params})
         else:
             layers_ui(m)
@@ -127,13 +149,14 @@ def layers_ui(m: Model) -> None:
     widths = " → ".join(str(n) for n in [m.n_features, *(w for w, _ in m.hidden), 1])
     st.markdown(f"**Parameters of the {widths} network**: every weight and bias is a cell")
     L = len(m.hidden) + 1
+    base = state.editor_base()  # the tables the editors were drawn from (their deltas are against them)
     for l in range(1, L + 1):
         act = m.activation if l == L else m.hidden[l - 1][1]
         what = "the output" if l == L else f"hidden layer {l}"
         st.caption(f"Layer {l}, {what} ({bp.ACTIVATIONS[act].label}): W{l} (a row per unit it reads, a column per "
                    f"unit), then b{l}")
         for key in (f"W{l}", f"b{l}"):
-            frame = _layer_frame(m, key)
+            frame = _layer_frame(base, key)
             st.data_editor(frame, key=state.editor_key(key), hide_index=False, width="stretch",
                            column_config={c: st.column_config.TextColumn(c) for c in frame.columns})
 

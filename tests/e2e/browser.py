@@ -281,8 +281,17 @@ def screenshot(page, name: str) -> Path:
 # content. So a cell is found as a user finds it: click into its row, move the selection sideways to its
 # column with the arrow keys (never past the grid's edge: a key the grid does not use falls through to the
 # page, where it may be a button's shortcut), open it with Enter; the editor that opens covers the cell.
+# The mouse moves onto a grid as a hand moves it (`point_at`): Streamlit's data editor takes a selection from
+# the mouse only once a move over it has marked it focused, so a pointer that jumps onto a grid from outside
+# and clicks at once selects nothing there (no user's pointer jumps).
 
 ROW_PX = 35
+
+
+def point_at(page, x: float, y: float) -> None:
+    """Move the mouse to (X, Y) over a few events, and let the page take them in (two frames)."""
+    page.mouse.move(x, y, steps=5)
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
 
 
 def editor(page, name: str):
@@ -316,7 +325,9 @@ def cell_box(page, name: str, col: int, row: int) -> dict:
     page.keyboard.press("Escape")
     expect(grid.locator("[role='gridcell'][aria-selected='true']")).to_have_count(0)
     box = canvas.bounding_box()
-    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + ROW_PX * (row + 1.5))
+    x, y = box["x"] + box["width"] / 2, box["y"] + ROW_PX * (row + 1.5)
+    point_at(page, x, y)
+    page.mouse.click(x, y)
     selected = grid.locator(f"[role='gridcell'][aria-selected='true'][id$='-{row}']")
     selected.wait_for(state="attached", timeout=5_000)
     at = _selected(grid)
@@ -345,7 +356,9 @@ def cell_box(page, name: str, col: int, row: int) -> dict:
 def open_cell(page, name: str, col: int, row: int):
     """Double-click cell (COL, ROW) of editor NAME; returns its text input."""
     box = cell_box(page, name, col, row)
-    page.mouse.dblclick(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    point_at(page, x, y)
+    page.mouse.dblclick(x, y)
     field = page.locator(".gdg-input")
     field.wait_for()
     return field

@@ -7,7 +7,7 @@ import re
 from playwright.sync_api import expect
 
 from .app_helpers import assert_shows, click, metric, press_stepper, step_label, stepper_text, type_cell
-from .browser import column_index, editor, main_text, open_app, rerun, screenshot
+from .browser import cell_box, cell_text, column_index, editor, main_text, open_app, point_at, rerun, screenshot
 from .oracle import SEED, fmt, relu_mse
 
 
@@ -36,6 +36,40 @@ def test_typing_into_x_updates_the_loss_the_gradient_and_the_stepper(page, app_u
     press_stepper(page, "prev")
     assert_shows(stepper_text(page), [*ref["grad_w"], ref["grad_b"]])
     screenshot(page, "step-by-step-after-editing-x00")
+
+
+def test_the_grids_stay_while_typing_and_the_other_grid_opens_at_the_first_double_click(page, app_url):
+    """An edit does not remount the grids (the same canvases before and after); the other grid's cell then
+    opens at a user's first double-click; another page's grids show both edits."""
+    open_app(page, app_url)
+    b_col = column_index(page, "wb", "b")
+    b_cell, b_text = cell_box(page, "wb", b_col, 0), cell_text(page, "wb", b_col, 0)
+    wb_canvas = editor(page, "wb").get_by_test_id("data-grid-canvas")
+    corner = wb_canvas.bounding_box()
+    dx, dy = b_cell["x"] + b_cell["width"] / 2 - corner["x"], b_cell["y"] + b_cell["height"] / 2 - corner["y"]
+    wb_canvas.focus()
+    page.keyboard.press("Escape")  # finding the cell selected it: clear that, as for a user who never touched w|b
+    canvases = "[data-testid='stDataFrame'] [data-testid='data-grid-canvas']"
+    page.locator(canvases).evaluate_all("cs => cs.forEach((c, i) => { c.dataset.drawn = String(i); })")
+    type_cell(page, "xy", "x0", 0, "3")
+    expect(editor(page, "wb").locator("[role='gridcell'][aria-selected='true']")).to_have_count(0)
+    corner = wb_canvas.bounding_box()  # the page scrolled to the X|y cell
+    point_at(page, corner["x"] + dx, corner["y"] + dy)
+    page.mouse.dblclick(corner["x"] + dx, corner["y"] + dy)
+    field = page.locator(".gdg-input")
+    expect(field).to_have_value(b_text)
+    field.fill("0.5")
+    with rerun(page):
+        field.press("Enter")
+    assert page.locator(canvases).evaluate_all("cs => cs.map(c => c.dataset.drawn)") == ["0", "1"]
+    ref = relu_mse([[3, 2], *SEED["X"][1:]], SEED["y"], SEED["w"], 0.5)
+    expect(metric(page, "Loss L")).to_have_text(fmt(ref["loss"]))
+
+    with rerun(page):
+        page.get_by_test_id("stSidebarNav").get_by_role("link", name=re.compile("Gradient check")).click()
+    page.get_by_test_id("stExpander").get_by_text("Edit X, y, w and b").click()
+    assert cell_text(page, "xy", column_index(page, "xy", "x0"), 0) == "3"
+    assert cell_text(page, "wb", b_col, 0) == "0.5"
 
 
 def test_adding_a_sample_row_shows_no_error_until_it_is_filled_in(page, app_url):
