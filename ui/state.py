@@ -25,7 +25,7 @@ from .model import PRESETS, SEED, Model, random_model
 MODEL = "model"
 EDITOR_VERSION = "editor_version"
 EDITOR_BASE = "editor_base"  # the Model the editors' tables were drawn from: their deltas are against it
-EDITORS_PAGE = "editors_page"  # the page whose editors the last run drew (a widget's identity includes its page)
+EDITORS_PAGE = "editors_page"  # the last run's page: its editors' widgets are that page's (see apply_pending_edits)
 PRESET = "preset"  # the example last loaded (a key of PRESETS)
 OWN = "own"  # the sidebar's Example once the cells or settings are no longer the loaded example's
 PRESENTER = "presenter"  # lecture mode on/off (bool)

@@ -73,11 +73,10 @@ def apply_pending_edits(page: str) -> None:
     if deltas:
         cells = _with_deltas(base, deltas)
         m = replace(m, X=cells.X, y=cells.y, w=cells.w, b=cells.b, layers=cells.layers)
-        if m != state.model():
-            state.set_model(m)
-    if not deltas or st.session_state.get(state.EDITORS_PAGE) != page:
-        state.set_model(m, rebuild_editors=True)
-        st.session_state[state.EDITORS_PAGE] = page
+    rebuild = not deltas or st.session_state.get(state.EDITORS_PAGE) != page
+    if rebuild or m != state.model():
+        state.set_model(m, rebuild_editors=rebuild)
+    st.session_state[state.EDITORS_PAGE] = page
 
 
 def _editor_names(m: Model) -> list[str]:
@@ -88,7 +87,7 @@ def _with_deltas(base: Model, deltas: dict[str, dict]) -> Model:
     """BASE with the editors' deltas applied: {editor name: its widget state}."""
     new = base
     xy = deltas.get("xy") or {}
-    if any(xy.get(k) for k in ("edited_rows", "added_rows", "deleted_rows")):
+    if xy:
         new = new.edited(xy.get("edited_rows", {}), xy.get("added_rows", []), xy.get("deleted_rows", []))
     wb = deltas.get("wb") or {}
     if wb.get("edited_rows") and new.is_neuron:
