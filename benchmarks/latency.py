@@ -6,7 +6,7 @@ browser from the Enter keydown, until the last change of the numbers on the page
 charts and the editors): the moment the last changed number appeared. Beside it: until the charts have
 finished redrawing (the last change inside a Plotly chart), and until the page took in the run's last
 message ("run done": the page reads messages between its own tasks, so a busy page reads it late; on the
-landscape the script itself ends about 70 ms after it starts, some 240 ms after Enter). Measured on the
+landscape the script itself ends about 40 ms after it starts, some 200 ms after Enter). Measured on the
 step-by-step page (step 1, and step 7 with its chart), on the landscape page (its default tab, and with the
 model view's tab open), and on a trivial app with one data_editor and the one number it drives (the floor),
 the edits interleaved so that a busy machine slows all of them alike.
