@@ -72,6 +72,21 @@ def test_the_grids_stay_while_typing_and_the_other_grid_opens_at_the_first_doubl
     assert cell_text(page, "wb", b_col, 0) == "0.5"
 
 
+def test_typing_down_a_column_as_in_a_spreadsheet(page, app_url):
+    """Enter commits a cell and selects the one below; typing there edits it, with no double-click (the grid is
+    not rebuilt in between, so it keeps its selection)."""
+    open_app(page, app_url)
+    type_cell(page, "xy", "x0", 0, "3")
+    for text in ("4", "0"):
+        with rerun(page):
+            page.keyboard.type(text)
+            page.keyboard.press("Enter")
+    x0 = column_index(page, "xy", "x0")
+    assert [cell_text(page, "xy", x0, row) for row in range(3)] == ["3", "4", "0"]
+    ref = relu_mse([[3, 2], [4, 1], [0, -2]], SEED["y"], SEED["w"], SEED["b"])
+    expect(metric(page, "Loss L")).to_have_text(fmt(ref["loss"]))
+
+
 def test_adding_a_sample_row_shows_no_error_until_it_is_filled_in(page, app_url):
     open_app(page, app_url)
     grid = editor(page, "xy")
