@@ -62,7 +62,13 @@ CSS = """
 
 /* Larger type for the lesson: text, formulas, tables. */
 .stMain [data-testid="stMarkdown"] p, .stMain [data-testid="stMarkdown"] li { font-size: 1.25rem; line-height: 1.4; }
-.stMain [data-testid="stCaptionContainer"] p { font-size: 1.05rem; }
+.stMain [data-testid="stCaptionContainer"] p { font-size: 1.125rem; }
+/* The settings on the screen (axes, learning rate, steps): labels and values at 18 px too. */
+.stMain [data-testid="stWidgetLabel"] p, .stMain [role="radiogroup"] p, .stMain input,
+.stMain [data-baseweb="select"] > div,
+.stMain [data-testid="stSliderThumbValue"], .stMain [data-testid="stSliderTickBar"] p {
+  font-size: 1.125rem !important;
+}
 .stMain h3 { font-size: 1.8rem; padding: 0.2rem 0 0; }
 .stMain [role="tab"] p { font-size: 1.25rem; } /* tabs name the sections under them, as headings do */
 .stMain .katex { font-size: 1.25em; }

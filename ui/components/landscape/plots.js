@@ -67,7 +67,10 @@ function figures(s) {
   const base = { paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "rgba(0,0,0,0)",
                  font: { color: ink, family: font, size: size.text },
                  margin: { t: 30, b: 40, l: 55, r: 10 }, uirevision: "keep" };
-  const legend = { orientation: "h", x: 0, y: d.presenter ? -0.36 : -0.28, font: { color: ink } };
+  // the legend at the figure's foot, in the bottom margin under the axis title: placed against the plot's
+  // height instead, it ran into the title whenever the plot came out shorter (presenter mode at 1280x720)
+  const legend = { orientation: "h", x: 0, xanchor: "left", yref: "container", y: 0, yanchor: "bottom",
+                   font: { color: ink } };
   const hover = (who) =>
     `${who}<br>${un} = %{x:.${p}f}<br>${vn} = %{y:.${p}f}<br>L = %{customdata:.${p}f}<extra></extra>`;
   const start = d.start;
@@ -88,7 +91,7 @@ function figures(s) {
              marker: startMarker, hovertemplate: hover(start.label) });
   const mapLayout = { ...base, margin: { ...base.margin, b: d.presenter ? 120 : 90 },
                       title: { text: `Contour map of L over (${un}, ${vn})`, font: { size: size.title } },
-                      xaxis: { title: { text: un }, range: [d.u[0], d.u[d.u.length - 1]], ...axis },
+                      xaxis: { title: { text: un, standoff: 6 }, automargin: true, range: [d.u[0], d.u[d.u.length - 1]], ...axis },
                       yaxis: { title: { text: vn }, range: [d.v[0], d.v[d.v.length - 1]], ...axis },
                       legend, showlegend: true };
 
