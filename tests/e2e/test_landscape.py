@@ -135,6 +135,11 @@ def test_presenter_mode_puts_the_charts_above_the_fold_in_both_themes(browser, a
                                  "'.bpx-map ' + s)].map(e => e.getBoundingClientRect()))"
                                  ".map(bs => [Math.min(...bs.map(b => b.top)), Math.max(...bs.map(b => b.bottom))])")
             assert rows[0][1] <= rows[1][0] and rows[1][1] <= rows[2][0], (scheme, rows)
+            shown = (".stMain [data-testid='stWidgetLabel'] p, .stMain input, .stMain [role='radiogroup'] p, "
+                     ".stMain [data-testid='stCaptionContainer'] p")
+            settings = page.locator(shown).evaluate_all(
+                "es => es.filter(e => e.offsetParent).map(e => parseFloat(getComputedStyle(e).fontSize))")
+            assert len(settings) > 15 and min(settings) >= 18, (scheme, settings)  # axes, η, steps: read aloud
             tabs = page.get_by_role("tab").evaluate_all("ts => ts.map(t => parseFloat(getComputedStyle("
                                                         "t.querySelector('p')).fontSize))")
             assert len(tabs) == 3 and min(tabs) >= 18, (scheme, tabs)  # the sections' names, as headings
