@@ -130,11 +130,12 @@ def test_presenter_mode_puts_the_charts_above_the_fold_in_both_themes(browser, a
             sizes = root.evaluate("(r, read) => [...r.querySelectorAll(read)]"
                                   ".map(e => parseFloat(getComputedStyle(e).fontSize))", read)
             assert len(sizes) > 10 and min(sizes) >= 18, (scheme, sizes)
-            # the map's tick labels, axis title and legend, top to bottom, none running into the next
+            # the map's tick labels, axis title and legend, top to bottom, none running into the next (their text
+            # boxes, line height included, may touch: 1 px of rounding)
             rows = root.evaluate("r => ['.xtick text', '.xtitle', '.legend'].map(s => [...r.querySelectorAll("
                                  "'.bpx-map ' + s)].map(e => e.getBoundingClientRect()))"
                                  ".map(bs => [Math.min(...bs.map(b => b.top)), Math.max(...bs.map(b => b.bottom))])")
-            assert rows[0][1] <= rows[1][0] and rows[1][1] <= rows[2][0], (scheme, rows)
+            assert rows[0][1] <= rows[1][0] + 1 and rows[1][1] <= rows[2][0] + 1, (scheme, rows)
             shown = (".stMain [data-testid='stWidgetLabel'] p, .stMain input, .stMain [role='radiogroup'] p, "
                      ".stMain [data-testid='stCaptionContainer'] p")
             settings = page.locator(shown).evaluate_all(
