@@ -91,7 +91,8 @@ function figures(s) {
              marker: startMarker, hovertemplate: hover(start.label) });
   const mapLayout = { ...base, margin: { ...base.margin, b: d.presenter ? 120 : 90 },
                       title: { text: `Contour map of L over (${un}, ${vn})`, font: { size: size.title } },
-                      xaxis: { title: { text: un, standoff: 6 }, automargin: true, range: [d.u[0], d.u[d.u.length - 1]], ...axis },
+                      xaxis: { title: { text: un, standoff: 6 }, automargin: true,
+                               range: [d.u[0], d.u[d.u.length - 1]], ...axis },
                       yaxis: { title: { text: vn }, range: [d.v[0], d.v[d.v.length - 1]], ...axis },
                       legend, showlegend: true };
 
