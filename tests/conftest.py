@@ -30,10 +30,19 @@ def _editor_state(at: AppTest, name: str) -> tuple[str, dict]:
                  "deleted_rows": list(before.get("deleted_rows") or [])}
 
 
+def _editor_element(at: AppTest, name: str):
+    return next(df for df in at.dataframe if str(df.key).startswith(f"{name}_editor_"))
+
+
+def drawn_table(at: AppTest, name: str) -> pd.DataFrame:
+    """The table the app draws editor NAME from (what its grid's edits are against)."""
+    return _editor_element(at, name).value
+
+
 def editor_table(at: AppTest, name: str) -> pd.DataFrame:
     """Editor NAME's table as its grid shows it: the table drawn, with the edits its state holds applied (the
     browser applies them; the app keeps drawing the table the edits are against)."""
-    element = next(df for df in at.dataframe if str(df.key).startswith(f"{name}_editor_"))
+    element = _editor_element(at, name)
     table = element.value.copy()
     delta = at.session_state.get(element.key, {})
     for i, changes in (delta.get("edited_rows") or {}).items():

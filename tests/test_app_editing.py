@@ -3,7 +3,7 @@
 from dataclasses import replace
 
 import pytest
-from conftest import edit_wb, edit_xy, editor_table, open_app
+from conftest import drawn_table, edit_wb, edit_xy, editor_table, open_app
 
 from ui.model import SEED
 from ui.widgets import differences
@@ -89,11 +89,6 @@ def test_edits_are_kept_across_page_switches_and_never_replayed():
     assert len(editor_table(at, "xy")) == 4
 
 
-def drawn(at, name: str):
-    """The table the app draws editor NAME from (what its grid's edits are against)."""
-    return next(df.value for df in at.dataframe if str(df.key).startswith(f"{name}_editor_"))
-
-
 def test_typing_keeps_the_grids_and_another_page_draws_them_from_the_model():
     """While the user types, the editors keep their keys and their tables (the grids in the browser stay
     mounted, holding the edits); another page's editors are new widgets, drawn from the model, and a later edit
@@ -102,11 +97,11 @@ def test_typing_keeps_the_grids_and_another_page_draws_them_from_the_model():
     version = at.session_state["editor_version"]
     at = edit_wb(edit_xy(at, edited={0: {"x0": "3"}}), {"b": "0.5"})
     assert at.session_state["editor_version"] == version
-    assert drawn(at, "xy").loc[0, "x0"] == "1" and drawn(at, "wb").loc[0, "b"] == "1"
+    assert drawn_table(at, "xy").loc[0, "x0"] == "1" and drawn_table(at, "wb").loc[0, "b"] == "1"
     assert editor_table(at, "xy").loc[0, "x0"] == "3" and editor_table(at, "wb").loc[0, "b"] == "0.5"
     at.switch_page("../pages/gradient_check.py").run()
     assert at.session_state["editor_version"] > version
-    assert drawn(at, "xy").loc[0, "x0"] == "3" and drawn(at, "wb").loc[0, "b"] == "0.5"
+    assert drawn_table(at, "xy").loc[0, "x0"] == "3" and drawn_table(at, "wb").loc[0, "b"] == "0.5"
     m = edit_xy(at, edited={1: {"y": "7"}}).session_state["model"]
     assert (m.X[0][0], m.b, m.y[1]) == ("3", "0.5", "7")
 

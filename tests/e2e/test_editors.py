@@ -54,8 +54,9 @@ def test_the_grids_stay_while_typing_and_the_other_grid_opens_at_the_first_doubl
     type_cell(page, "xy", "x0", 0, "3")
     expect(editor(page, "wb").locator("[role='gridcell'][aria-selected='true']")).to_have_count(0)
     corner = wb_canvas.bounding_box()  # the page scrolled to the X|y cell
-    point_at(page, corner["x"] + dx, corner["y"] + dy)
-    page.mouse.dblclick(corner["x"] + dx, corner["y"] + dy)
+    x, y = corner["x"] + dx, corner["y"] + dy
+    point_at(page, x, y)
+    page.mouse.dblclick(x, y)
     field = page.locator(".gdg-input")
     expect(field).to_have_value(b_text)
     field.fill("0.5")
