@@ -1,7 +1,9 @@
 """Activations: each one a registry entry with its forward function and its derivative side by side.
 
-All act element-wise on z (any shape) and return float64 arrays of the same shape. ReLU's derivative at
-exactly z = 0 is 0, as in PyTorch; leaky ReLU's is its negative slope there, as in PyTorch.
+All but softmax act element-wise on z (any shape) and return float64 arrays of the same shape; softmax acts on
+each row (the last axis: a sample's K outputs), so its derivative is a K x K Jacobian per sample and its
+backward is the Jacobian product dL/dz_i = p_i (g_i - sum_j p_j g_j), as autograd computes it. ReLU's
+derivative at exactly z = 0 is 0, as in PyTorch; leaky ReLU's is its negative slope there, as in PyTorch.
 
 An entry also says how to show and export itself: its display name, its LaTeX (a = f(z) and f'(z)), the
 NumPy source of both functions that the exported script runs (tests check it computes what `fn` and `der`
@@ -46,6 +48,10 @@ class Activation:
     off_slope: float | None = None
     short: str = ""  # a few characters for diagrams ("σ"); the label when empty
     der_of_output: Callable[[np.ndarray], np.ndarray] | None = None  # f'(z) from a = f(z), where that is cheaper
+    jacobian: Callable[[np.ndarray], np.ndarray] | None = None  # (N, K) outputs -> (N, K, K), for a row activation
+    classifies: str = ""
+    min_outputs: int = 1  # softmax needs two classes at least
+    hidden: bool = True  # may be a hidden layer's activation
 
     def __reduce__(self) -> tuple:  # pickled as its registry name: `fn` and `der` may be lambdas
         return get_activation, (self.name,)
@@ -59,6 +65,23 @@ class Activation:
     def has_kink(self) -> bool:
         return self.off_slope is not None and self.off_slope != 1.0
 
+    @property
+    def elementwise(self) -> bool:
+        return self.jacobian is None
+
+    def local(self, z: np.ndarray, a: np.ndarray) -> np.ndarray:
+        """The local derivative at each sample: f'(z) (N, K) element-wise, or the Jacobian da/dz (N, K, K)."""
+        if self.jacobian is not None:
+            return self.jacobian(a)
+        return self.der(z) if self.der_of_output is None else self.der_of_output(a)
+
+    def backward(self, local: np.ndarray, a: np.ndarray, g: np.ndarray) -> np.ndarray:
+        """delta = dL/dz from g = dL/da: g * f'(z) element-wise; for a row activation the Jacobian product
+        (softmax: p * (g - sum_j p_j g_j), computed from p without forming the Jacobian)."""
+        if self.jacobian is None:
+            return g * local
+        return a * (g - (a * g).sum(axis=-1, keepdims=True))
+
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:
     return np.exp(-np.logaddexp(0.0, -z))
@@ -67,6 +90,17 @@ def _sigmoid(z: np.ndarray) -> np.ndarray:
 def _sigmoid_der(z: np.ndarray) -> np.ndarray:
     s = _sigmoid(z)
     return s * (1.0 - s)
+
+
+def _softmax(z: np.ndarray) -> np.ndarray:
+    """Each row's softmax, exp(z - max) / sum: the largest exponent is 0, so nothing overflows."""
+    e = np.exp(z - z.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def _softmax_jacobian(p: np.ndarray) -> np.ndarray:
+    """dp_i/dz_j = p_i (1[i = j] - p_j), per sample: (N, K, K)."""
+    return p[..., :, None] * (np.eye(p.shape[-1]) - p[..., None, :])
 
 
 ACTIVATIONS: dict[str, Activation] = {
@@ -94,7 +128,7 @@ ACTIVATIONS: dict[str, Activation] = {
             r"\sigma(z) = \frac{1}{1 + e^{-z}}", r"\sigma(z)\,(1 - \sigma(z))",
             "np.exp(-np.logaddexp(0.0, -z))  # 1 / (1 + e^-z), without overflow",
             "np.exp(-np.logaddexp(0.0, -z)) * (1.0 - np.exp(-np.logaddexp(0.0, -z)))",
-            (0.0, 1.0), "xavier", short="σ", der_of_output=lambda a: a * (1.0 - a),
+            (0.0, 1.0), "xavier", short="σ", der_of_output=lambda a: a * (1.0 - a), classifies="threshold",
         ),
         Activation(
             "tanh", "tanh", r"\tanh",
@@ -109,6 +143,15 @@ ACTIVATIONS: dict[str, Activation] = {
             r"z", r"1",
             "np.asarray(z, dtype=np.float64).copy()  # identity: a = z", "np.ones_like(z)",
             (-np.inf, np.inf), "xavier", off_slope=1.0, short="id",
+        ),
+        Activation(
+            "softmax", "Softmax", r"\operatorname{softmax}",
+            _softmax, lambda z: _softmax_jacobian(_softmax(z)),
+            r"a_{k} = \frac{e^{z_{k}}}{\sum_{j} e^{z_{j}}}", r"\frac{\partial a_{k}}{\partial z_{j}} = a_{k}(\mathbb{1}[k = j] - a_{j})",
+            "np.exp(z - z.max(axis=-1, keepdims=True)) / np.exp(z - z.max(axis=-1, keepdims=True)).sum(axis=-1, "
+            "keepdims=True)  # each row's softmax, without overflow",
+            "softmax_jacobian(f(z))  # (N, K, K): da_k/dz_j = a_k (1[k = j] - a_j)",
+            (0.0, 1.0), "xavier", jacobian=_softmax_jacobian, classifies="argmax", min_outputs=2, hidden=False,
         ),
     )
 }

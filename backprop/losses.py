@@ -1,15 +1,26 @@
-"""Losses of the network's output against targets y (N,), averaged over the N samples.
+"""Losses of the network's K outputs against targets Y (N, K): each a registry entry with its terms and its
+derivative side by side. L is the mean of the terms.
 
-Each loss is a registry entry with its value and its derivative side by side, both taking the output
-layer's pre-activation z and activation a = f(z) (N,), and y (N,):
+Each loss reads either the output activation a (`on = "a"`) or, when it is fused with the output activation
+it needs, the output layer's pre-activation z (`on = "z"`, the logits): PyTorch's BCEWithLogitsLoss and
+cross_entropy take z for the same reason (stable values, and a derivative that stays exact where a
+probability underflows). The network's ops read `on` and nothing else, so no loop has a special case.
 
-`mse`: L = (1/N) sum (a_i - y_i)^2; dL/da_i = 2 (a_i - y_i) / N (the seed notebook's loss). Any output.
-`bce`: binary cross-entropy of the probability p = a = sigmoid(z), the textbook logistic unit:
-    L = -(1/N) sum [y_i log p_i + (1 - y_i) log(1 - p_i)], computed stably from z as
-    (1/N) sum softplus(z_i) - y_i z_i (PyTorch's BCEWithLogitsLoss(z), equal to BCELoss(sigmoid(z))).
-    dL/dp_i = (p_i - y_i) / (N p_i (1 - p_i)); through the sigmoid, whose slope is p_i (1 - p_i), the
-    factor cancels and dL/dz_i = (p_i - y_i) / N. That fused derivative is what the backward pass uses
-    (it stays exact where the sigmoid saturates). BCE needs the sigmoid output and targets in [0, 1].
+`mse`: L = (1/(N K)) sum (a - y)^2, the mean over every sample and output (torch.nn.MSELoss()).
+    dL/da = 2 (a - y) / (N K). Any output activation.
+`bce`: binary cross-entropy of p = a = sigmoid(z) per output (K sigmoid outputs: multi-label), the mean over
+    N K terms [softplus(z) - y z] = -[y log p + (1 - y) log(1 - p)] (torch's BCEWithLogitsLoss on z).
+    dL/dz = (p - y) / (N K): the sigmoid's slope p (1 - p) cancels against dL/dp. Targets in [0, 1].
+`ce`: cross-entropy of the softmax p = softmax(z) against class labels (one-hot rows) or probability rows Y:
+    L = -(1/N) sum_i sum_k Y_ik log p_ik, with log p = z - logsumexp(z) (finite for logits of +-1e4),
+    equal to torch.nn.functional.cross_entropy(z, labels). dL/dz = (p - Y) / N: softmax's Jacobian cancels.
+`huber`: the mean over N K of 0.5 d^2 where |d| <= 1, else |d| - 0.5, with d = a - y (torch.nn.HuberLoss(),
+    delta 1). dL/da = clip(d, -1, 1) / (N K).
+
+Shapes: `terms(x, Y)` takes x and Y (..., N, K) (a leading batch of parameter sets is allowed) and returns
+(..., N, K) for a loss of every output, (..., N, 1) for one per sample (cross-entropy); `grad(x, Y)` (N, K)
+is dL/dx including the mean's divisor, once. Fused losses also give `grad_a(a, Y)`, dL/da, which the lesson
+shows (it overflows where a probability underflows; the fused dL/dz does not).
 """
 
 from __future__ import annotations
@@ -23,79 +34,110 @@ from .activations import ACTIVATIONS
 from .validation import InputError
 
 _sigmoid = ACTIVATIONS["sigmoid"].fn
+_softmax = ACTIVATIONS["softmax"].fn
 
 
 @dataclass(frozen=True)
 class Loss:
-    """One loss: `per_sample(z, a, y)` its N terms, `grad(z, a, y)` = dL/da, and how to write it.
+    """One loss: `terms(x, Y)` and `grad(x, Y)` = dL/dx of their mean, with x the output activation a (`on`
+    "a") or the logits z (`on` "z", fused with the activation named `output`); how to write and export it.
 
-    `output` names the output activation the loss needs (None: any). `fused` is set when the loss and
-    that activation are differentiated together: `delta(z, y)` is then dL/dz directly.
+    `targets` is the kind of targets it reads (validation.as_targets): "real", "unit" ([0, 1]) or "classes"
+    (labels or probability rows). `latex` is L, `grad_latex` dL/dx, `term_latex` one term with its numbers:
+    a format string with {a}, {y} (or {p} for the probability of the true class).
     """
 
     name: str
     label: str
-    per_sample: Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]
-    grad: Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]
+    short: str
+    on: str
+    terms: Callable[[np.ndarray, np.ndarray], np.ndarray]
+    grad: Callable[[np.ndarray, np.ndarray], np.ndarray]
     latex: str
     grad_latex: str
-    source: str  # NumPy expression of the mean loss from z, a and y, for the exported script
-    grad_source: str  # NumPy expression of dL/da
-    target_range: tuple[float, float] = (-np.inf, np.inf)
+    term_latex: str
+    source: str  # NumPy expression of the mean loss from x and Y, for the exported script
+    grad_source: str  # NumPy expression of dL/dx
+    targets: str = "real"
     output: str | None = None
-    delta: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None
-    delta_latex: str = ""
-    delta_source: str = ""
-    short: str = ""  # a few characters for diagrams ("MSE")
+    grad_a: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None
+    grad_a_latex: str = ""
 
     def __reduce__(self) -> tuple:  # pickled as its registry name: its functions may be lambdas
         return get_loss, (self.name,)
 
     @property
     def fused(self) -> bool:
-        return self.delta is not None
+        """Whether it reads the logits z of the output activation it needs."""
+        return self.on == "z"
 
-    def fn(self, z: np.ndarray, a: np.ndarray, y: np.ndarray) -> float:
-        """The mean loss (1/N) sum_i per_sample(z, a, y)_i."""
-        return float(self.per_sample(z, a, y).sum()) / a.shape[0]
+    def value(self, x: np.ndarray, Y: np.ndarray) -> np.ndarray:
+        """L, the mean of the terms: a 0-d array, or one per leading batch entry."""
+        return self.terms(x, Y).mean(axis=(-2, -1))
 
 
-def _bce_grad(z: np.ndarray, a: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """dL/dp = (-y / p + (1 - y) / (1 - p)) / N with p = sigmoid(z) and 1 - p = sigmoid(-z), both from z: finite
-    wherever neither probability underflows (|z| below about 745)."""
+def _size(Y: np.ndarray) -> int:
+    return Y.shape[-2] * Y.shape[-1]
+
+
+def _log_softmax(z: np.ndarray) -> np.ndarray:
+    m = z.max(axis=-1, keepdims=True)
+    return z - m - np.log(np.exp(z - m).sum(axis=-1, keepdims=True))
+
+
+def _bce_grad_a(a: np.ndarray, Y: np.ndarray) -> np.ndarray:
+    """dL/dp = (-y / p + (1 - y) / (1 - p)) / (N K): infinite where p or 1 - p underflows to 0."""
     with np.errstate(divide="ignore", invalid="ignore"):
-        p, q = _sigmoid(z), _sigmoid(-z)
-        out = np.where(y > 0, -y / p, 0.0) + np.where(y < 1, (1.0 - y) / q, 0.0)
-    return out / a.shape[0]
+        out = np.where(Y > 0, -Y / a, 0.0) + np.where(Y < 1, (1.0 - Y) / (1.0 - a), 0.0)
+    return out / _size(Y)
+
+
+def _ce_grad_a(a: np.ndarray, Y: np.ndarray) -> np.ndarray:
+    """dL/dp_k = -Y_k / (N p_k): infinite where a true class's probability underflows to 0."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = np.where(Y > 0, -Y / a, 0.0)
+    return out / Y.shape[-2]
 
 
 LOSSES: dict[str, Loss] = {
     loss.name: loss
     for loss in (
         Loss(
-            "mse", "Mean squared error",
-            lambda z, a, y: (a - y) ** 2,
-            lambda z, a, y: 2.0 * (a - y) / a.shape[0],
-            r"L = \frac{1}{N}\sum_i (a_i - y_i)^2",
-            r"\frac{\partial L}{\partial a_i} = \frac{2}{N}(a_i - y_i)",
-            "float(np.mean((a - y) ** 2))  # L = (1/N) sum (a_i - y_i)^2",
-            "2.0 * (a - y) / len(y)  # dL/da_i = 2 (a_i - y_i) / N: the mean's 1/N, once",
-            short="MSE",
+            "mse", "Mean squared error", "MSE", "a",
+            lambda a, Y: (a - Y) ** 2,
+            lambda a, Y: 2.0 * (a - Y) / _size(Y),
+            r"L = \frac{1}{N K}\sum_{i,k} (a_{ik} - y_{ik})^2",
+            r"\frac{\partial L}{\partial a_{ik}} = \frac{2}{N K}(a_{ik} - y_{ik})",
+            "({a} - {y})^2",
+            "float(np.mean((a - Y) ** 2))  # L = (1/(N K)) sum (a - y)^2",
+            "2.0 * (a - Y) / Y.size  # dL/da = 2 (a - y) / (N K): the mean's divisor, once",
         ),
         Loss(
-            "bce", "Binary cross-entropy",
-            lambda z, a, y: np.logaddexp(0.0, z) - y * z,
-            _bce_grad,
-            r"L = -\frac{1}{N}\sum_i \big[y_i \log a_i + (1 - y_i)\log(1 - a_i)\big],\quad a_i = \sigma(z_i)",
-            r"\frac{\partial L}{\partial a_i} = \frac{1}{N}\,\frac{a_i - y_i}{a_i\,(1 - a_i)}",
-            "float(np.mean(np.logaddexp(0.0, z) - y * z))  # -[y log a + (1 - y) log(1 - a)], stably from z",
-            "(-y / a + (1.0 - y) / (1.0 - a)) / len(y)  # dL/da_i",
-            target_range=(0.0, 1.0),
-            output="sigmoid",
-            delta=lambda z, y: (_sigmoid(z) - y) / z.shape[0],
-            delta_latex=r"\delta_i = \frac{\partial L}{\partial z_i} = \frac{1}{N}(a_i - y_i)",
-            delta_source="(f(z) - y) / len(y)  # BCE through the sigmoid: a(1 - a) cancels, dL/dz = (a - y) / N",
-            short="BCE",
+            "bce", "Binary cross-entropy", "BCE", "z",
+            lambda z, Y: np.logaddexp(0.0, z) - Y * z,
+            lambda z, Y: (_sigmoid(z) - Y) / _size(Y),
+            r"L = -\frac{1}{N K}\sum_{i,k} \big[y_{ik} \log a_{ik} + (1 - y_{ik})\log(1 - a_{ik})\big],\quad "
+            r"a = \sigma(z)",
+            r"\delta_{ik} = \frac{\partial L}{\partial z_{ik}} = \frac{1}{N K}(a_{ik} - y_{ik})",
+            r"-\big[{y} \log {a} + (1 - {y})\log(1 - {a})\big]",
+            "float(np.mean(np.logaddexp(0.0, z) - Y * z))  # -[y log a + (1 - y) log(1 - a)], stably from z",
+            "(f(z) - Y) / Y.size  # BCE through the sigmoid: a (1 - a) cancels, dL/dz = (a - y) / (N K)",
+            targets="unit", output="sigmoid", grad_a=_bce_grad_a,
+            grad_a_latex=r"\frac{\partial L}{\partial a_{ik}} = \frac{1}{N K}\,\frac{a_{ik} - y_{ik}}"
+                         r"{a_{ik}\,(1 - a_{ik})}",
+        ),
+        Loss(
+            "ce", "Cross-entropy", "CE", "z",
+            lambda z, Y: -(Y * _log_softmax(z)).sum(axis=-1, keepdims=True),
+            lambda z, Y: (_softmax(z) - Y) / Y.shape[-2],
+            r"L = -\frac{1}{N}\sum_i \sum_k y_{ik} \log a_{ik} = -\frac{1}{N}\sum_i \log a_{i, c_i},\quad "
+            r"a = \operatorname{softmax}(z)",
+            r"\delta_{ik} = \frac{\partial L}{\partial z_{ik}} = \frac{1}{N}(a_{ik} - y_{ik})",
+            r"-\log {p}",
+            "float(np.mean(-(Y * log_softmax(z)).sum(axis=1)))  # -(1/N) sum_i log p of the true class",
+            "(f(z) - Y) / len(Y)  # CE through the softmax: its Jacobian cancels, dL/dz = (p - Y) / N",
+            targets="classes", output="softmax", grad_a=_ce_grad_a,
+            grad_a_latex=r"\frac{\partial L}{\partial a_{ik}} = -\frac{1}{N}\,\frac{y_{ik}}{a_{ik}}",
         ),
     )
 }

@@ -1,15 +1,18 @@
-"""A network of ops: 0 to 3 hidden layers and an output unit, with a mean loss. One neuron is the network
-without hidden layers.
+"""A network is a list of ops: Linear 1, activation 1, ..., Linear L, the output activation, the loss, and a
+penalty op when regularization is asked for. Forward is one loop over the list; backward one loop over it
+reversed. One neuron is the network without hidden layers.
 
-    net = Network(inputs=2, hidden=[(2, "tanh")], output="sigmoid", loss="bce")
-    params = net.init(seed=0)          # {"W1": (2, 2), "b1": (2,), "W2": (2, 1), "b2": (1,)}
-    net.param_names()                  # ["W1[0,0]", "W1[0,1]", ..., "b2[0]"]: the flat names
-    t = net.forward_backward(X, y, params, lr=0.1)
+    net = Network(inputs=2, hidden=[(4, "tanh")], output="softmax", outputs=3, loss="ce")
+    params = net.init(seed=0)          # {"W1": (2, 4), "b1": (4,), "W2": (4, 3), "b2": (3,)}
+    net.param_names()                  # ["W1[0,0]", "W1[0,1]", ..., "b2[2]"]: the flat names
+    t = net.forward_backward(X, y, params, lr=0.1)      # y: N class labels 0..2, or (N, 3) probability rows
 
 Layer l maps a_{l-1} (N, fan_in) to z_l = a_{l-1} W_l + b_l and a_l = f_l(z_l), with a_0 = X; the last
-layer has width 1 and its a is the prediction. Flat names `W1[i,j]` and `b2[j]` name single parameters
-for training, surfaces, the gradient check and share links; for one neuron the aliases w0, w1, ... and b
-name W1[j,0] and b1[0], as the app shows them.
+layer has K units (`outputs`) and a_L is the prediction (N, K). The objective is the loss plus the penalty,
+if any: each op that computes a term of it (`objective`) starts the backward pass with gradient 1. Flat names
+`W1[i,j]` and `b2[j]` name single parameters for training, surfaces, the gradient check and share links; for
+one neuron (no hidden layers, one output) the aliases w0, w1, ... and b name W1[j,0] and b1[0], as the app
+shows them.
 """
 
 from __future__ import annotations
@@ -17,24 +20,32 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
-from .activations import ACTIVATIONS, Activation, get_activation
+from .activations import Activation, get_activation
+from .gradcheck import GradientCheck, check_network
 from .losses import Loss, get_loss
-from .ops import ActivationOp, Linear, LossOp, frozen
-from .validation import MAX_ABS, MAX_FEATURES, InputError, as_learning_rate, as_matrix, as_vector, to_number
-
-if TYPE_CHECKING:
-    from .gradcheck import GradientCheck
-    from .surface import Surface
-    from .trace import Trace
-    from .training import Trajectory
+from .ops import ActivationOp, Linear, LossOp, PenaltyOp, Record, record
+from .penalties import Penalty, get_penalty
+from .surface import Surface, surface_of
+from .trace import Trace, make_trace
+from .training import Trajectory, train_network
+from .validation import (
+    MAX_ABS,
+    MAX_FEATURES,
+    InputError,
+    as_matrix,
+    as_targets,
+    to_number,
+)
 
 MAX_HIDDEN = 3
 MAX_WIDTH = 64
+MAX_OUTPUTS = 8
 MAX_PARAMS = 1000
+CHUNK_ELEMENTS = 1 << 17  # parameter sets x samples x units evaluated at once by `objectives` (at least one set)
 
 _FLAT = re.compile(r"^([Wb])(\d+)\[(\d+)(?:,\s*(\d+))?\]$")
 
@@ -49,35 +60,17 @@ class Layer:
     activation: Activation
 
 
-@dataclass(frozen=True)
-class Pass:
-    """The bare numbers of one forward/backward pass, per layer l = 1..L (lists indexed l - 1).
-
-    A[l-1] is the layer's input (A[0] = X), z and a its pre-activation and activation (N, width); g the
-    upstream dL/da; local f'(z); delta dL/dz; dW, db the gradients; dA the gradient passed below (None for
-    layer 1). `dL_da` is the loss's own derivative (N,) and `loss` the mean loss.
-    """
-
-    A: list
-    z: list
-    a: list
-    g: list
-    local: list
-    delta: list
-    dW: list
-    db: list
-    dA: list
-    loss: float
-    dL_da: np.ndarray
-
-
 class Network:
-    """Layers of Linear + Activation ops and a loss. Immutable once built; see the module docstring."""
+    """Layers of Linear + activation ops, a loss, and optionally a penalty: the ops in `ops`, built once.
+    Immutable; see the module docstring."""
 
     def __init__(self, inputs: int, hidden: Sequence[tuple[int, str]] = (), output: str = "identity",
-                 loss: str = "mse") -> None:
-        if isinstance(inputs, bool) or not isinstance(inputs, (int, np.integer)) or not 1 <= inputs <= MAX_FEATURES:
+                 loss: str = "mse", outputs: int = 1, regularization: str | None = None,
+                 reg_rate: float = 0.0) -> None:
+        if not _whole(inputs) or not 1 <= inputs <= MAX_FEATURES:
             raise InputError(f"inputs: {inputs!r} must be a whole number of features from 1 to {MAX_FEATURES}")
+        if not _whole(outputs) or not 1 <= outputs <= MAX_OUTPUTS:
+            raise InputError(f"outputs: {outputs!r} must be a whole number of output units from 1 to {MAX_OUTPUTS}")
         hidden = list(hidden)
         if len(hidden) > MAX_HIDDEN:
             raise InputError(f"{len(hidden)} hidden layers: the limit is {MAX_HIDDEN}")
@@ -87,25 +80,43 @@ class Network:
                 width, act = spec
             except (TypeError, ValueError):
                 raise InputError(f"hidden layer {l}: {spec!r} must be a (width, activation) pair") from None
-            if isinstance(width, bool) or not isinstance(width, (int, np.integer)) or not 1 <= width <= MAX_WIDTH:
+            if not _whole(width) or not 1 <= width <= MAX_WIDTH:
                 raise InputError(f"hidden layer {l}: width {width!r} must be a whole number from 1 to {MAX_WIDTH}")
             try:
-                acts.append(get_activation(act))
+                f = get_activation(act)
             except InputError as err:
                 raise InputError(f"hidden layer {l}: {err}") from None
+            if not f.hidden:
+                raise InputError(f"hidden layer {l}: {f.label} is an output activation (it turns the outputs into "
+                                 "probabilities); choose another activation for a hidden layer")
+            acts.append(f)
             widths.append(int(width))
         try:
-            acts.append(get_activation(output))
+            out = get_activation(output)
         except InputError as err:
             raise InputError(f"output layer: {err}") from None
-        widths.append(1)
+        if outputs < out.min_outputs:
+            raise InputError(f"the {out.label.lower()} output needs at least {out.min_outputs} outputs (one per "
+                             f"class), but the network has {outputs}: set the outputs to the number of classes, or "
+                             "choose another output activation")
+        acts.append(out)
+        widths.append(int(outputs))
         self.loss: Loss = get_loss(loss)
-        if self.loss.output is not None and acts[-1].name != self.loss.output:
-            raise InputError(
-                f"{self.loss.label} needs the {ACTIVATIONS[self.loss.output].label.lower()} output (it scores the "
-                f"probability a = σ(z)), but the output activation is {acts[-1].label}: choose "
-                f"{ACTIVATIONS[self.loss.output].label}, or another loss")
+        needs = self.loss.output
+        if needs is not None and out.name != needs:
+            wanted = get_activation(needs)
+            what = "the probability a = σ(z)" if needs == "sigmoid" else "the probabilities a = softmax(z)"
+            raise InputError(f"{self.loss.label} needs the {wanted.label.lower()} output (it scores {what}), but the "
+                             f"output activation is {out.label}: choose {wanted.label}, or another loss")
+        self.penalty: Penalty | None = None
+        self.reg_rate = 0.0
+        if regularization not in (None, "none"):
+            self.penalty = get_penalty(regularization)
+            self.reg_rate = _rate(reg_rate)
+        elif reg_rate not in (0, 0.0, None):
+            _rate(reg_rate)  # a bad rate is an error even when unused
         self.inputs = int(inputs)
+        self.outputs = int(outputs)
         self.layers: tuple[Layer, ...] = tuple(
             Layer(l, widths[l - 1], widths[l], acts[l - 1]) for l in range(1, len(widths)))
         self.shapes: dict[str, tuple[int, ...]] = {}
@@ -118,6 +129,14 @@ class Network:
                              "(use fewer or narrower layers)")
         self._names = [n for key, shape in self.shapes.items() for n in _flat_names(key, shape)]
         self._index = {n: k for k, n in enumerate(self._names)}
+        ops: list = []
+        for layer in self.layers:
+            ops.append(Linear(layer.index, "X" if layer.index == 1 else f"a{layer.index - 1}"))
+            ops.append(ActivationOp(layer.index, layer.activation))
+        ops.append(LossOp(self.depth, self.loss))
+        if self.penalty is not None:
+            ops.append(PenaltyOp(self.depth, self.penalty, self.reg_rate))
+        self.ops = tuple(ops)
 
     # ---- description -------------------------------------------------------------------------------------
 
@@ -130,18 +149,30 @@ class Network:
         return self.layers[-1].activation.name
 
     @property
+    def regularization(self) -> str | None:
+        return None if self.penalty is None else self.penalty.name
+
+    @property
     def depth(self) -> int:
         """L, the number of layers with weights (hidden layers + the output)."""
         return len(self.layers)
 
     @property
     def is_neuron(self) -> bool:
-        """True for one neuron: no hidden layers."""
-        return self.depth == 1
+        """True for one neuron: no hidden layers and one output."""
+        return self.depth == 1 and self.outputs == 1
+
+    @property
+    def classifies(self) -> str:
+        """How the output names classes: "argmax" (softmax), "threshold" (sigmoid, a >= 0.5), or ""."""
+        return self.layers[-1].activation.classifies
 
     def __repr__(self) -> str:
+        extra = "".join(f", {k}={v!r}" for k, v in (("outputs", self.outputs), ("regularization", self.regularization),
+                                                     ("reg_rate", self.reg_rate))
+                        if v != {"outputs": 1, "regularization": None, "reg_rate": 0.0}[k])
         return (f"Network(inputs={self.inputs}, hidden={list(self.hidden)}, output={self.output!r}, "
-                f"loss={self.loss.name!r})")
+                f"loss={self.loss.name!r}{extra})")
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Network) and self._key() == other._key()
@@ -153,10 +184,11 @@ class Network:
         return Network, self._key()
 
     def _key(self) -> tuple:
-        return self.inputs, self.hidden, self.output, self.loss.name
+        return (self.inputs, self.hidden, self.output, self.loss.name, self.outputs, self.regularization,
+                self.reg_rate)
 
     def param_names(self) -> list[str]:
-        """Every parameter's flat name, in order: W1[0,0], W1[0,1], ..., b1[0], ..., WL[.,0], bL[0]."""
+        """Every parameter's flat name, in order: W1[0,0], W1[0,1], ..., b1[0], ..., WL[., K-1], bL[K-1]."""
         return list(self._names)
 
     def param_labels(self) -> list[str]:
@@ -231,126 +263,119 @@ class Network:
         return np.concatenate([np.asarray(params[k], dtype=np.float64).ravel() for k in self.shapes])
 
     def unflatten(self, theta: np.ndarray) -> dict[str, np.ndarray]:
-        """A flat vector back into named arrays (views of `theta`)."""
+        """A flat vector (P,) back into named arrays (views of `theta`); a batch of them (B, P) into arrays with a
+        leading batch axis, each bias (B, 1, fan_out) so that the ops' forward broadcasts over the samples."""
         out, k = {}, 0
+        batch = theta.shape[:-1]
         for key, shape in self.shapes.items():
             size = int(np.prod(shape))
-            out[key] = theta[k:k + size].reshape(shape)
+            piece = theta[..., k:k + size]
+            out[key] = piece.reshape(*batch, *(shape if key[0] == "W" or not batch else (1, *shape)))
             k += size
         return out
 
     def check_data(self, X: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
-        """X (N, inputs) and y (N,) as read-only float64 arrays; InputError naming the cell."""
+        """X (N, inputs) and the targets as the loss reads them, (N,) for one output or (N, K), as read-only
+        float64 arrays; InputError naming the cell. Class labels for cross-entropy become one-hot rows."""
         Xa = as_matrix(X)
         n, d = Xa.shape
         if d != self.inputs:
             raise InputError(f"X has {d} feature column{'s' if d != 1 else ''} but the network has {self.inputs} "
                              f"input{'s' if self.inputs != 1 else ''}")
-        ya = as_vector(y, n, "y", "y row {}", f"X has {n} rows (one target per sample)")
-        lo, hi = self.loss.target_range
-        bad = np.flatnonzero((ya < lo) | (ya > hi))
-        if bad.size:
-            i = int(bad[0])
-            raise InputError(f"y row {i}: {ya[i]:g} is outside [{lo:g}, {hi:g}]; {self.loss.label.lower()} needs "
-                             f"targets between {lo:g} and {hi:g} (use MSE for other targets)")
+        ya = as_targets(y, n, self.outputs, self.loss.targets)
         for arr in (Xa, ya):
             arr.setflags(write=False)
         return Xa, ya
 
-    # ---- computing ---------------------------------------------------------------------------------------
+    # ---- computing: one loop forward, one loop backward ---------------------------------------------------
 
-    def run(self, X: np.ndarray, y: np.ndarray, params: Mapping[str, np.ndarray]) -> Pass:
-        """Forward then backward on checked arrays: every intermediate (see `Pass`)."""
-        zs, as_ = self.forward(X, params)
-        A = [X, *as_]
-        zL, aL = zs[-1][:, 0], as_[-1][:, 0]
-        loss = LossOp.forward(self.loss, zL, aL, y)
-        dL_da = LossOp.backward(self.loss, zL, aL, y)
-        L = self.depth
-        g, local, delta, dW, db, dA = [None] * L, [None] * L, [None] * L, [None] * L, [None] * L, [None] * L
-        upstream = dL_da[:, None]
-        for k in range(L - 1, -1, -1):
-            layer = self.layers[k]
-            g[k] = upstream
-            if k == L - 1 and self.loss.fused:
-                local[k] = layer.activation.der(zs[k])
-                delta[k] = self.loss.delta(zL, y)[:, None]
-            else:
-                local[k], delta[k] = ActivationOp.backward(layer.activation, zs[k], as_[k], upstream)
-            W = params[f"W{layer.index}"]
-            dW[k], db[k], passed = Linear.backward(A[k], W, delta[k])
-            if k > 0:
-                dA[k] = passed
-                upstream = passed
-        return Pass(A[:-1], zs, as_, g, local, delta, dW, db, dA, loss, dL_da)
+    def evaluate(self, X: np.ndarray, params: Mapping[str, np.ndarray], y: np.ndarray | None = None) -> dict:
+        """Every value of the forward pass by name (X, Y, W1, ..., z1, a1, ..., loss, penalty), on checked arrays.
+        Without targets `y`, the ops up to the prediction. Params may carry a leading batch axis (`unflatten`)."""
+        values = {"X": X, **params}
+        ops = self.ops
+        if y is None:
+            ops = tuple(op for op in ops if op.kind in ("linear", "activation"))
+        else:
+            values["Y"] = np.reshape(y, (X.shape[0], self.outputs))
+        for op in ops:
+            values[op.output] = op.forward(*(values[name] for _, name in op.inputs))
+        return values
+
+    def backward(self, values: dict) -> tuple[dict[str, np.ndarray], tuple[Record, ...]]:
+        """The gradient of the objective with respect to every value, by name, and each op's Record in forward
+        order, from the values of `evaluate`. Every term of the objective starts with gradient 1; each op in
+        reverse passes the gradient of its output back to its inputs, where gradients from several ops add up."""
+        grads: dict[str, Any] = {op.output: np.float64(1.0) for op in self.ops if op.objective}
+        records = []
+        for op in reversed(self.ops):
+            inputs = {role: values[name] for role, name in op.inputs}
+            upstream = grads.get(op.output)
+            local, passed = op.backward(inputs, values[op.output], upstream)
+            names = dict(op.inputs)
+            for role, g in passed.items():
+                name = names[role]
+                grads[name] = grads[name] + g if name in grads else g
+            records.append(record(op, inputs, values[op.output], upstream, local, passed))
+        return grads, tuple(reversed(records))
+
+    def objective(self, values: dict) -> np.ndarray:
+        """The sum of the objective's terms (the loss, and the penalty) from `evaluate`'s values."""
+        return sum(values[op.output] for op in self.ops if op.objective)
+
+    def objectives(self, X: np.ndarray, y: np.ndarray, thetas: np.ndarray) -> np.ndarray:
+        """The objective at each row of `thetas` (B, P), (B,): the same ops' forward pass on blocks of parameter
+        sets at once, each parameter stacked along a leading axis (checked arrays)."""
+        widest = max(layer.fan_out for layer in self.layers)
+        block = max(1, CHUNK_ELEMENTS // max(1, X.shape[0] * widest))
+        out = np.empty(len(thetas))
+        for start in range(0, len(thetas), block):
+            out[start:start + block] = self.objective(self.evaluate(X, self.unflatten(thetas[start:start + block]), y))
+        return out
 
     def predict(self, X: np.ndarray, params: Mapping[str, np.ndarray]) -> np.ndarray:
-        """The prediction a (N,) of the forward pass alone, on already-checked float arrays X (N, inputs) and
-        params (see `check_params`); the same Linear and activation ops as `run`."""
-        return self.forward(X, params)[1][-1][:, 0]
-
-    def forward(self, X: np.ndarray, params: Mapping[str, np.ndarray]) -> tuple[list, list]:
-        """The forward pass on checked arrays: every layer's z and a, (N, width) each, in two lists."""
-        A, zs, as_ = X, [], []
-        for layer in self.layers:
-            z = Linear.forward(A, params[f"W{layer.index}"], params[f"b{layer.index}"])
-            A = ActivationOp.forward(layer.activation, z)
-            zs.append(z)
-            as_.append(A)
-        return zs, as_
+        """The prediction a_L of the forward pass alone, (N,) for one output or (N, K), on already-checked float
+        arrays X (N, inputs) and params (see `check_params`)."""
+        a = self.evaluate(X, params)[f"a{self.depth}"]
+        return a[..., 0] if self.outputs == 1 else a
 
     def loss_value(self, X: np.ndarray, y: np.ndarray, params: Mapping[str, np.ndarray]) -> float:
-        """The loss alone, on checked arrays."""
-        zs, as_ = self.forward(X, params)
-        return self.loss.fn(zs[-1][:, 0], as_[-1][:, 0], y)
+        """The objective (loss + penalty) alone, on checked arrays."""
+        return float(self.objective(self.evaluate(X, params, y)))
 
-    def forward_backward(self, X: Any, y: Any, params: Mapping[str, Any], lr: Any = None,
-                         precision: int = 4) -> Trace:
+    def forward_backward(self, X: Any, y: Any, params: Mapping[str, Any], lr: Any = None) -> Trace:
         """Check the inputs, run the pass, and return its `Trace` (with one SGD step when `lr` is given).
-        `precision` is the number of decimals of the steps' formulas. Raises InputError on bad input."""
-        from .trace import make_trace  # the trace module builds on this one
+        Raises InputError on bad input."""
+        return make_trace(self, X, y, params, lr)
 
-        return make_trace(self, X, y, params, lr, precision)
-
-    def train(self, X: Any, y: Any, params: Mapping[str, Any], lr: Any, steps: int, optimizer: str = "sgd",
-              trainable: Sequence[str] | None = None, **hyper) -> Trajectory:
-        """`steps` updates of `optimizer` (sgd, momentum, adam as torch.optim; notebook); see training.train."""
-        from .training import train_network
-
-        return train_network(self, X, y, params, lr, steps, optimizer, trainable, **hyper)
+    def train(self, X: Any, y: Any, params: Mapping[str, Any], lr: Any, steps: int | None = None,
+              optimizer: str = "sgd", trainable: Sequence[str] | None = None, **options) -> Trajectory:
+        """Updates of `optimizer` (sgd, momentum, adam as torch.optim; notebook), full batch or in mini-batches
+        (`batch_size`, `epochs`, `seed`, held-out `X_test`, `y_test`); see training.train_network."""
+        return train_network(self, X, y, params, lr, steps, optimizer, trainable, **options)
 
     def loss_surface(self, X: Any, y: Any, params: Mapping[str, Any], axes: tuple[str, str], span: Any = 2.0,
                      resolution: Any = 51, method: str = "auto") -> Surface:
-        """The loss over a grid of two parameters, the others held; see surface.surface_of."""
-        from .surface import surface_of
-
+        """The objective over a grid of two parameters, the others held; see surface.surface_of."""
         return surface_of(self, X, y, params, axes, span, resolution, method)
 
-    def gradient_check(self, X: Any, y: Any, params: Mapping[str, Any], eps: float = 1e-6,
+    def gradient_check(self, X: Any, y: Any, params: Mapping[str, Any], eps: float | None = None,
                        tolerance: float = 1e-6) -> GradientCheck:
         """Every parameter's analytic derivative against a central difference; see gradcheck.check_network."""
-        from .gradcheck import check_network
-
         return check_network(self, X, y, params, eps, tolerance)
 
 
-class OfNetwork:
-    """For a result that carries its `network` (a trace, a trajectory, a surface): the names of its output activation
-    and of its loss."""
-
-    network: Network
-
-    @property
-    def activation(self) -> str:
-        return self.network.output
-
-    @property
-    def loss_name(self) -> str:
-        return self.network.loss.name
+def _whole(value: Any) -> bool:
+    return not isinstance(value, bool) and isinstance(value, (int, np.integer))
 
 
-def as_rate(lr: Any) -> float | None:
-    return None if lr is None else as_learning_rate(lr)
+def _rate(value: Any) -> float:
+    """λ, a regularization rate: a finite number >= 0."""
+    rate = to_number(value, "regularization rate λ")
+    if rate < 0:
+        raise InputError(f"regularization rate λ: {rate:g} must be 0 or more (a penalty that rewards large weights "
+                         "has no minimum)")
+    return rate
 
 
 def _flat_names(key: str, shape: tuple[int, ...]) -> list[str]:
@@ -392,4 +417,4 @@ def _numbers(value: Any, key: str, shape: tuple[int, ...], what: str) -> np.ndar
     return out
 
 
-__all__ = ["MAX_HIDDEN", "MAX_PARAMS", "MAX_WIDTH", "Layer", "Network", "OfNetwork", "Pass", "as_rate", "frozen"]
+__all__ = ["MAX_HIDDEN", "MAX_OUTPUTS", "MAX_PARAMS", "MAX_WIDTH", "Layer", "Network"]

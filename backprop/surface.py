@@ -32,15 +32,14 @@ from typing import Any
 
 import numpy as np
 
-from .network import Network, OfNetwork
 from .ops import frozen
-from .trace import neuron_inputs
+from .trace import OfNetwork
 from .validation import InputError, to_number
 
 MAX_RESOLUTION = 1001
 METHODS = ("auto", "fast", "chunked")
-CHUNK_ELEMENTS = 1 << 17  # grid points x samples x units evaluated at once on the blocked path (at least one point)
 BLOCK_ELEMENTS = 1 << 16  # grid rows x samples binned at once on the fast path: buffers reused, not re-faulted
+GRID_BLOCK = 2048  # grid points whose parameter vectors are built at once on the blocked path
 BLOCK_ROWS = 8  # grid rows per block (measured fastest on 2-core EPYC, 1 MB L2)
 
 
@@ -49,7 +48,7 @@ class Surface(OfNetwork):
     """u (R_u,) and v (R_v,) grid values of `axes` (as given); loss (R_v, R_u); `center` their given values;
     `params` all parameters by name, the others held at these values; `method` "fast" or "chunked"."""
 
-    network: Network
+    network: Any
     axes: tuple[str, str]
     u: np.ndarray
     v: np.ndarray
@@ -71,7 +70,7 @@ class Surface(OfNetwork):
                 if n not in on]
 
 
-def surface_of(net: Network, X: Any, y: Any, params: Mapping[str, Any], axes: tuple[str, str], span: Any = 2.0,
+def surface_of(net, X: Any, y: Any, params: Mapping[str, Any], axes: tuple[str, str], span: Any = 2.0,
                resolution: Any = 51, method: str = "auto") -> Surface:
     """`Network.loss_surface`: the loss on a `resolution`-point grid of each axis, value - span to value + span.
 
@@ -98,10 +97,11 @@ def surface_of(net: Network, X: Any, y: Any, params: Mapping[str, Any], axes: tu
     if method not in METHODS:
         raise InputError(f"method: {method!r} must be one of {', '.join(METHODS)}")
     act = net.layers[-1].activation
-    has_fast = net.is_neuron and act.off_slope is not None and net.loss.name == "mse"
+    has_fast = net.is_neuron and act.off_slope is not None and net.loss.name == "mse" and net.penalty is None
     fast = has_fast and method != "chunked"
     if method == "fast" and not fast:
-        raise InputError(f"the fast path needs one neuron with a piecewise-linear activation and MSE, not {net!r}")
+        raise InputError("the fast path needs one neuron with a piecewise-linear activation, MSE and no penalty, "
+                         f"not {net!r}")
     theta = net.flatten(p)
     du = np.linspace(-spans[0], spans[0], sizes[0])
     dv = np.linspace(-spans[1], spans[1], sizes[1])
@@ -113,13 +113,6 @@ def surface_of(net: Network, X: Any, y: Any, params: Mapping[str, Any], axes: tu
         grid = _blocked_surface(net, Xa, ya, theta, iu, iv, u, v)
     return Surface(net, axes, frozen(u), frozen(v), frozen(grid), (float(theta[iu]), float(theta[iv])), p,
                    "fast" if fast else "chunked")
-
-
-def loss_surface(X: Any, w: Any, b: Any, y: Any, axes: tuple[str, str] = ("w0", "w1"), span: Any = 2.0,
-                 resolution: Any = 51, activation: str = "relu", loss: str = "mse", method: str = "auto") -> Surface:
-    """One neuron's loss surface over two of w0.., b: `Network.loss_surface` without hidden layers."""
-    net, Xa, ya, p = neuron_inputs(X, w, b, y, activation, loss)
-    return surface_of(net, Xa, ya, p, axes, span, resolution, method)
 
 
 def fit_span(trajectories, axes: tuple[str, str], center, span: float, limit: float = 1.0) -> tuple[float, float]:
@@ -147,38 +140,20 @@ def _pair(value: Any, name: str, convert) -> tuple:
         raise InputError(f"{name}: {err}") from None
 
 
-def _blocked_surface(net: Network, X: np.ndarray, y: np.ndarray, theta: np.ndarray, iu: int, iv: int,
+def _blocked_surface(net, X: np.ndarray, y: np.ndarray, theta: np.ndarray, iu: int, iv: int,
                      u: np.ndarray, v: np.ndarray) -> np.ndarray:
-    """The network's loss at every grid point, (R_v, R_u): blocks of points run the forward pass together,
-    each parameter stacked along a leading axis of the block's points."""
-    n = X.shape[0]
-    widest = max(layer.fan_out for layer in net.layers)
+    """The network's objective at every grid point, (R_v, R_u): `Network.objectives` on every grid point's
+    parameters (blocks of points run the forward pass together)."""
     gu, gv = len(u), len(v)
-    points = gu * gv
-    block = max(1, CHUNK_ELEMENTS // max(1, n * widest))
-    out = np.empty(points)
+    out = np.empty(gu * gv)
     with np.errstate(over="ignore", invalid="ignore"):
-        for start in range(0, points, block):
-            k = np.arange(start, min(points, start + block))
+        for start in range(0, gu * gv, GRID_BLOCK):
+            k = np.arange(start, min(gu * gv, start + GRID_BLOCK))
             thetas = np.broadcast_to(theta, (len(k), len(theta))).copy()
             thetas[:, iu] = u[k % gu]
             thetas[:, iv] = v[k // gu]
-            out[k] = _batch_loss(net, X, y, thetas)
+            out[k] = net.objectives(X, y, thetas)
     return out.reshape(gv, gu)
-
-
-def _batch_loss(net: Network, X: np.ndarray, y: np.ndarray, thetas: np.ndarray) -> np.ndarray:
-    """The loss for each row of `thetas` (B, P): (B,)."""
-    B, k = thetas.shape[0], 0
-    A = X[None]
-    for layer in net.layers:
-        size = layer.fan_in * layer.fan_out
-        W = thetas[:, k:k + size].reshape(B, layer.fan_in, layer.fan_out)
-        b = thetas[:, k + size:k + size + layer.fan_out]
-        k += size + layer.fan_out
-        z = np.matmul(A, W) + b[:, None, :]
-        A = layer.activation.fn(z)
-    return net.loss.per_sample(z[:, :, 0], A[:, :, 0], y).mean(axis=1)
 
 
 def _fast_surface(A, theta, y, iu, iv, du, dv, s: float) -> np.ndarray:
@@ -292,7 +267,7 @@ def _piece(z: np.ndarray, y: np.ndarray, s: float) -> np.ndarray:
 def _flat_rows(av, z0, y, dv, s) -> np.ndarray:
     """Per-row loss sums (R_v,) of samples with a_i = 0, whose z = z0 + av dv_k does not change along a row."""
     out = np.empty(len(dv))
-    rows = max(1, CHUNK_ELEMENTS // max(1, len(z0)))
+    rows = max(1, BLOCK_ELEMENTS // max(1, len(z0)))
     for k0 in range(0, len(dv), rows):
         out[k0:k0 + rows] = _piece(z0 + av * dv[k0:k0 + rows, None], y, s).sum(axis=1)
     return out

@@ -1,13 +1,15 @@
-"""The trace of one forward/backward pass of a `Network`: every intermediate, per op and per sample.
+"""The trace of one forward/backward pass of a network: every intermediate, per op and per sample.
 
-`Trace.records` holds one `Record` per op in forward order (Linear 1, Activation 1, ..., Linear L,
-Activation L, the loss), each with its inputs, output, upstream gradient, local derivative and the gradients
-it produced. `grads[name]` has its parameter's shape; `per_sample[name]` (N, *shape) holds each sample's
-share and sums over the samples to `grads[name]` (built on first read). `steps` are the lesson's operations,
-generated from the records by `backprop.steps` (on first read).
+`Trace.records` holds one `Record` per op of the network, in forward order (Linear 1, activation 1, ...,
+Linear L, the output activation, the loss, the penalty if any), each with its inputs, output, upstream
+gradient, local derivative and the gradients it passed back; `record(op, layer)` finds one. `grads[name]`
+has its parameter's shape: the gradient of the objective (loss + penalty). `per_sample[name]` (N, *shape)
+holds each sample's share of the loss's gradient and sums over the samples to `data_grads[name]`; the
+penalty's gradient, `penalty_grads`, belongs to no sample.
 
-One neuron, a = f(Xw + b), is the network without hidden layers: `forward_backward(X, w, b, y)` builds it,
-and its trace also answers in the one-neuron names the app shows (w, b, z, prediction, delta, grad_w, ...).
+One neuron, a = f(Xw + b), is the network without hidden layers and with one output; its trace also answers in
+the one-neuron names the app shows (w, b, grad_w, ...). The output's quantities (z, prediction, delta, ...)
+are (N,) for one output and (N, K) for K. Nothing here writes lesson text: the `lesson` package reads traces.
 """
 
 from __future__ import annotations
@@ -20,18 +22,32 @@ from typing import Any
 
 import numpy as np
 
-from .network import Network, OfNetwork, as_rate
-from .ops import Linear, Record, frozen, record
-from .validation import InputError, as_precision, as_vector, to_number
+from .ops import Linear, Record, frozen
+from .validation import InputError, as_learning_rate
+
+
+class OfNetwork:
+    """For a result that carries its `network` (a trace, a trajectory, a surface): the names of its output activation
+    and of its loss."""
+
+    network: Any
+
+    @property
+    def activation(self) -> str:
+        return self.network.output
+
+    @property
+    def loss_name(self) -> str:
+        return self.network.loss.name
 
 
 @dataclass(frozen=True, eq=False)
 class Trace(OfNetwork):
-    """One traced pass (see the module docstring). X (N, d), y (N,), params and grads by name (W1, b1, ...),
-    `loss`; with a learning rate `lr`, `new_params` after one gradient-descent step and their `new_loss`.
-    `precision` is the number of decimals of the steps' formulas."""
+    """One traced pass (see the module docstring). X (N, d); y the targets as the loss reads them ((N,) or (N, K);
+    class labels as one-hot rows); params and grads by name (W1, b1, ...); `loss` the objective; with a learning
+    rate `lr`, `new_params` after one gradient-descent step and their objective `new_loss`."""
 
-    network: Network
+    network: Any
     X: np.ndarray
     y: np.ndarray
     params: Mapping[str, np.ndarray]
@@ -41,37 +57,62 @@ class Trace(OfNetwork):
     lr: float | None = None
     new_params: Mapping[str, np.ndarray] | None = None
     new_loss: float | None = None
-    precision: int = 4
 
-    # ---- general -----------------------------------------------------------------------------------------
+    # ---- records ------------------------------------------------------------------------------------------
+
+    @cached_property
+    def _by_op(self) -> dict[tuple[str, int], Record]:
+        return {(r.op, r.layer): r for r in self.records}
+
+    def record(self, op: str, layer: int | None = None) -> Record:
+        """The record of op `op` ("linear", "activation", "loss", "penalty") of layer `layer` (default: the top
+        layer, L); KeyError when the network has no such op."""
+        return self._by_op[op, self.network.depth if layer is None else layer]
 
     def layer_records(self, layer: int) -> tuple[Record, Record]:
-        """(Linear record, Activation record) of layer `layer` (1-based)."""
-        return self.records[2 * layer - 2], self.records[2 * layer - 1]
+        """(Linear record, activation record) of layer `layer` (1-based)."""
+        return self.record("linear", layer), self.record("activation", layer)
+
+    @property
+    def has_penalty(self) -> bool:
+        return ("penalty", self.network.depth) in self._by_op
+
+    # ---- the objective and its parts ----------------------------------------------------------------------
+
+    @property
+    def data_loss(self) -> float:
+        """The loss of the data alone (the objective without the penalty)."""
+        return float(self.record("loss").output)
+
+    @property
+    def penalty(self) -> float:
+        """The regularization penalty (0 without regularization)."""
+        return float(self.record("penalty").output) if self.has_penalty else 0.0
+
+    @cached_property
+    def data_grads(self) -> Mapping[str, np.ndarray]:
+        """The loss's gradient alone, by name: what the samples' shares add up to."""
+        out = {}
+        for layer in self.network.layers:
+            lin = self.record("linear", layer.index)
+            out[f"W{layer.index}"], out[f"b{layer.index}"] = lin.grads["W"], lin.grads["b"]
+        return out
+
+    @cached_property
+    def penalty_grads(self) -> Mapping[str, np.ndarray]:
+        """The penalty's gradient by name (zeros for the biases, and for all without regularization)."""
+        pen = self.record("penalty").grads if self.has_penalty else {}
+        return {k: pen[k] if k in pen else frozen(np.zeros(s)) for k, s in self.network.shapes.items()}
 
     @cached_property
     def per_sample(self) -> Mapping[str, np.ndarray]:
-        """Each sample's share of every gradient, (N, *shape) by name; summed over samples, `grads`."""
+        """Each sample's share of the loss's gradient, (N, *shape) by name; summed over samples, `data_grads`."""
         out = {}
         for layer in self.network.layers:
-            lin, _ = self.layer_records(layer.index)
+            lin = self.record("linear", layer.index)
             w, b = Linear.shares(lin.inputs["A"], lin.upstream)
             out[f"W{layer.index}"], out[f"b{layer.index}"] = frozen(w), frozen(b)
-        return dict(out)
-
-    @cached_property
-    def steps(self) -> tuple:
-        """The lesson's operations in order (`backprop.steps.Step`)."""
-        from .steps import build_steps
-
-        return build_steps(self)
-
-    def step(self, key: str):
-        """The step called `key`."""
-        for s in self.steps:
-            if s.key == key:
-                return s
-        raise KeyError(key)
+        return out
 
     @property
     def param_names(self) -> list[str]:
@@ -94,44 +135,95 @@ class Trace(OfNetwork):
         n = self.X.shape[0]
         return frozen(np.concatenate([self.per_sample[k].reshape(n, -1) for k in self.network.shapes], axis=1))
 
-    # ---- the output unit (any network) ---------------------------------------------------------------------
+    # ---- the output layer (any network): (N,) for one output, (N, K) for K --------------------------------
+
+    def _out(self, arr: np.ndarray) -> np.ndarray:
+        return arr[:, 0] if self.network.outputs == 1 else arr
+
+    @property
+    def outputs(self) -> int:
+        return self.network.outputs
+
+    @property
+    def Y(self) -> np.ndarray:
+        """The targets as a (N, K) table."""
+        return self.record("loss").inputs["Y"]
 
     @property
     def z(self) -> np.ndarray:
-        """The output unit's pre-activation, (N,)."""
-        return self.records[-3].output[:, 0]
+        """The output layer's pre-activation."""
+        return self._out(self.record("linear").output)
 
     @property
     def prediction(self) -> np.ndarray:
-        """The output a = f(z), (N,)."""
-        return self.records[-2].output[:, 0]
-
-    @property
-    def dloss_dpred(self) -> np.ndarray:
-        """dL/da at the output, (N,)."""
-        return self.records[-1].local
-
-    @property
-    def dpred_dz(self) -> np.ndarray:
-        """f'(z) at the output, (N,): 0 where the output passes no gradient."""
-        return self.records[-2].local[:, 0]
+        """The output a = f(z)."""
+        return self._out(self.record("activation").output)
 
     @property
     def delta(self) -> np.ndarray:
-        """dL/dz at the output, (N,)."""
-        return self.records[-2].grads["z"][:, 0]
+        """dL/dz at the output."""
+        return self._out(self.record("linear").upstream)
+
+    @property
+    def dloss_dpred(self) -> np.ndarray:
+        """dL/da at the output. For a loss that reads the logits (BCE, cross-entropy) this is not on the backward
+        path: it is the loss's derivative with respect to the probability, infinite where a probability rounds
+        to 0 or 1 (the fused delta stays exact)."""
+        loss = self.network.loss
+        if not loss.fused:
+            return self._out(self.record("loss").local)
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            return self._out(loss.grad_a(self.record("activation").output, self.Y))
+
+    @property
+    def dpred_dz(self) -> np.ndarray:
+        """f'(z) at the output, (N,) or (N, K); softmax's Jacobian (N, K, K)."""
+        local = self.record("activation").local
+        return local[:, 0] if local.ndim == 2 and self.network.outputs == 1 else local
 
     @property
     def inactive(self) -> np.ndarray:
-        """Boolean (N,): samples whose output activation passes no gradient (f'(z) = 0, a dead ReLU)."""
-        return self.dpred_dz == 0
+        """Boolean (N,): samples that pass no gradient back, their every delta exactly 0 (a dead ReLU, a sigmoid
+        whose slope rounds to 0 under MSE, or a prediction equal to its target)."""
+        return (self.record("linear").upstream == 0).all(axis=1)
+
+    # ---- classes: for a softmax output (argmax) or a sigmoid output (a >= 0.5) ------------------------------
+
+    @property
+    def probabilities(self) -> np.ndarray | None:
+        """The predicted probabilities (N, K), for a classifier's output; None for others."""
+        return self.record("activation").output if self.network.classifies else None
+
+    @property
+    def predicted(self) -> np.ndarray | None:
+        """Each sample's predicted class (N,) for softmax (the most probable) and one sigmoid output (a >= 0.5);
+        (N, K) zeros and ones for K sigmoid outputs (multi-label); None for a regression."""
+        return _classes(self.network.classifies, self.record("activation").output, self.network.outputs)
+
+    @property
+    def labels(self) -> np.ndarray | None:
+        """Each sample's true class, in the shape of `predicted` (for softmax the most probable class of its target
+        row); None for a regression."""
+        return _classes(self.network.classifies, self.Y, self.network.outputs)
+
+    @property
+    def correct(self) -> np.ndarray | None:
+        """Whether each prediction is right: (N,), or (N, K) for multi-label; None for a regression."""
+        p = self.predicted
+        return None if p is None else p == self.labels
+
+    @property
+    def accuracy(self) -> float | None:
+        """The fraction of right predictions (of every output, for multi-label); None for a regression."""
+        c = self.correct
+        return None if c is None else float(np.mean(c))
 
     # ---- one neuron: the app's names -------------------------------------------------------------------------
 
     def _neuron(self, what: str) -> None:
         if not self.network.is_neuron:
-            raise AttributeError(f"{what} names one neuron's parameters; this network has hidden layers (use "
-                                 "params / grads by name)")
+            raise AttributeError(f"{what} names one neuron's parameters; this network has hidden layers or several "
+                                 "outputs (use params / grads by name)")
 
     @property
     def w(self) -> np.ndarray:
@@ -174,85 +266,50 @@ class Trace(OfNetwork):
         return None if self.new_params is None else float(self.new_params["b1"][0])
 
 
-def make_trace(net: Network, X: Any, y: Any, params: Mapping[str, Any], lr: Any = None,
-               precision: int = 4) -> Trace:
-    """`Network.forward_backward`: check, run, record."""
+def _classes(rule: str, table: np.ndarray, outputs: int) -> np.ndarray | None:
+    """Classes from a (N, K) table of probabilities (or targets): argmax, or a >= 0.5 per output."""
+    if rule == "argmax":
+        return table.argmax(axis=1)
+    if rule == "threshold":
+        cls = (table >= 0.5).astype(np.intp)
+        return cls[:, 0] if outputs == 1 else cls
+    return None
+
+
+def make_trace(net, X: Any, y: Any, params: Mapping[str, Any], lr: Any = None) -> Trace:
+    """`Network.forward_backward`: check, run forward then backward, record."""
     Xa, ya = net.check_data(X, y)
     p = net.check_params(params)
-    rate = as_rate(lr)
-    precision = as_precision(precision)
+    rate = None if lr is None else as_learning_rate(lr)
     with np.errstate(over="ignore", invalid="ignore"):
-        run = net.run(Xa, ya, p)
-    records = []
-    for k, layer in enumerate(net.layers):
-        lin = {"W": run.dW[k], "b": run.db[k]}
-        if run.dA[k] is not None:
-            lin["A"] = run.dA[k]
-        records.append(record("linear", layer.index, {"A": run.A[k], "W": p[f"W{layer.index}"],
-                                                      "b": p[f"b{layer.index}"]},
-                              run.z[k], run.delta[k], None, lin))
-        records.append(record("activation", layer.index, {"z": run.z[k]}, run.a[k], run.g[k], run.local[k],
-                              {"z": run.delta[k]}))
-    records.append(record("loss", net.depth, {"z": run.z[-1][:, 0], "a": run.a[-1][:, 0], "y": ya},
-                          run.loss, 1.0, run.dL_da, {"a": run.dL_da}))
-    grads = {}
-    for k, layer in enumerate(net.layers):
-        grads[f"W{layer.index}"], grads[f"b{layer.index}"] = frozen(run.dW[k]), frozen(run.db[k])
+        values = net.evaluate(Xa, p, ya)
+        grads, records = net.backward(values)
+    loss = float(net.objective(values))
+    by_name = {k: frozen(grads[k]) for k in net.shapes}
     new_params = new_loss = None
     if rate is not None:
-        new_params = {k: frozen(p[k] - rate * grads[k]) for k in net.shapes}
+        new_params = {k: frozen(p[k] - rate * by_name[k]) for k in net.shapes}
         with np.errstate(over="ignore", invalid="ignore"):
             new_loss = net.loss_value(Xa, ya, new_params)
-    _check_finite(net, run, grads, new_params, new_loss)
-    return Trace(net, Xa, ya, dict(p), tuple(records), float(run.loss), dict(grads), rate,
-                 None if new_params is None else dict(new_params), new_loss, precision)
+    _check_finite(net, values, loss, by_name, new_params, new_loss)
+    return Trace(net, Xa, ya, p, records, loss, by_name, rate, new_params, new_loss)
 
 
-def _check_finite(net: Network, run, grads: dict, new_params: dict | None, new_loss: float | None) -> None:
+def _check_finite(net, values: dict, loss: float, grads: dict, new_params: dict | None,
+                  new_loss: float | None) -> None:
     """InputError when a number of the pass (or of its update) overflowed, naming where."""
-    total = run.loss + sum(float(g.sum()) for g in grads.values()) + (new_loss or 0.0)
+    total = loss + sum(float(g.sum()) for g in grads.values()) + (new_loss or 0.0)
     if new_params is not None:
         total += sum(float(v.sum()) for v in new_params.values())
     if math.isfinite(total):
         return
-    for k, layer in enumerate(net.layers):
+    for layer in net.layers:
         where = "" if net.is_neuron else f" in layer {layer.index}"
-        for name, arr in (("z", run.z[k]), ("the activation", run.a[k]), ("dL/dz", run.delta[k])):
-            bad = np.argwhere(~np.isfinite(arr))
+        for name, key in (("z", f"z{layer.index}"), ("the activation", f"a{layer.index}")):
+            bad = np.argwhere(~np.isfinite(values[key]))
             if bad.size:
                 raise InputError(f"sample row {int(bad[0][0])}: {name}{where} overflows; use smaller values")
     raise InputError("the loss or the gradient overflows; use smaller values or a smaller learning rate")
 
 
-def neuron(d: int, activation: str = "relu", loss: str = "mse") -> Network:
-    """One neuron a = f(Xw + b) with d inputs: the network without hidden layers."""
-    return Network(inputs=d, hidden=(), output=activation, loss=loss)
-
-
-def neuron_params(w: Any, b: Any, d: int) -> dict[str, np.ndarray]:
-    """One neuron's w (d,) and b as the network's W1 (d, 1) and b1 (1,), naming bad cells as the app does
-    (weight w0, bias b)."""
-    wa = as_vector(w, d, "w", "weight w{}", f"X has {d} feature columns (one weight per feature)")
-    ba = to_number(b.item() if isinstance(b, np.ndarray) and b.size == 1 else b, "bias b")
-    return {"W1": wa.reshape(d, 1), "b1": np.array([ba])}
-
-
-def neuron_inputs(X: Any, w: Any, b: Any, y: Any, activation: str = "relu",
-                  loss: str = "mse") -> tuple[Network, np.ndarray, np.ndarray, dict[str, np.ndarray]]:
-    """(network, X, y, params) of one neuron from the app's X, w, b, y; InputError naming the bad cell."""
-    from .validation import as_matrix
-
-    Xa = as_matrix(X)
-    net = neuron(Xa.shape[1], activation, loss)
-    Xa, ya = net.check_data(Xa, y)
-    return net, Xa, ya, neuron_params(w, b, Xa.shape[1])
-
-
-def forward_backward(X: Any, w: Any, b: Any, y: Any, activation: str = "relu", loss: str = "mse", lr: Any = None,
-                     precision: int = 4) -> Trace:
-    """One neuron's traced pass: X (N, d), w (d,), b, y (N,). With `lr`, also one gradient-descent step.
-
-    `precision` is the number of decimals used in the steps' formulas. Raises InputError on bad input.
-    """
-    net, Xa, ya, params = neuron_inputs(X, w, b, y, activation, loss)
-    return make_trace(net, Xa, ya, params, lr, precision)
+__all__ = ["OfNetwork", "Trace", "make_trace"]

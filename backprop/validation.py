@@ -40,8 +40,8 @@ def _is_missing(value: Any) -> bool:
     return type(value).__name__ in ("NAType", "NaTType")
 
 
-def to_number(value: Any, where: str) -> float:
-    """One cell as a finite float within +-MAX_ABS, or InputError naming `where`."""
+def to_number(value: Any, where: str, limit: float = MAX_ABS) -> float:
+    """One cell as a finite float within +-`limit` (MAX_ABS unless given), or InputError naming `where`."""
     if _is_missing(value):
         raise InputError(f"{where}: the cell is empty; type a number")
     if isinstance(value, (bool, np.bool_)):
@@ -54,9 +54,9 @@ def to_number(value: Any, where: str) -> float:
         raise InputError(f"{where}: the cell is empty or NaN; type a number")
     if math.isinf(number):
         raise InputError(f"{where}: {str(value)[:40]!r} is infinite; type a finite number")
-    if abs(number) > MAX_ABS:
+    if abs(number) > limit:
         raise InputError(
-            f"{where}: {number:g} is too large; values must lie within ±{MAX_ABS:g} "
+            f"{where}: {number:g} is too large; values must lie within ±{limit:g} "
             "so that products and squares stay finite"
         )
     return number + 0.0  # folds -0.0 into 0.0
@@ -159,9 +159,80 @@ def as_precision(precision: Any) -> int:
 
 def as_learning_rate(lr: Any) -> float:
     """A learning rate in (0, MAX_LR]."""
-    value = to_number(lr, "learning rate")
+    value = to_number(lr, "learning rate", limit=math.inf)
     if value <= 0:
         raise InputError(f"learning rate: {value:g} must be greater than 0 (gradient descent needs a step)")
     if value > MAX_LR:
         raise InputError(f"learning rate: {value:g} is too large; the limit is {MAX_LR:g}")
     return value
+
+
+def as_targets(y: Any, n: int, outputs: int, kind: str) -> np.ndarray:
+    """The targets of N samples for a network of `outputs` units, as the loss reads them: (N,) for one output,
+    (N, K) for K; InputError naming the cell.
+
+    `kind` is the loss's: "real" (any numbers), "unit" (each in [0, 1]), or "classes" (N whole class labels
+    0..K-1, turned into one-hot rows, or (N, K) rows of probabilities: non-negative, summing to 1).
+    """
+    if hasattr(y, "to_numpy"):
+        y = y.to_numpy(dtype=object)
+    arr = _fast_array(y)
+    if arr is None:
+        cells = np.asarray(y, dtype=object)
+        shape = cells.shape
+    else:
+        shape = arr.shape
+    if not shape or shape[0] != n or len(shape) > 2:
+        count = shape[0] if shape else 1
+        raise InputError(f"y has {count} row{'s' if count != 1 else ''} but X has {n} rows (one target per sample)")
+    cols = shape[1] if len(shape) == 2 else 1
+    labels = kind == "classes" and cols == 1
+    if cols != outputs and not labels:
+        want = f"{outputs} column{'s' if outputs != 1 else ''}, one per output" + (
+            ", or one column of class labels" if kind == "classes" else "")
+        raise InputError(f"y has {cols} column{'s' if cols != 1 else ''} but the network has {outputs} "
+                         f"output{'s' if outputs != 1 else ''}: y needs {want}")
+    if arr is None:
+        flat = cells.reshape(n, cols)
+        arr = np.array([[to_number(flat[i, j], _target_cell(i, j, cols)) for j in range(cols)] for i in range(n)])
+    arr = arr.reshape(n, cols)
+    if labels:
+        arr = _one_hot(arr[:, 0], outputs)
+    elif kind == "unit":
+        bad = np.argwhere((arr < 0) | (arr > 1))
+        if bad.size:
+            i, j = map(int, bad[0])
+            raise InputError(f"{_target_cell(i, j, cols)}: {arr[i, j]:g} is outside [0, 1]; binary cross-entropy "
+                             "needs targets between 0 and 1 (use MSE for other targets)")
+    elif kind == "classes":
+        _check_distributions(arr)
+    return arr[:, 0].copy() if outputs == 1 else arr
+
+
+def _target_cell(i: int, j: int, cols: int) -> str:
+    return f"y row {i}" if cols == 1 else f"y row {i}, column y{j}"
+
+
+def _one_hot(labels: np.ndarray, k: int) -> np.ndarray:
+    for i, v in enumerate(labels):
+        if v != math.floor(v) or not 0 <= v < k:
+            raise InputError(f"y row {i}: {v:g} is not a class label; the labels of {k} classes are the whole "
+                             f"numbers 0 to {k - 1}")
+    out = np.zeros((len(labels), k))
+    out[np.arange(len(labels)), labels.astype(np.intp)] = 1.0
+    return out
+
+
+def _check_distributions(rows: np.ndarray) -> None:
+    """Rows of class probabilities: each non-negative and summing to 1 (to 1e-9)."""
+    neg = np.argwhere(rows < 0)
+    if neg.size:
+        i, j = map(int, neg[0])
+        raise InputError(f"y row {i}, column y{j}: {rows[i, j]:g} is negative; each row of y holds the probabilities "
+                         "of the classes (one-hot rows for plain labels)")
+    sums = rows.sum(axis=1)
+    off = np.flatnonzero(np.abs(sums - 1.0) > 1e-9)
+    if off.size:
+        i = int(off[0])
+        raise InputError(f"y row {i}: its probabilities sum to {sums[i]:.10g}, not 1; each row of y holds the "
+                         "probabilities of the classes (one-hot rows for plain labels)")
