@@ -41,7 +41,7 @@ class Activation:
     der: Callable[[np.ndarray], np.ndarray]
     latex: str  # f(z)
     der_latex: str  # f'(z)
-    fn_source: str  # NumPy expression of f(z), for the exported script
+    fn_source: str  # NumPy expression of f(z), for the exported script (which defines softmax, softmax_jacobian)
     der_source: str  # NumPy expression of f'(z)
     output_range: tuple[float, float]
     init: str  # "he" or "xavier"
@@ -148,10 +148,10 @@ ACTIVATIONS: dict[str, Activation] = {
             "softmax", "Softmax", r"\operatorname{softmax}",
             _softmax, lambda z: _softmax_jacobian(_softmax(z)),
             r"a_{k} = \frac{e^{z_{k}}}{\sum_{j} e^{z_{j}}}", r"\frac{\partial a_{k}}{\partial z_{j}} = a_{k}(\mathbb{1}[k = j] - a_{j})",
-            "np.exp(z - z.max(axis=-1, keepdims=True)) / np.exp(z - z.max(axis=-1, keepdims=True)).sum(axis=-1, "
-            "keepdims=True)  # each row's softmax, without overflow",
-            "softmax_jacobian(f(z))  # (N, K, K): da_k/dz_j = a_k (1[k = j] - a_j)",
-            (0.0, 1.0), "xavier", jacobian=_softmax_jacobian, classifies="argmax", min_outputs=2, hidden=False,
+            "softmax(z)  # each row's exp(z - max) / sum: nothing overflows",
+            "softmax_jacobian(softmax(z))  # (N, K, K): da_k/dz_j = a_k (1[k = j] - a_j)",
+            (0.0, 1.0), "xavier", short="softmax", jacobian=_softmax_jacobian, classifies="argmax", min_outputs=2,
+            hidden=False,
         ),
     )
 }

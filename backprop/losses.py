@@ -44,7 +44,7 @@ class Loss:
 
     `targets` is the kind of targets it reads (validation.as_targets): "real", "unit" ([0, 1]) or "classes"
     (labels or probability rows). `latex` is L, `grad_latex` dL/dx, `term_latex` one term with its numbers:
-    a format string with {a}, {y} (or {p} for the probability of the true class).
+    a str.format template with {a}, {y} (or {p}, the probability of the true class; literal braces doubled).
     """
 
     name: str
@@ -56,12 +56,15 @@ class Loss:
     latex: str
     grad_latex: str
     term_latex: str
-    source: str  # NumPy expression of the mean loss from x and Y, for the exported script
-    grad_source: str  # NumPy expression of dL/dx
+    # NumPy expressions for the exported script (which defines sigmoid, softmax and log_softmax): the mean loss
+    # from x and Y, and dL/dx
+    source: str
+    grad_source: str
     targets: str = "real"
     output: str | None = None
     grad_a: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None
     grad_a_latex: str = ""
+    grad_a_source: str = ""
 
     def __reduce__(self) -> tuple:  # pickled as its registry name: its functions may be lambdas
         return get_loss, (self.name,)
@@ -109,8 +112,8 @@ LOSSES: dict[str, Loss] = {
             r"L = \frac{1}{N K}\sum_{i,k} (a_{ik} - y_{ik})^2",
             r"\frac{\partial L}{\partial a_{ik}} = \frac{2}{N K}(a_{ik} - y_{ik})",
             "({a} - {y})^2",
-            "float(np.mean((a - Y) ** 2))  # L = (1/(N K)) sum (a - y)^2",
-            "2.0 * (a - Y) / Y.size  # dL/da = 2 (a - y) / (N K): the mean's divisor, once",
+            "float(np.mean((x - Y) ** 2))  # L = (1/(N K)) sum (a - y)^2",
+            "2.0 * (x - Y) / Y.size  # dL/da = 2 (a - y) / (N K): the mean's divisor, once",
         ),
         Loss(
             "bce", "Binary cross-entropy", "BCE", "z",
@@ -120,9 +123,11 @@ LOSSES: dict[str, Loss] = {
             r"a = \sigma(z)",
             r"\delta_{ik} = \frac{\partial L}{\partial z_{ik}} = \frac{1}{N K}(a_{ik} - y_{ik})",
             r"-\big[{y} \log {a} + (1 - {y})\log(1 - {a})\big]",
-            "float(np.mean(np.logaddexp(0.0, z) - Y * z))  # -[y log a + (1 - y) log(1 - a)], stably from z",
-            "(f(z) - Y) / Y.size  # BCE through the sigmoid: a (1 - a) cancels, dL/dz = (a - y) / (N K)",
+            "float(np.mean(np.logaddexp(0.0, x) - Y * x))  # -[y log a + (1 - y) log(1 - a)], stably from z",
+            "(sigmoid(x) - Y) / Y.size  # BCE through the sigmoid: a (1 - a) cancels, dL/dz = (a - y) / (N K)",
             targets="unit", output="sigmoid", grad_a=_bce_grad_a,
+            grad_a_source="(np.where(Y > 0, -Y / a, 0.0) + np.where(Y < 1, (1.0 - Y) / (1.0 - a), 0.0)) / Y.size"
+                          "  # dL/da: inf where a rounds to 0 or 1",
             grad_a_latex=r"\frac{\partial L}{\partial a_{ik}} = \frac{1}{N K}\,\frac{a_{ik} - y_{ik}}"
                          r"{a_{ik}\,(1 - a_{ik})}",
         ),
@@ -134,9 +139,10 @@ LOSSES: dict[str, Loss] = {
             r"a = \operatorname{softmax}(z)",
             r"\delta_{ik} = \frac{\partial L}{\partial z_{ik}} = \frac{1}{N}(a_{ik} - y_{ik})",
             r"-\log {p}",
-            "float(np.mean(-(Y * log_softmax(z)).sum(axis=1)))  # -(1/N) sum_i log p of the true class",
-            "(f(z) - Y) / len(Y)  # CE through the softmax: its Jacobian cancels, dL/dz = (p - Y) / N",
+            "float(np.mean(-(Y * log_softmax(x)).sum(axis=1)))  # -(1/N) sum_i log p of the true class",
+            "(softmax(x) - Y) / len(Y)  # CE through the softmax: its Jacobian cancels, dL/dz = (p - Y) / N",
             targets="classes", output="softmax", grad_a=_ce_grad_a,
+            grad_a_source="np.where(Y > 0, -Y / a, 0.0) / len(Y)  # dL/da: inf where a true class's a rounds to 0",
             grad_a_latex=r"\frac{\partial L}{\partial a_{ik}} = -\frac{1}{N}\,\frac{y_{ik}}{a_{ik}}",
         ),
     )

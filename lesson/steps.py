@@ -1,14 +1,16 @@
 """The lesson: a trace's records turned into `Step`s, one operation at a time, with the text that explains them.
 
-Forward, per layer l: z_l, then a_l; the loss. Backward: dL/da_L, then per layer from the top: f'(z_l),
-delta_l, each sample's shares of dW_l and db_l, their sums, and (below the top layer's input) dL/da_{l-1} =
-delta_l W_l^T passed back. Last, the update when the trace has a learning rate. One neuron (no hidden
-layers) gets the nine steps it always had: z, a, L, dL/da, da/dz, delta, shares, gradient, update.
+Forward, per layer l: z_l, then a_l; the loss; the penalty, when the network has one. Backward, in the order
+the ops run in reverse: the penalty's gradient λW (or λ sign W); dL/da_L; then per layer from the top: f'(z_l),
+δ_l, each sample's shares of dW_l and db_l, their sums, and (above layer 1) dL/da_{l-1} = δ_l W_l^T passed
+back. Last, the update when the trace has a learning rate. One neuron (no hidden layers, one output) gets the
+nine steps it always had: z, a, L, dL/da, da/dz, δ, shares, gradient, update.
 
-Each step carries its graph `node` and `part`, its `kind` and `layer`, so the graph and the pages never
-switch on a key string. Formulas are LaTeX; `formula_numbers` and `details` substitute the numbers when
-the arrays are small (at most latex.SMALL samples, features and units). Nothing here computes a model
-quantity: every number comes from the trace.
+Each step carries its graph `node` and `part`, its `kind` and `layer`, so the graph and the pages never switch
+on a key string. Formulas are LaTeX; `formula_numbers` and `details` substitute the numbers when the arrays
+are small (at most latex.SMALL samples, features and units). Every formula comes from the registry entry of
+the op it describes (the loss's terms, the activation's function), so no step shows another loss's formula.
+Nothing here computes a model quantity: every number comes from the trace.
 """
 
 from __future__ import annotations
@@ -17,8 +19,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from backprop import Trace
+from backprop.validation import as_precision
+
 from . import latex
-from .trace import Trace
 
 SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
@@ -27,14 +31,15 @@ SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 class Step:
     """One operation of a pass, as the app shows it.
 
-    `key` is unique in its pass ("z1", "a1", "loss", "dL_da2", "fprime1", "delta1", "shares1", "grad1",
-    "passed2", "update"); `kind` says which operation it is ("linear", "activation", "loss", "loss_grad",
-    "local", "delta", "shares", "grad", "passed", "update") and `layer` where (1..L; 0 for the update).
-    `node` and `part` name what the step is about in the computation graph (part: "value", "local", "grad"
-    or "new"). `value` is the step's array (its table); `row_labels` and `col_labels` name the table's rows and
-    columns, `marked` the rows to highlight (samples that pass no gradient). `formula` is symbolic LaTeX,
-    `formula_numbers` the same with the numbers (None when the arrays are too large), `details` one LaTeX
-    line per number showing where it comes from.
+    `key` is unique in its pass ("z1", "a1", "loss", "penalty", "penalty_grad", "dL_da2", "fprime1", "delta1",
+    "shares1", "grad1", "passed2", "update"); `kind` says which operation it is ("linear", "activation", "loss",
+    "penalty", "penalty_grad", "loss_grad", "local", "delta", "shares", "grad", "passed", "update") and `layer`
+    where (1..L; 0 for the update). `node` and `part` name what the step is about in the computation graph (part:
+    "value", "local", "grad" or "new"). `value` is the step's array (its table); `row_labels` and `col_labels`
+    name the table's rows and columns, `extra` adds labelled columns before the value's (the softmax's
+    exponentials and their sum, the update's old value and gradients), `marked` the rows to highlight (samples
+    that pass no gradient). `formula` is symbolic LaTeX, `formula_numbers` the same with the numbers (None when
+    the arrays are too large), `details` one LaTeX line per number showing where it comes from.
     """
 
     key: str
@@ -53,10 +58,12 @@ class Step:
     marked: tuple[int, ...] = ()
     formula_numbers: str | None = None
     details: tuple[str, ...] = ()
+    extra: tuple[tuple[str, np.ndarray], ...] = ()
 
     def __post_init__(self) -> None:
-        if isinstance(self.value, np.ndarray) and self.value.flags.writeable:
-            self.value.setflags(write=False)  # a step shows the trace's numbers; nobody edits them
+        for arr in (self.value, *(v for _, v in self.extra)):
+            if isinstance(arr, np.ndarray) and arr.flags.writeable:
+                arr.setflags(write=False)  # a step shows the trace's numbers; nobody edits them
 
     @property
     def shape(self) -> tuple[int, ...]:
@@ -75,7 +82,7 @@ class Step:
 
 class _Names:
     """How quantities are written for a network of L layers: plain z, a, w, b for one neuron; z⁽ˡ⁾ etc. (LaTeX)
-    and z₁ (text) for a deeper network."""
+    and z₁ (text) for a larger network."""
 
     def __init__(self, trace: Trace):
         self.neuron = trace.network.is_neuron
@@ -94,21 +101,33 @@ class _Names:
         return "X" if l == 1 else self.txt("a", l - 1)
 
 
-def build_steps(t: Trace) -> tuple[Step, ...]:
-    """Every step of trace `t`, in order."""
-    net, nm, p = t.network, _Names(t), t.precision
+def steps(t: Trace, precision: int = 4) -> tuple[Step, ...]:
+    """Every step of trace `t`, in order, its numbers written with `precision` decimals."""
+    p = as_precision(precision)
+    net, nm = t.network, _Names(t)
     n = t.X.shape[0]
-    samples = tuple(f"sample {i}" for i in range(n))
-    small_n = n <= latex.SMALL
-    steps: list[Step] = []
+    ctx = _Context(t, nm, tuple(f"sample {i}" for i in range(n)), n <= latex.SMALL, p)
+    out: list[Step] = []
     for layer in net.layers:
-        steps += _forward(t, layer, nm, samples, small_n, p)
-    steps += _loss(t, nm, samples, small_n, p)
+        out += _forward(ctx, layer)
+    out += _loss(ctx)
+    if t.has_penalty:
+        out += _penalty(ctx)
+    out += _loss_grad(ctx)
     for layer in reversed(net.layers):
-        steps += _backward(t, layer, nm, samples, small_n, p)
+        out += _backward(ctx, layer)
     if t.lr is not None:
-        steps.append(_update(t, nm, p))
-    return tuple(steps)
+        out.append(_update(ctx))
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class _Context:
+    t: Trace
+    nm: _Names
+    samples: tuple[str, ...]
+    small_n: bool
+    p: int
 
 
 # ---- helpers ---------------------------------------------------------------------------------------------
@@ -118,20 +137,6 @@ def _units(width: int, sym: str, nm: _Names, l: int) -> tuple[str, ...]:
     if width == 1 and nm.neuron:
         return (sym,)
     return tuple(f"{nm.txt(sym, l)}[{j}]" for j in range(width))
-
-
-def _off(local: np.ndarray) -> tuple[int, ...]:
-    """Samples whose every unit of this activation has slope 0 (no gradient flows back through them)."""
-    return tuple(int(i) for i in np.flatnonzero((local == 0).all(axis=1)))
-
-
-def _off_note(off: tuple[int, ...], width: int) -> str:
-    if not off:
-        return ""
-    unit = "" if width == 1 else " at every unit"
-    if len(off) == 1:
-        return f" Sample {off[0]} has f'(z) = 0{unit}: no gradient flows back through it."
-    return f" Samples {', '.join(map(str, off))} have f'(z) = 0{unit}: no gradient flows back through them."
 
 
 def _grid(values: np.ndarray, p: int) -> list[list[str]]:
@@ -154,39 +159,91 @@ def _sub(i: int, j: int, width: int) -> str:
     return f"{i}" if width == 1 else f"{i},{j}"
 
 
+def _squeeze(arr: np.ndarray) -> np.ndarray:
+    """A one-unit table (N, 1) as its column (N,): one neuron's steps show vectors, as they always have."""
+    return arr[:, 0] if arr.ndim == 2 and arr.shape[1] == 1 else arr
+
+
 def _layer_params(t: Trace, l: int) -> list[str]:
-    names = t.network.param_names()
-    return [x for x in names if x.startswith((f"W{l}[", f"b{l}["))]
+    return [x for x in t.network.param_names() if x.startswith((f"W{l}[", f"b{l}["))]
+
+
+def _names(indices, singular: str, plural: str) -> str:
+    items = list(indices)
+    return f"{singular} {items[0]}" if len(items) == 1 else f"{plural} {', '.join(map(str, items))}"
+
+
+def _inactive_reason(t: Trace, layer: int, off: tuple[int, ...]) -> str:
+    """Why the samples `off` pass no gradient back at the output (their δ is exactly 0)."""
+    if not off:
+        return ""
+    act = t.network.layers[layer - 1].activation
+    local = t.record("activation", layer).local
+    sliced = local[list(off)]
+    if act.elementwise and (sliced == 0).all():
+        why = ("ReLU is off (z ≤ 0), so its slope f'(z) is exactly 0" if act.name == "relu" else
+               "the activation's slope f'(z) rounds to 0 in floating point (it saturates)")
+    else:
+        why = "the prediction equals the target exactly"
+    who = _names(off, "Sample", "Samples")
+    return (f" {who}: {why}, so δ = 0 and {'it contributes' if len(off) == 1 else 'they contribute'} nothing to "
+            "the gradient.")
+
+
+def _dead(local: np.ndarray) -> tuple[int, ...]:
+    """Samples whose every unit of a hidden layer has slope exactly 0 (a dead ReLU): no gradient flows back."""
+    if local.ndim != 2:
+        return ()
+    return tuple(int(i) for i in np.flatnonzero((local == 0).all(axis=1)))
+
+
+def _dead_note(off: tuple[int, ...], width: int) -> str:
+    if not off:
+        return ""
+    unit = "" if width == 1 else " at every unit"
+    who = _names(off, "Sample", "Samples")
+    verb = "has" if len(off) == 1 else "have"
+    return f" {who} {verb} f'(z) = 0{unit}: no gradient flows back through {'it' if len(off) == 1 else 'them'}."
 
 
 # ---- forward ---------------------------------------------------------------------------------------------
 
-def _forward(t: Trace, layer, nm: _Names, samples, small_n: bool, p: int) -> list[Step]:
+def _forward(ctx: _Context, layer) -> list[Step]:
+    t, nm, p = ctx.t, ctx.nm, ctx.p
     l, act, width = layer.index, layer.activation, layer.fan_out
     lin, actrec = t.layer_records(l)
     A, W, b, z = lin.inputs["A"], lin.inputs["W"], lin.inputs["b"], lin.output
-    a, local = actrec.output, actrec.local
-    small = small_n and layer.fan_in <= latex.SMALL and width <= latex.SMALL
-    off = _off(local)
-    z_cols, a_cols = _units(width, "z", nm, l), _units(width, "a", nm, l)
+    a = actrec.output
+    small = ctx.small_n and layer.fan_in <= latex.SMALL and width <= latex.SMALL
     top = l == t.network.depth
     zt, at, At = nm.tex("z", l), nm.tex("a", l), nm.input_tex(l)
+    fname = act.abbrev
     if nm.neuron:
         z_title, z_formula = "Pre-activation z = Xw + b", r"z = Xw + b"
         z_why = "Each sample's features are weighted by w and summed, then the bias is added: one number per sample."
-        a_title = f"Activation a = {act.label}(z)"
+        a_title = f"Activation a = {fname}(z)"
         a_why = "The activation turns each z into the neuron's output, its prediction."
     else:
         z_title = f"Layer {l}: pre-activation {nm.txt('z', l)} = {nm.input_txt(l)}{nm.txt('W', l)} + {nm.txt('b', l)}"
         z_formula = rf"{zt} = {At} W^{{({l})}} + b^{{({l})}}"
         what = "features" if l == 1 else f"inputs (the outputs {nm.input_txt(l)} of layer {l - 1})"
-        z_why = (f"Each of the layer's {width} unit{'s' if width > 1 else ''} weighs the sample's {what} by its "
-                 f"column of {nm.txt('W', l)} and adds its bias: one number per sample and unit.")
-        a_title = f"Layer {l}: activation {nm.txt('a', l)} = {act.label}({nm.txt('z', l)})"
+        who = "The layer's one unit weighs" if width == 1 else f"Each of the layer's {width} units weighs"
+        z_why = (f"{who} the sample's {what} by its column of {nm.txt('W', l)} and adds its bias: one number per "
+                 f"sample{'' if width == 1 else ' and unit'}.")
+        a_title = f"Layer {l}: activation {nm.txt('a', l)} = {fname}({nm.txt('z', l)})"
         a_why = ("The activation turns each z into the unit's output: "
                  + ("the network's prediction." if top else f"the input of layer {l + 1}."))
+    if not act.elementwise:
+        a_why = (f"Softmax turns each sample's {width} outputs into probabilities: it exponentiates each z (after "
+                 "subtracting the row's largest, which changes nothing but keeps every exponent ≤ 0, so nothing "
+                 "overflows) and divides by their sum, so the row is positive and adds up to 1.")
     z_numbers, z_details = None, ()
     a_numbers, a_details = None, ()
+    extra: tuple = ()
+    if not act.elementwise:
+        shifted = np.exp(z - z.max(axis=1, keepdims=True))  # what softmax divides: the table shows it
+        total = shifted.sum(axis=1)
+        extra = (*((f"e^(z−max)[{k}]", shifted[:, k]) for k in range(width)), ("Σ e^(z−max)", total))
     if small:
         Ag, Wg, bs, zg, ag = _grid(A, p), _grid(W, p), latex.nums(b, p), _grid(z, p), _grid(a, p)
         if width == 1:
@@ -203,88 +260,169 @@ def _forward(t: Trace, layer, nm: _Names, samples, small_n: bool, p: int) -> lis
         opname = act.name.replace("_", r"\_")
         a_numbers = (rf"{at} = \operatorname{{{opname}}}\left({_col_or_matrix(z, p)}\right) = "
                      rf"{_col_or_matrix(a, p)}")
-        a_details = tuple(rf"{nm.tex('a', l)}_{{{_sub(i, j, width)}}} = f({zg[i][j]}) = {ag[i][j]}"
-                          for i in range(len(zg)) for j in range(width))
-    value_z = z[:, 0] if width == 1 else z
-    value_a = a[:, 0] if width == 1 else a
+        if act.elementwise:
+            a_details = tuple(rf"{nm.tex('a', l)}_{{{_sub(i, j, width)}}} = f({zg[i][j]}) = {ag[i][j]}"
+                              for i in range(len(zg)) for j in range(width))
+        else:
+            eg, ts = _grid(shifted, p), latex.nums(total, p)
+            a_details = tuple(
+                rf"\text{{sample {i}}}:\ z = {latex.row_of(zg[i])},\ e^{{z - \max z}} = {latex.row_of(eg[i])},\ "
+                rf"\textstyle\sum = {ts[i]},\ a = \frac{{e^{{z - \max z}}}}{{\sum}} = {latex.row_of(ag[i])}"
+                for i in range(len(zg)))
+    marked = _dead(actrec.local) if not top else ()
     return [
         Step(f"z{l}", "linear", l, "forward", f"z{l}", "value", z_title,
              "z = Xw + b" if nm.neuron else f"{nm.txt('z', l)} = {nm.input_txt(l)}{nm.txt('W', l)} + {nm.txt('b', l)}",
-             z_formula, value_z, z_why, samples, z_cols, (), z_numbers, z_details),
+             z_formula, _squeeze(z), z_why, ctx.samples, _units(width, "z", nm, l), (), z_numbers, z_details),
         Step(f"a{l}", "activation", l, "forward", f"a{l}", "value", a_title,
              "a = f(z)" if nm.neuron else f"{nm.txt('a', l)} = f({nm.txt('z', l)})",
-             rf"{at} = {act.latex}", value_a, a_why + _off_note(off, width), samples, a_cols, off, a_numbers,
-             a_details),
+             rf"{at} = {act.latex}", _squeeze(a), a_why + _dead_note(marked, width), ctx.samples,
+             _units(width, "a", nm, l), marked, a_numbers, a_details, extra),
     ]
 
 
-def _loss(t: Trace, nm: _Names, samples, small_n: bool, p: int) -> list[Step]:
+def _loss(ctx: _Context) -> list[Step]:
+    t, p = ctx.t, ctx.p
     lossf = t.network.loss
-    rec = t.records[-1]
-    a, y, g = rec.inputs["a"], rec.inputs["y"], rec.local
-    n = len(y)
+    rec = t.record("loss")
+    a, Y = t.record("activation").output, rec.inputs["Y"]
+    n, K = Y.shape
     L = t.network.depth
-    loss_numbers = dl_numbers = None
-    dl_details: tuple[str, ...] = ()
-    if small_n:
-        as_, ys, gs, Ls = latex.nums(a, p), latex.nums(y, p), latex.nums(g, p), latex.num(t.loss, p)
-        pattern = "({} - {})^2" if lossf.name == "mse" else r"\ell({}, {})"
-        terms = " + ".join(pattern.format(ai, yi) for ai, yi in zip(as_, ys, strict=True))
-        loss_numbers = rf"L = \frac{{1}}{{{n}}}\left[{terms}\right] = {Ls}"
-        dl_numbers = rf"\frac{{\partial L}}{{\partial a}} = {latex.column(gs)}"
+    numbers, details = None, ()
+    per_sample = lossf.terms(rec.inputs["x"], Y).sum(axis=1)  # the trace's own terms, summed over the outputs
+    data = latex.num(t.data_loss, p)
+    divisor = f"{n}" if K == 1 or per_sample_loss(lossf) else f"{n} \\cdot {K}"
+    if ctx.small_n and K <= latex.SMALL:
+        ag, yg = _grid(a, p), _grid(Y, p)
+        labels = t.labels if lossf.targets == "classes" else None
+        lines, terms = [], []
+        for i in range(n):
+            if labels is not None and ((Y[i] == 0) | (Y[i] == 1)).all():
+                c = int(labels[i])
+                body = lossf.term_latex.format(p=ag[i][c])
+                lines.append(rf"\ell_{{{i}}} = -\log a_{{{i},{c}}} = {body} = {latex.num(per_sample[i], p)}"
+                             rf"\quad\text{{(class {c})}}")
+            elif lossf.targets == "classes":
+                body = " ".join(rf"{latex.as_signed(yg[i][k])} \log {ag[i][k]}" for k in range(K))
+                lines.append(rf"\ell_{{{i}}} = -\left({body.removeprefix('+ ')}\right) = {latex.num(per_sample[i], p)}")
+            else:
+                body = " + ".join(lossf.term_latex.format(a=ag[i][k], y=latex.as_factor(yg[i][k])) for k in range(K))
+                lines.append(rf"\ell_{{{i}}} = {body} = {latex.num(per_sample[i], p)}")
+            terms.append(latex.num(per_sample[i], p))
+        details = tuple(lines)
+        numbers = rf"L = \frac{{1}}{{{divisor}}}\left[{' + '.join(terms)}\right] = {data}"
+    mean = "the samples" if per_sample_loss(lossf) or K == 1 else f"the samples and the {K} outputs"
+    why = f"One number says how far the predictions are from the targets; averaged over {mean}."
+    if lossf.targets == "classes":
+        why = ("Cross-entropy scores each sample by −log of the probability the network gives its true class: 0 when "
+               "that probability is 1, large when it is small. L is their mean over the samples.")
+    title = f"Loss L ({lossf.label})" if not t.has_penalty else f"Data loss ({lossf.label})"
+    return [Step("loss", "loss", L, "forward", "L", "value", title, "loss L", lossf.latex, np.array(t.data_loss), why,
+                 (), (), (), numbers, details)]
+
+
+def per_sample_loss(loss) -> bool:
+    """Whether the loss has one term per sample (cross-entropy) rather than one per sample and output."""
+    return loss.targets == "classes"
+
+
+def _penalty(ctx: _Context) -> list[Step]:
+    """The penalty R and the objective L + R (forward), then R's gradient (the first op of the backward pass)."""
+    t, p = ctx.t, ctx.p
+    net = t.network
+    rec = t.record("penalty")
+    pen, lam = net.penalty, latex.num(net.reg_rate, p)
+    Ws = [k for k in net.shapes if k[0] == "W"]
+    numbers = (rf"R = {latex.num(t.penalty, p)},\quad L + R = {latex.num(t.data_loss, p)} + "
+               rf"{latex.num(t.penalty, p)} = {latex.num(t.loss, p)}")
+    forward = Step(
+        "penalty", "penalty", net.depth, "forward", "R", "value", f"Penalty R ({pen.label}, λ = {latex.text(net.reg_rate, p)})",
+        "penalty R", pen.latex + r",\quad \text{objective} = L + R",
+        np.array(t.penalty),
+        "The penalty grows with the weights (never the biases), so minimising L + R trades fitting the data against "
+        "keeping the weights small. It is part of the objective: its gradient adds to each weight's.",
+        (), (), (), numbers, ())
+    names = [x for x in net.param_names() if x.startswith("W")]
+    grad = np.concatenate([rec.grads[k].ravel() for k in Ws])
+    values = np.concatenate([rec.inputs[k].ravel() for k in Ws])
+    details: tuple[str, ...] = ()
+    if len(names) <= 4 * latex.SMALL:
+        gs, vs = latex.nums(grad, p), latex.nums(values, p)
+        form = r"\lambda \cdot {}" if pen.name == "l2" else r"\lambda \operatorname{{sign}}({})"
+        details = tuple(rf"\frac{{\partial R}}{{\partial {_symbol(x)}}} = {form.format(latex.as_factor(v))} = "
+                        rf"{lam} \cdot {latex.as_factor(v) if pen.name == 'l2' else latex.num(np.sign(values[k]), 0)}"
+                        rf" = {g}" for k, (x, v, g) in enumerate(zip(names, vs, gs, strict=True)))
+    backward = Step(
+        "penalty_grad", "penalty_grad", net.depth, "backward", "R", "grad", "Gradient of the penalty, dR/dW",
+        "dR/dW", pen.grad_latex, grad,
+        "The backward pass starts at the objective's two terms. The penalty's gradient needs no chain rule: it is "
+        + ("λ times each weight, pulling every weight towards 0 in proportion to its size (weight decay)."
+           if pen.name == "l2" else
+           "λ times each weight's sign, the same pull towards 0 for every weight, however small (sign(0) = 0)."),
+        tuple(names), ("dR/dW",), (), None, details)
+    return [forward, backward]
+
+
+def _loss_grad(ctx: _Context) -> list[Step]:
+    t, p, nm = ctx.t, ctx.p, ctx.nm
+    lossf = t.network.loss
+    L = t.network.depth
+    Y = t.record("loss").inputs["Y"]
+    a = t.record("activation").output
+    n, K = Y.shape
+    g = np.reshape(t.dloss_dpred, (n, K))
+    numbers, details = None, ()
+    size = f"{n}" if K == 1 or per_sample_loss(lossf) else f"{n} K"
+    if ctx.small_n and K <= latex.SMALL:
+        ag, yg, gg = _grid(a, p), _grid(Y, p), _grid(g, p)
+        numbers = rf"\frac{{\partial L}}{{\partial a}} = {_col_or_matrix(g, p)}"
+        div = size.replace(" K", rf" \cdot {K}")
         if lossf.name == "mse":
-            dl_details = tuple(rf"\frac{{\partial L}}{{\partial a_{{{i}}}}} = \frac{{2}}{{{n}}}({as_[i]} - {ys[i]}) = "
-                               rf"{gs[i]}" for i in range(n))
-        else:
-            dl_details = tuple(rf"\frac{{\partial L}}{{\partial a_{{{i}}}}} = \frac{{1}}{{{n}}}\,"
-                               rf"\frac{{{as_[i]} - {ys[i]}}}{{{as_[i]}\,(1 - {as_[i]})}} = {gs[i]}" for i in range(n))
-    fused = (" For binary cross-entropy this factor is combined with the sigmoid's slope in the next steps: "
-             "see δ.") if lossf.fused else ""
-    return [
-        Step("loss", "loss", L, "forward", "L", "value", f"Loss L ({lossf.label})", "loss L", lossf.latex,
-             np.array(t.loss), "One number says how far the predictions are from the targets; averaged over the "
-             "samples.", (), (), (), loss_numbers, ()),
-        Step(f"dL_da{L}", "loss_grad", L, "backward", f"a{L}", "grad",
-             "Gradient of the loss w.r.t. the prediction, dL/da", "dL/da", lossf.grad_latex, g,
-             "How much the loss changes when one prediction moves; the 1/N of the mean appears here, once." + fused,
-             samples, ("dL/da",), (), dl_numbers, dl_details),
-    ]
+            details = tuple(rf"\frac{{\partial L}}{{\partial a_{{{_sub(i, k, K)}}}}} = \frac{{2}}{{{div}}}({ag[i][k]} - "
+                            rf"{yg[i][k]}) = {gg[i][k]}" for i in range(n) for k in range(K))
+        elif lossf.name == "bce":
+            details = tuple(rf"\frac{{\partial L}}{{\partial a_{{{_sub(i, k, K)}}}}} = \frac{{1}}{{{div}}}\,"
+                            rf"\frac{{{ag[i][k]} - {yg[i][k]}}}{{{ag[i][k]}\,(1 - {ag[i][k]})}} = {gg[i][k]}"
+                            for i in range(n) for k in range(K))
+        elif lossf.name == "ce":
+            details = tuple(rf"\frac{{\partial L}}{{\partial a_{{{i},{k}}}}} = -\frac{{1}}{{{n}}}\,"
+                            rf"\frac{{{yg[i][k]}}}{{{ag[i][k]}}} = {gg[i][k]}"
+                            for i in range(n) for k in range(K) if Y[i, k] != 0)
+    if lossf.fused:
+        why = ("How much the loss changes when one prediction moves. The loss reads the logits z, not a, so the "
+               "backward pass never uses this number: it takes δ = dL/dz in one step (see δ); it is shown so that you "
+               "can see the two factors cancel.")
+        bad = np.argwhere(~np.isfinite(g))
+        if bad.size:
+            i, k = map(int, bad[0])
+            which = "1 − a" if a[i, k] >= 0.5 else "a"
+            why += (f" For sample {i} it is infinite: a = {latex.text(a[i, k], p)} is so close to "
+                    f"{'1' if which == '1 − a' else '0'} that {which} rounds to 0 and the division overflows. δ does "
+                    "not divide, so it stays finite and exact.")
+        formula = lossf.grad_a_latex
+    else:
+        why = "How much the loss changes when one prediction moves; the 1/N of the mean appears here, once."
+        formula = lossf.grad_latex
+    cols = ("dL/da",) if K == 1 and nm.neuron else tuple(f"dL/da[{k}]" for k in range(K))
+    return [Step(f"dL_da{L}", "loss_grad", L, "backward", f"a{L}", "grad",
+                 "Gradient of the loss w.r.t. the prediction, dL/da", "dL/da", formula, _squeeze(g), why,
+                 ctx.samples, cols, (), numbers, details)]
 
 
 # ---- backward --------------------------------------------------------------------------------------------
 
-def _backward(t: Trace, layer, nm: _Names, samples, small_n: bool, p: int) -> list[Step]:
+def _backward(ctx: _Context, layer) -> list[Step]:
+    t, nm, p = ctx.t, ctx.nm, ctx.p
     l, act, width, fan_in = layer.index, layer.activation, layer.fan_out, layer.fan_in
     lin, actrec = t.layer_records(l)
-    A, W, z = lin.inputs["A"], lin.inputs["W"], lin.output
-    g, local, delta = actrec.upstream, actrec.local, actrec.grads["z"]
-    small = small_n and fan_in <= latex.SMALL and width <= latex.SMALL
-    off = _off(local)
+    W, local, delta = lin.inputs["W"], actrec.local, lin.upstream
     top = l == t.network.depth
     fused = top and t.network.loss.fused
+    g = actrec.upstream if actrec.upstream is not None else None
+    small = ctx.small_n and fan_in <= latex.SMALL and width <= latex.SMALL
+    off = tuple(int(i) for i in np.flatnonzero(t.inactive)) if top else _dead(local)
     zt = nm.tex("z", l)
-    steps = []
-
-    # f'(z)
-    relu = " ReLU's slope at exactly z = 0 is taken as 0, as in PyTorch." if act.name == "relu" else ""
-    if nm.neuron:
-        title, short, formula = ("Local derivative of the activation, da/dz", "da/dz",
-                                 rf"\frac{{\partial a}}{{\partial z}} = {act.der_latex}")
-        why = "The activation's slope at each sample's z: it gates how much gradient passes back." + relu
-    else:
-        title = f"Layer {l}: local derivative f'({nm.txt('z', l)})"
-        short = f"f'({nm.txt('z', l)})"
-        formula = rf"\frac{{\partial {nm.tex('a', l)}}}{{\partial {zt}}} = {act.der_latex}"
-        why = ("The activation's slope at each sample's and unit's z: it gates how much gradient passes back. "
-               "Where it is 0 (a dead ReLU unit) nothing flows back through that unit for that sample." + relu)
-    numbers, details = None, ()
-    if small:
-        zg, lg = _grid(z, p), _grid(local, p)
-        numbers = rf"\frac{{\partial {nm.tex('a', l)}}}{{\partial {zt}}} = {_col_or_matrix(local, p)}"
-        details = tuple(rf"f'({zg[i][j]}) = {lg[i][j]}" for i in range(len(zg)) for j in range(width))
-    steps.append(Step(f"fprime{l}", "local", l, "backward", f"a{l}", "local", title, short, formula,
-                      local[:, 0] if width == 1 else local, why, samples,
-                      ("da/dz",) if nm.neuron else _units(width, "f'", nm, l), off, numbers, details))
+    out = [_local_step(ctx, layer, small)]
 
     # delta
     if nm.neuron:
@@ -296,39 +434,138 @@ def _backward(t: Trace, layer, nm: _Names, samples, small_n: bool, p: int) -> li
             f"δ{str(l).translate(SUBSCRIPT)}"
         formula = (rf"\delta^{{({l})}} = \frac{{\partial L}}{{\partial {zt}}} = "
                    rf"\frac{{\partial L}}{{\partial {nm.tex('a', l)}}} \odot f'({zt})")
+        if not act.elementwise:
+            formula = (rf"\delta^{{({l})}}_{{i}} = \left(\frac{{\partial a_i}}{{\partial z_i}}\right)^{{\top}}"
+                       rf"\frac{{\partial L}}{{\partial a_i}} = a_i \odot \left(g_i - (a_i \cdot g_i)\right)")
     why = "Multiply the two factors sample by sample: the error signal at z." if nm.neuron else \
         "Multiply the gradient arriving at each unit's output by the unit's slope, element by element: the error " \
         "signal at z."
+    if not act.elementwise and not fused:
+        why = ("Softmax mixes a sample's outputs, so its derivative is a K × K Jacobian per sample, ∂a_k/∂z_j = "
+               "a_k (1[k = j] − a_j), and δ is the Jacobian times the gradient g = dL/da: δ_k = a_k (g_k − Σ_j a_j g_j).")
+    lossf = t.network.loss
     if fused:
-        formula += r" = \frac{1}{N}(a_i - y_i)"
-        why += (" With binary cross-entropy on a sigmoid output the two factors simplify: dL/da = (a − y)/(N a(1 − a))"
-                " and the sigmoid's slope is a(1 − a), so they cancel and δᵢ = (aᵢ − yᵢ)/N. The engine computes δ "
-                "in this fused form, which stays exact even where the sigmoid saturates and a(1 − a) rounds to 0.")
+        formula = lossf.grad_latex
+        if lossf.name == "ce":
+            why = ("Why softmax and cross-entropy are taught together: dL/da = −y/(N a), and softmax's Jacobian "
+                   "a_k (1[k = j] − a_j) times it collapses to δ = (a − y)/N, the predicted probabilities minus the "
+                   "one-hot target. No division by a small probability is left, so δ stays exact even where a "
+                   "probability rounds to 0 — which is why the engine (as PyTorch's cross_entropy) computes it "
+                   "from the logits z in one step.")
+        else:
+            why = ("With binary cross-entropy on a sigmoid output the two factors simplify: dL/da = (a − y)/(N a(1 − a))"
+                   " and the sigmoid's slope is a(1 − a), so they cancel and δ = (a − y)/N (per output, divided by K "
+                   "too when there are K outputs). The engine computes δ in this fused form, from z, which stays "
+                   "exact even where the sigmoid saturates and a(1 − a) rounds to 0.")
     numbers, details = None, ()
     if small:
-        gg, lg, dg = _grid(g, p), _grid(local, p), _grid(delta, p)
+        dg = _grid(delta, p)
         d_tex = r"\delta" if nm.neuron else rf"\delta^{{({l})}}"
         if fused:
-            rec = t.records[-1]
-            as_, ys = latex.nums(rec.inputs["a"], p), latex.nums(rec.inputs["y"], p)
-            n = len(ys)
-            numbers = (rf"{d_tex} = \frac{{1}}{{{n}}}\left({latex.column(as_)} - {latex.column(ys)}\right) = "
-                       rf"{_col_or_matrix(delta, p)}")
-            details = tuple(rf"{d_tex}_{{{i}}} = \frac{{1}}{{{n}}}({as_[i]} - {ys[i]}) = {dg[i][0]}" for i in range(n))
-        else:
+            rec = t.record("loss")
+            ag, yg = _grid(actrec.output, p), _grid(rec.inputs["Y"], p)
+            n, K = rec.inputs["Y"].shape
+            div = f"{n}" if per_sample_loss(lossf) or K == 1 else rf"{n} \cdot {K}"
+            numbers = (rf"{d_tex} = \frac{{1}}{{{div}}}\left({_col_or_matrix(actrec.output, p)} - "
+                       rf"{_col_or_matrix(rec.inputs['Y'], p)}\right) = {_col_or_matrix(delta, p)}")
+            details = tuple(rf"{d_tex}_{{{_sub(i, k, K)}}} = \frac{{1}}{{{div}}}({ag[i][k]} - {yg[i][k]}) = {dg[i][k]}"
+                            for i in range(n) for k in range(K))
+        elif act.elementwise:
+            gg, lg = _grid(g, p), _grid(local, p)
             numbers = rf"{d_tex} = {_col_or_matrix(g, p)} \odot {_col_or_matrix(local, p)} = {_col_or_matrix(delta, p)}"
             details = tuple(rf"{d_tex}_{{{_sub(i, j, width)}}} = {latex.as_factor(gg[i][j])} \cdot "
                             rf"{latex.as_factor(lg[i][j])} = {dg[i][j]}" for i in range(len(gg)) for j in range(width))
-    steps.append(Step(f"delta{l}", "delta", l, "backward", f"z{l}", "grad", title, short, formula,
-                      delta[:, 0] if width == 1 else delta, why + _off_note(off, width), samples,
-                      ("delta",) if nm.neuron else _units(width, "δ", nm, l), off, numbers, details))
+        else:
+            gg, ag = _grid(g, p), _grid(actrec.output, p)
+            dots = latex.nums((actrec.output * g).sum(axis=1), p)
+            numbers = rf"{d_tex} = {_col_or_matrix(delta, p)}"
+            details = tuple(rf"{d_tex}_{{{i}}} = {latex.row_of(ag[i])} \odot \left({latex.row_of(gg[i])} - "
+                            rf"{latex.as_factor(dots[i])}\right) = {latex.row_of(dg[i])}" for i in range(len(gg)))
+    note = _inactive_reason(t, l, off) if top else _dead_note(off, width)
+    out.append(Step(f"delta{l}", "delta", l, "backward", f"z{l}", "grad", title, short, formula, _squeeze(delta),
+                    why + note, ctx.samples, ("delta",) if nm.neuron else _units(width, "δ", nm, l), off, numbers,
+                    details))
+    out += _sums(ctx, layer, small, off)
 
-    # each sample's shares, then their sums
+    # passed back to the layer below
+    if l > 1:
+        dA = lin.grads["A"]
+        below = nm.txt("a", l - 1)
+        numbers, details = None, ()
+        if small:
+            dg, Wg, pg = _grid(delta, p), _grid(W, p), _grid(dA, p)
+            numbers = (rf"\frac{{\partial L}}{{\partial {nm.tex('a', l - 1)}}} = {latex.matrix_of(dg)}"
+                       rf"{latex.matrix_of(Wg)}^\top = {latex.matrix_of(pg)}")
+            details = tuple(
+                rf"\frac{{\partial L}}{{\partial {nm.tex('a', l - 1)}_{{{i},{k}}}}} = "
+                + " + ".join(rf"{latex.as_factor(dg[i][j])} \cdot {latex.as_factor(Wg[k][j])}" for j in range(width))
+                + f" = {pg[i][k]}" for i in range(len(dg)) for k in range(fan_in))
+        out.append(Step(
+            f"passed{l}", "passed", l, "backward", f"a{l - 1}", "grad",
+            f"Passed back: dL/d{below} = δ{str(l).translate(SUBSCRIPT)} {nm.txt('W', l)}ᵀ", f"dL/d{below}",
+            rf"\frac{{\partial L}}{{\partial {nm.tex('a', l - 1)}}} = \delta^{{({l})}}\, W^{{({l})\top}}", dA,
+            f"Each unit of layer {l - 1} feeds every unit of layer {l}, so its gradient is the sum of their error "
+            f"signals δ, each weighted by the weight that connects them: the chain rule crossing a layer. This is "
+            f"dL/d{below}, the upstream gradient of layer {l - 1}'s activation.",
+            ctx.samples, _units(fan_in, "dL/da", nm, l - 1), (), numbers, details))
+    return out
+
+
+def _local_step(ctx: _Context, layer, small: bool) -> Step:
+    """f'(z): the activation's slope per sample and unit, or softmax's Jacobian per sample (flattened)."""
+    t, nm, p = ctx.t, ctx.nm, ctx.p
+    l, act, width = layer.index, layer.activation, layer.fan_out
+    _, actrec = t.layer_records(l)
+    z, local = actrec.inputs["z"], actrec.local
+    zt = nm.tex("z", l)
+    top = l == t.network.depth
+    fused = top and t.network.loss.fused
+    relu = " ReLU's slope at exactly z = 0 is taken as 0, as in PyTorch." if act.name == "relu" else ""
+    if nm.neuron:
+        title, short, formula = ("Local derivative of the activation, da/dz", "da/dz",
+                                 rf"\frac{{\partial a}}{{\partial z}} = {act.der_latex}")
+        why = "The activation's slope at each sample's z: it gates how much gradient passes back." + relu
+    else:
+        title = f"Layer {l}: local derivative f'({nm.txt('z', l)})"
+        short = f"f'({nm.txt('z', l)})"
+        formula = rf"\frac{{\partial {nm.tex('a', l)}}}{{\partial {zt}}} = {act.der_latex}"
+        why = ("The activation's slope at each sample's and unit's z: it gates how much gradient passes back. "
+               "Where it is 0 (a dead ReLU unit) nothing flows back through that unit for that sample." + relu)
+    if fused:
+        why += (" The loss reads z directly, so this slope is not multiplied in: it cancels against dL/da (see δ). It "
+                "is shown for the cancellation, and because it is where a plain chain rule would lose precision.")
+    cols = ("da/dz",) if nm.neuron else _units(width, "f'", nm, l)
+    value = _squeeze(local)
+    if not act.elementwise:
+        value = local.reshape(len(local), -1)
+        cols = tuple(f"da[{k}]/dz[{j}]" for k in range(width) for j in range(width))
+        why = ("Softmax's output k depends on every z_j of the sample: its local derivative is a K × K Jacobian per "
+               "sample, ∂a_k/∂z_j = a_k (1[k = j] − a_j) (a row of the table per sample, the Jacobian read row by row)."
+               + (" The loss reads z, so this Jacobian cancels against dL/da (see δ)." if fused else ""))
+    numbers, details = None, ()
+    if small:
+        if act.elementwise:
+            zg, lg = _grid(z, p), _grid(local, p)
+            numbers = rf"\frac{{\partial {nm.tex('a', l)}}}{{\partial {zt}}} = {_col_or_matrix(local, p)}"
+            details = tuple(rf"f'({zg[i][j]}) = {lg[i][j]}" for i in range(len(zg)) for j in range(width))
+        else:
+            details = tuple(rf"\text{{sample {i}}}:\ \frac{{\partial a}}{{\partial z}} = {latex.matrix(local[i], p)}"
+                            for i in range(len(local)))
+    return Step(f"fprime{l}", "local", l, "backward", f"a{l}", "local", title, short, formula, value, why,
+                ctx.samples, cols, _dead(local) if not top else (), numbers, details)
+
+
+def _sums(ctx: _Context, layer, small: bool, off: tuple[int, ...]) -> list[Step]:
+    """Each sample's shares of dW_l and db_l, then their sums (the data's gradient)."""
+    t, nm, p = ctx.t, ctx.nm, ctx.p
+    l, width, fan_in = layer.index, layer.fan_out, layer.fan_in
+    lin = t.record("linear", l)
+    A, delta = lin.inputs["A"], lin.upstream
     n = A.shape[0]
     names = _layer_params(t, l)
     labels = tuple(t.network.label(x) for x in names)
     shares = np.concatenate([t.per_sample[f"W{l}"].reshape(n, -1), t.per_sample[f"b{l}"]], axis=1)
-    grad = np.concatenate([t.grads[f"W{l}"].ravel(), t.grads[f"b{l}"]])
+    grad = np.concatenate([t.data_grads[f"W{l}"].ravel(), t.data_grads[f"b{l}"]])
     P = len(names)
     if nm.neuron:
         s_title, s_short = "Each sample's share of the gradient", "per-sample shares"
@@ -352,6 +589,8 @@ def _backward(t: Trace, layer, nm: _Names, samples, small_n: bool, p: int) -> li
                      rf"\qquad \frac{{\partial L}}{{\partial b^{{({l})}}}} = \sum_i \delta^{{({l})}}_i")
     g_why = ("The gradient is the plain sum of the per-sample rows: the loss's 1/N was already applied in dL/da, "
              "so no second average.")
+    if t.has_penalty:
+        g_why += " This is the data's gradient; the update adds the penalty's."
     s_numbers = g_numbers = None
     s_details: tuple[str, ...] = ()
     g_details: tuple[str, ...] = ()
@@ -375,33 +614,12 @@ def _backward(t: Trace, layer, nm: _Names, samples, small_n: bool, p: int) -> li
             rf"\frac{{\partial L}}{{\partial {_symbol(labels[j])}}} = "
             + " ".join(sg[i][j] if i == 0 else latex.as_signed(sg[i][j]) for i in range(n))
             + f" = {gs[j]}" for j in range(P))
-    steps.append(Step(f"shares{l}", "shares", l, "backward", f"shares{l}", "value", s_title, s_short, s_formula,
-                      shares, s_why, samples, labels, off, s_numbers, s_details))
-    steps.append(Step(f"grad{l}", "grad", l, "backward", f"theta{l}", "grad", g_title, g_short, g_formula, grad,
-                      g_why, labels, ("gradient",), (), g_numbers, g_details))
-
-    # passed back to the layer below
-    if l > 1:
-        dA = lin.grads["A"]
-        below = nm.txt("a", l - 1)
-        numbers, details = None, ()
-        if small:
-            dg, Wg, pg = _grid(delta, p), _grid(W, p), _grid(dA, p)
-            numbers = (rf"\frac{{\partial L}}{{\partial {nm.tex('a', l - 1)}}} = {latex.matrix_of(dg)}"
-                       rf"{latex.matrix_of(Wg)}^\top = {latex.matrix_of(pg)}")
-            details = tuple(
-                rf"\frac{{\partial L}}{{\partial {nm.tex('a', l - 1)}_{{{i},{k}}}}} = "
-                + " + ".join(rf"{latex.as_factor(dg[i][j])} \cdot {latex.as_factor(Wg[k][j])}" for j in range(width))
-                + f" = {pg[i][k]}" for i in range(len(dg)) for k in range(fan_in))
-        steps.append(Step(
-            f"passed{l}", "passed", l, "backward", f"a{l - 1}", "grad",
-            f"Passed back: dL/d{below} = δ{str(l).translate(SUBSCRIPT)} {nm.txt('W', l)}ᵀ", f"dL/d{below}",
-            rf"\frac{{\partial L}}{{\partial {nm.tex('a', l - 1)}}} = \delta^{{({l})}}\, W^{{({l})\top}}", dA,
-            f"Each unit of layer {l - 1} feeds every unit of layer {l}, so its gradient is the sum of their error "
-            f"signals δ, each weighted by the weight that connects them: the chain rule crossing a layer. This is "
-            f"dL/d{below}, the upstream gradient of layer {l - 1}'s activation.",
-            samples, _units(fan_in, "dL/da", nm, l - 1), (), numbers, details))
-    return steps
+    return [
+        Step(f"shares{l}", "shares", l, "backward", f"shares{l}", "value", s_title, s_short, s_formula, shares, s_why,
+             ctx.samples, labels, off, s_numbers, s_details),
+        Step(f"grad{l}", "grad", l, "backward", f"theta{l}", "grad", g_title, g_short, g_formula, grad, g_why, labels,
+             ("gradient",), (), g_numbers, g_details),
+    ]
 
 
 def _symbol(label: str) -> str:
@@ -414,10 +632,12 @@ def _symbol(label: str) -> str:
 
 # ---- update ----------------------------------------------------------------------------------------------
 
-def _update(t: Trace, nm: _Names, p: int) -> Step:
+def _update(ctx: _Context) -> Step:
+    t, nm, p = ctx.t, ctx.nm, ctx.p
     net = t.network
     labels = tuple(net.param_labels())
-    old, grad, new = net.flatten(t.params), t.grad, net.flatten(t.new_params)
+    old, new = net.flatten(t.params), net.flatten(t.new_params)
+    data, pen = net.flatten(t.data_grads), net.flatten(t.penalty_grads)
     lrs, before, after = latex.num(t.lr, p), latex.num(t.loss, p), latex.num(t.new_loss, p)
     if t.new_loss > t.loss:
         why = (f"Step against the gradient with learning rate {lrs}: the loss goes from {before} up to {after}. The "
@@ -426,15 +646,29 @@ def _update(t: Trace, nm: _Names, p: int) -> Step:
     else:
         why = (f"Step against the gradient (downhill) with learning rate {lrs}: the loss goes from {before} to "
                f"{after}.")
-    formula = (r"w \leftarrow w - \eta\,\frac{\partial L}{\partial w}, \qquad "
-               r"b \leftarrow b - \eta\,\frac{\partial L}{\partial b}") if nm.neuron else \
-        r"\theta \leftarrow \theta - \eta\,\frac{\partial L}{\partial \theta}\quad\text{for every weight and bias}"
+    if t.has_penalty:
+        why += (" Each weight's gradient is the data's plus the penalty's (columns beside), so the step also shrinks "
+                "the weights; the biases carry no penalty.")
+        formula = (r"\theta \leftarrow \theta - \eta\left(\frac{\partial L}{\partial \theta} + "
+                   r"\frac{\partial R}{\partial \theta}\right)\quad\text{for every weight and bias}")
+    elif nm.neuron:
+        formula = (r"w \leftarrow w - \eta\,\frac{\partial L}{\partial w}, \qquad "
+                   r"b \leftarrow b - \eta\,\frac{\partial L}{\partial b}")
+    else:
+        formula = r"\theta \leftarrow \theta - \eta\,\frac{\partial L}{\partial \theta}\quad\text{for every weight and bias}"
+    grad = net.flatten(t.grads)
     olds, gs, news = latex.nums(old, p), latex.nums(grad, p), latex.nums(new, p)
     numbers = (rf"\theta' = {latex.row_of(olds)} - {lrs} \cdot {latex.row_of(gs)} = {latex.row_of(news)}"
                if len(labels) <= latex.SMALL else None)
-    details = tuple(rf"{_symbol(x)}' = {o} - {lrs} \cdot {latex.as_factor(g)} = {nw}"
-                    for x, o, g, nw in zip(labels, olds, gs, news, strict=True)) + (rf"L' = {after}",)
-    value = new.copy()
-    value.setflags(write=False)
+    if t.has_penalty:
+        ds, ps = latex.nums(data, p), latex.nums(pen, p)
+        details = tuple(rf"{_symbol(x)}' = {o} - {lrs} \cdot ({d} {latex.as_signed(q)}) = {nw}"
+                        for x, o, d, q, nw in zip(labels, olds, ds, ps, news, strict=True))
+        extra = (("before", old), ("data gradient dL/dθ", data), ("penalty gradient dR/dθ", pen))
+    else:
+        details = tuple(rf"{_symbol(x)}' = {o} - {lrs} \cdot {latex.as_factor(g)} = {nw}"
+                        for x, o, g, nw in zip(labels, olds, gs, news, strict=True))
+        extra = (("before", old), ("gradient", grad))
+    details += (rf"L' = {after}",)
     return Step("update", "update", 0, "update", "theta", "new", "Gradient-descent update", "update", formula,
-                value, why, labels, ("new value",), (), numbers, details)
+                new.copy(), why, labels, ("after",), (), numbers, details, extra)
