@@ -147,7 +147,8 @@ ACTIVATIONS: dict[str, Activation] = {
         Activation(
             "softmax", "Softmax", r"\operatorname{softmax}",
             _softmax, lambda z: _softmax_jacobian(_softmax(z)),
-            r"a_{k} = \frac{e^{z_{k}}}{\sum_{j} e^{z_{j}}}", r"\frac{\partial a_{k}}{\partial z_{j}} = a_{k}(\mathbb{1}[k = j] - a_{j})",
+            r"a_{k} = \frac{e^{z_{k}}}{\sum_{j} e^{z_{j}}}",
+            r"\frac{\partial a_{k}}{\partial z_{j}} = a_{k}(\mathbb{1}[k = j] - a_{j})",
             "softmax(z)  # each row's exp(z - max) / sum: nothing overflows",
             "softmax_jacobian(softmax(z))  # (N, K, K): da_k/dz_j = a_k (1[k = j] - a_j)",
             (0.0, 1.0), "xavier", short="softmax", jacobian=_softmax_jacobian, classifies="argmax", min_outputs=2,

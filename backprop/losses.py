@@ -44,7 +44,8 @@ class Loss:
 
     `targets` is the kind of targets it reads (validation.as_targets): "real", "unit" ([0, 1]) or "classes"
     (labels or probability rows). `latex` is L, `grad_latex` dL/dx, `term_latex` one term with its numbers:
-    a str.format template with {a}, {y} (or {p}, the probability of the true class; literal braces doubled).
+    a str.format template with {a}, {y} (or {p}, the probability of the true class; literal braces doubled), and
+    `grad_term_latex` one entry of dL/da likewise.
     """
 
     name: str
@@ -56,6 +57,7 @@ class Loss:
     latex: str
     grad_latex: str
     term_latex: str
+    grad_term_latex: str  # one entry of dL/da with its numbers: {a}, {y} and {n}, the mean's divisor
     # NumPy expressions for the exported script (which defines sigmoid, softmax and log_softmax): the mean loss
     # from x and Y, and dL/dx
     source: str
@@ -112,6 +114,7 @@ LOSSES: dict[str, Loss] = {
             r"L = \frac{1}{N K}\sum_{i,k} (a_{ik} - y_{ik})^2",
             r"\frac{\partial L}{\partial a_{ik}} = \frac{2}{N K}(a_{ik} - y_{ik})",
             "({a} - {y})^2",
+            r"\frac{{2}}{{{n}}}({a} - {y})",
             "float(np.mean((x - Y) ** 2))  # L = (1/(N K)) sum (a - y)^2",
             "2.0 * (x - Y) / Y.size  # dL/da = 2 (a - y) / (N K): the mean's divisor, once",
         ),
@@ -123,6 +126,7 @@ LOSSES: dict[str, Loss] = {
             r"a = \sigma(z)",
             r"\delta_{ik} = \frac{\partial L}{\partial z_{ik}} = \frac{1}{N K}(a_{ik} - y_{ik})",
             r"-\big[{y} \log {a} + (1 - {y})\log(1 - {a})\big]",
+            r"\frac{{1}}{{{n}}}\,\frac{{{a} - {y}}}{{{a}\,(1 - {a})}}",
             "float(np.mean(np.logaddexp(0.0, x) - Y * x))  # -[y log a + (1 - y) log(1 - a)], stably from z",
             "(sigmoid(x) - Y) / Y.size  # BCE through the sigmoid: a (1 - a) cancels, dL/dz = (a - y) / (N K)",
             targets="unit", output="sigmoid", grad_a=_bce_grad_a,
@@ -139,6 +143,7 @@ LOSSES: dict[str, Loss] = {
             r"a = \operatorname{softmax}(z)",
             r"\delta_{ik} = \frac{\partial L}{\partial z_{ik}} = \frac{1}{N}(a_{ik} - y_{ik})",
             r"-\log {p}",
+            r"-\frac{{1}}{{{n}}}\,\frac{{{y}}}{{{a}}}",
             "float(np.mean(-(Y * log_softmax(x)).sum(axis=1)))  # -(1/N) sum_i log p of the true class",
             "(softmax(x) - Y) / len(Y)  # CE through the softmax: its Jacobian cancels, dL/dz = (p - Y) / N",
             targets="classes", output="softmax", grad_a=_ce_grad_a,

@@ -184,7 +184,8 @@ def as_targets(y: Any, n: int, outputs: int, kind: str) -> np.ndarray:
         shape = arr.shape
     if not shape or shape[0] != n or len(shape) > 2:
         count = shape[0] if shape else 1
-        raise InputError(f"y has {count} row{'s' if count != 1 else ''} but X has {n} rows (one target per sample)")
+        what = "value" if len(shape) < 2 else "row"
+        raise InputError(f"y has {count} {what}{'s' if count != 1 else ''} but X has {n} rows (one target per sample)")
     cols = shape[1] if len(shape) == 2 else 1
     labels = kind == "classes" and cols == 1
     if cols != outputs and not labels:

@@ -29,6 +29,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import backprop as bp  # noqa: E402
+import lesson  # noqa: E402
 
 SEED = dict(X=[[1.0, 2.0], [2.0, 1.0], [-1.0, -2.0]], w=[0.1, 0.2], b=1.0, y=[1.0, 0.0, 0.0])
 
@@ -90,7 +91,7 @@ def bench_seed_trace(repeats: int) -> None:
 
     def engine():
         t = bp.forward_backward(**SEED, lr=0.01)
-        return [(s.formula_numbers, s.details) for s in t.steps]
+        return [(s.formula_numbers, s.details) for s in lesson.steps(t)]
 
     t = alternate({"engine": engine}, repeats, 200)
     line = f"  engine {t['engine'] * 1e6:7.1f} us/call (no goal)"

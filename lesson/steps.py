@@ -190,6 +190,21 @@ def _inactive_reason(t: Trace, layer: int, off: tuple[int, ...]) -> str:
             "the gradient.")
 
 
+def _passes_nothing(t: Trace, layer: int) -> tuple[int, ...]:
+    """Samples that send no gradient back through this layer: at the output, those whose δ is exactly 0 (the
+    trace's `inactive`); in a hidden layer, those whose every unit has slope 0 (a dead ReLU)."""
+    if layer == t.network.depth:
+        return tuple(int(i) for i in np.flatnonzero(t.inactive))
+    return _dead(t.record("activation", layer).local)
+
+
+def _no_gradient_note(t: Trace, layer: int, off: tuple[int, ...]) -> str:
+    """Why the samples `off` send no gradient back through the layer, in a sentence ("" for none)."""
+    if layer == t.network.depth:
+        return _inactive_reason(t, layer, off)
+    return _dead_note(off, t.network.layers[layer - 1].fan_out)
+
+
 def _dead(local: np.ndarray) -> tuple[int, ...]:
     """Samples whose every unit of a hidden layer has slope exactly 0 (a dead ReLU): no gradient flows back."""
     if local.ndim != 2:
@@ -269,14 +284,14 @@ def _forward(ctx: _Context, layer) -> list[Step]:
                 rf"\text{{sample {i}}}:\ z = {latex.row_of(zg[i])},\ e^{{z - \max z}} = {latex.row_of(eg[i])},\ "
                 rf"\textstyle\sum = {ts[i]},\ a = \frac{{e^{{z - \max z}}}}{{\sum}} = {latex.row_of(ag[i])}"
                 for i in range(len(zg)))
-    marked = _dead(actrec.local) if not top else ()
+    marked = _passes_nothing(t, l)
     return [
         Step(f"z{l}", "linear", l, "forward", f"z{l}", "value", z_title,
              "z = Xw + b" if nm.neuron else f"{nm.txt('z', l)} = {nm.input_txt(l)}{nm.txt('W', l)} + {nm.txt('b', l)}",
              z_formula, _squeeze(z), z_why, ctx.samples, _units(width, "z", nm, l), (), z_numbers, z_details),
         Step(f"a{l}", "activation", l, "forward", f"a{l}", "value", a_title,
              "a = f(z)" if nm.neuron else f"{nm.txt('a', l)} = f({nm.txt('z', l)})",
-             rf"{at} = {act.latex}", _squeeze(a), a_why + _dead_note(marked, width), ctx.samples,
+             rf"{at} = {act.latex}", _squeeze(a), a_why + _no_gradient_note(t, l, marked), ctx.samples,
              _units(width, "a", nm, l), marked, a_numbers, a_details, extra),
     ]
 
@@ -291,11 +306,11 @@ def _loss(ctx: _Context) -> list[Step]:
     numbers, details = None, ()
     per_sample = lossf.terms(rec.inputs["x"], Y).sum(axis=1)  # the trace's own terms, summed over the outputs
     data = latex.num(t.data_loss, p)
-    divisor = f"{n}" if K == 1 or per_sample_loss(lossf) else f"{n} \\cdot {K}"
+    divisor = _divisor(lossf, n, K)
     if ctx.small_n and K <= latex.SMALL:
         ag, yg = _grid(a, p), _grid(Y, p)
         labels = t.labels if lossf.targets == "classes" else None
-        lines, terms = [], []
+        lines, bodies = [], []
         for i in range(n):
             if labels is not None and ((Y[i] == 0) | (Y[i] == 1)).all():
                 c = int(labels[i])
@@ -303,27 +318,44 @@ def _loss(ctx: _Context) -> list[Step]:
                 lines.append(rf"\ell_{{{i}}} = -\log a_{{{i},{c}}} = {body} = {latex.num(per_sample[i], p)}"
                              rf"\quad\text{{(class {c})}}")
             elif lossf.targets == "classes":
-                body = " ".join(rf"{latex.as_signed(yg[i][k])} \log {ag[i][k]}" for k in range(K))
-                lines.append(rf"\ell_{{{i}}} = -\left({body.removeprefix('+ ')}\right) = {latex.num(per_sample[i], p)}")
+                body = "-" + r"\left(" + " ".join(rf"{latex.as_signed(yg[i][k])} \log {ag[i][k]}"
+                                                  for k in range(K)).removeprefix("+ ") + r"\right)"
+                lines.append(rf"\ell_{{{i}}} = {body} = {latex.num(per_sample[i], p)}")
             else:
                 body = " + ".join(lossf.term_latex.format(a=ag[i][k], y=latex.as_factor(yg[i][k])) for k in range(K))
                 lines.append(rf"\ell_{{{i}}} = {body} = {latex.num(per_sample[i], p)}")
-            terms.append(latex.num(per_sample[i], p))
-        details = tuple(lines)
-        numbers = rf"L = \frac{{1}}{{{divisor}}}\left[{' + '.join(terms)}\right] = {data}"
+            bodies.append(body)
+        details = tuple(lines) if K > 1 or labels is not None or lossf.targets == "classes" else ()
+        summed = bodies[0] + "".join(f" - {b[1:]}" if b.startswith("-") else f" + {b}" for b in bodies[1:])
+        numbers = rf"L = \frac{{1}}{{{divisor}}}\left[{summed}\right] = {data}"
     mean = "the samples" if per_sample_loss(lossf) or K == 1 else f"the samples and the {K} outputs"
     why = f"One number says how far the predictions are from the targets; averaged over {mean}."
     if lossf.targets == "classes":
         why = ("Cross-entropy scores each sample by −log of the probability the network gives its true class: 0 when "
                "that probability is 1, large when it is small. L is their mean over the samples.")
     title = f"Loss L ({lossf.label})" if not t.has_penalty else f"Data loss ({lossf.label})"
-    return [Step("loss", "loss", L, "forward", "L", "value", title, "loss L", lossf.latex, np.array(t.data_loss), why,
+    return [Step("loss", "loss", L, "forward", "L", "value", title, "loss L", for_outputs(lossf.latex, K),
+                 np.array(t.data_loss), why,
                  (), (), (), numbers, details)]
+
+
+def for_outputs(tex: str, K: int) -> str:
+    """A registry formula written for K outputs, as it reads for one: no output index k, N instead of N K."""
+    if K > 1:
+        return tex
+    for many, one in ((r"\sum_{i,k}", r"\sum_i"), ("{N K}", "{N}"), ("_{ik}", "_i"), (r"\sum_k ", "")):
+        tex = tex.replace(many, one)
+    return tex
 
 
 def per_sample_loss(loss) -> bool:
     """Whether the loss has one term per sample (cross-entropy) rather than one per sample and output."""
     return loss.targets == "classes"
+
+
+def _divisor(loss, n: int, K: int) -> str:
+    """The mean's divisor as LaTeX: N, or N · K for a loss of every output."""
+    return f"{n}" if K == 1 or per_sample_loss(loss) else rf"{n} \cdot {K}"
 
 
 def _penalty(ctx: _Context) -> list[Step]:
@@ -336,7 +368,8 @@ def _penalty(ctx: _Context) -> list[Step]:
     numbers = (rf"R = {latex.num(t.penalty, p)},\quad L + R = {latex.num(t.data_loss, p)} + "
                rf"{latex.num(t.penalty, p)} = {latex.num(t.loss, p)}")
     forward = Step(
-        "penalty", "penalty", net.depth, "forward", "R", "value", f"Penalty R ({pen.label}, λ = {latex.text(net.reg_rate, p)})",
+        "penalty", "penalty", net.depth, "forward", "R", "value",
+        f"Penalty R ({pen.label}, λ = {latex.text(net.reg_rate, p)})",
         "penalty R", pen.latex + r",\quad \text{objective} = L + R",
         np.array(t.penalty),
         "The penalty grows with the weights (never the biases), so minimising L + R trades fitting the data against "
@@ -372,22 +405,13 @@ def _loss_grad(ctx: _Context) -> list[Step]:
     n, K = Y.shape
     g = np.reshape(t.dloss_dpred, (n, K))
     numbers, details = None, ()
-    size = f"{n}" if K == 1 or per_sample_loss(lossf) else f"{n} K"
     if ctx.small_n and K <= latex.SMALL:
         ag, yg, gg = _grid(a, p), _grid(Y, p), _grid(g, p)
         numbers = rf"\frac{{\partial L}}{{\partial a}} = {_col_or_matrix(g, p)}"
-        div = size.replace(" K", rf" \cdot {K}")
-        if lossf.name == "mse":
-            details = tuple(rf"\frac{{\partial L}}{{\partial a_{{{_sub(i, k, K)}}}}} = \frac{{2}}{{{div}}}({ag[i][k]} - "
-                            rf"{yg[i][k]}) = {gg[i][k]}" for i in range(n) for k in range(K))
-        elif lossf.name == "bce":
-            details = tuple(rf"\frac{{\partial L}}{{\partial a_{{{_sub(i, k, K)}}}}} = \frac{{1}}{{{div}}}\,"
-                            rf"\frac{{{ag[i][k]} - {yg[i][k]}}}{{{ag[i][k]}\,(1 - {ag[i][k]})}} = {gg[i][k]}"
-                            for i in range(n) for k in range(K))
-        elif lossf.name == "ce":
-            details = tuple(rf"\frac{{\partial L}}{{\partial a_{{{i},{k}}}}} = -\frac{{1}}{{{n}}}\,"
-                            rf"\frac{{{yg[i][k]}}}{{{ag[i][k]}}} = {gg[i][k]}"
-                            for i in range(n) for k in range(K) if Y[i, k] != 0)
+        div = _divisor(lossf, n, K)
+        details = tuple(rf"\frac{{\partial L}}{{\partial a_{{{_sub(i, k, K)}}}}} = "
+                        + lossf.grad_term_latex.format(a=ag[i][k], y=latex.as_factor(yg[i][k]), n=div)
+                        + f" = {gg[i][k]}" for i in range(n) for k in range(K))
     if lossf.fused:
         why = ("How much the loss changes when one prediction moves. The loss reads the logits z, not a, so the "
                "backward pass never uses this number: it takes δ = dL/dz in one step (see δ); it is shown so that you "
@@ -399,10 +423,10 @@ def _loss_grad(ctx: _Context) -> list[Step]:
             why += (f" For sample {i} it is infinite: a = {latex.text(a[i, k], p)} is so close to "
                     f"{'1' if which == '1 − a' else '0'} that {which} rounds to 0 and the division overflows. δ does "
                     "not divide, so it stays finite and exact.")
-        formula = lossf.grad_a_latex
+        formula = for_outputs(lossf.grad_a_latex, K)
     else:
         why = "How much the loss changes when one prediction moves; the 1/N of the mean appears here, once."
-        formula = lossf.grad_latex
+        formula = for_outputs(lossf.grad_latex, K)
     cols = ("dL/da",) if K == 1 and nm.neuron else tuple(f"dL/da[{k}]" for k in range(K))
     return [Step(f"dL_da{L}", "loss_grad", L, "backward", f"a{L}", "grad",
                  "Gradient of the loss w.r.t. the prediction, dL/da", "dL/da", formula, _squeeze(g), why,
@@ -420,7 +444,7 @@ def _backward(ctx: _Context, layer) -> list[Step]:
     fused = top and t.network.loss.fused
     g = actrec.upstream if actrec.upstream is not None else None
     small = ctx.small_n and fan_in <= latex.SMALL and width <= latex.SMALL
-    off = tuple(int(i) for i in np.flatnonzero(t.inactive)) if top else _dead(local)
+    off = _passes_nothing(t, l)
     zt = nm.tex("z", l)
     out = [_local_step(ctx, layer, small)]
 
@@ -442,10 +466,11 @@ def _backward(ctx: _Context, layer) -> list[Step]:
         "signal at z."
     if not act.elementwise and not fused:
         why = ("Softmax mixes a sample's outputs, so its derivative is a K × K Jacobian per sample, ∂a_k/∂z_j = "
-               "a_k (1[k = j] − a_j), and δ is the Jacobian times the gradient g = dL/da: δ_k = a_k (g_k − Σ_j a_j g_j).")
+               "a_k (1[k = j] − a_j), and δ is the Jacobian times the gradient g = dL/da: "
+               "δ_k = a_k (g_k − Σ_j a_j g_j).")
     lossf = t.network.loss
     if fused:
-        formula = lossf.grad_latex
+        formula = for_outputs(lossf.grad_latex, t.outputs)
         if lossf.name == "ce":
             why = ("Why softmax and cross-entropy are taught together: dL/da = −y/(N a), and softmax's Jacobian "
                    "a_k (1[k = j] − a_j) times it collapses to δ = (a − y)/N, the predicted probabilities minus the "
@@ -453,9 +478,10 @@ def _backward(ctx: _Context, layer) -> list[Step]:
                    "probability rounds to 0 — which is why the engine (as PyTorch's cross_entropy) computes it "
                    "from the logits z in one step.")
         else:
-            why = ("With binary cross-entropy on a sigmoid output the two factors simplify: dL/da = (a − y)/(N a(1 − a))"
-                   " and the sigmoid's slope is a(1 − a), so they cancel and δ = (a − y)/N (per output, divided by K "
-                   "too when there are K outputs). The engine computes δ in this fused form, from z, which stays "
+            why = ("With binary cross-entropy on a sigmoid output the two factors simplify: "
+                   "dL/da = (a − y)/(N a(1 − a)) and the sigmoid's slope is a(1 − a), so they cancel and "
+                   "δ = (a − y)/N (per output, divided by K too when there are K outputs). The engine computes δ "
+                   "in this fused form, from z, which stays "
                    "exact even where the sigmoid saturates and a(1 − a) rounds to 0.")
     numbers, details = None, ()
     if small:
@@ -465,7 +491,7 @@ def _backward(ctx: _Context, layer) -> list[Step]:
             rec = t.record("loss")
             ag, yg = _grid(actrec.output, p), _grid(rec.inputs["Y"], p)
             n, K = rec.inputs["Y"].shape
-            div = f"{n}" if per_sample_loss(lossf) or K == 1 else rf"{n} \cdot {K}"
+            div = _divisor(lossf, n, K)
             numbers = (rf"{d_tex} = \frac{{1}}{{{div}}}\left({_col_or_matrix(actrec.output, p)} - "
                        rf"{_col_or_matrix(rec.inputs['Y'], p)}\right) = {_col_or_matrix(delta, p)}")
             details = tuple(rf"{d_tex}_{{{_sub(i, k, K)}}} = \frac{{1}}{{{div}}}({ag[i][k]} - {yg[i][k]}) = {dg[i][k]}"
@@ -481,7 +507,7 @@ def _backward(ctx: _Context, layer) -> list[Step]:
             numbers = rf"{d_tex} = {_col_or_matrix(delta, p)}"
             details = tuple(rf"{d_tex}_{{{i}}} = {latex.row_of(ag[i])} \odot \left({latex.row_of(gg[i])} - "
                             rf"{latex.as_factor(dots[i])}\right) = {latex.row_of(dg[i])}" for i in range(len(gg)))
-    note = _inactive_reason(t, l, off) if top else _dead_note(off, width)
+    note = _no_gradient_note(t, l, off)
     out.append(Step(f"delta{l}", "delta", l, "backward", f"z{l}", "grad", title, short, formula, _squeeze(delta),
                     why + note, ctx.samples, ("delta",) if nm.neuron else _units(width, "δ", nm, l), off, numbers,
                     details))
@@ -552,7 +578,7 @@ def _local_step(ctx: _Context, layer, small: bool) -> Step:
             details = tuple(rf"\text{{sample {i}}}:\ \frac{{\partial a}}{{\partial z}} = {latex.matrix(local[i], p)}"
                             for i in range(len(local)))
     return Step(f"fprime{l}", "local", l, "backward", f"a{l}", "local", title, short, formula, value, why,
-                ctx.samples, cols, _dead(local) if not top else (), numbers, details)
+                ctx.samples, cols, _passes_nothing(t, l), numbers, details)
 
 
 def _sums(ctx: _Context, layer, small: bool, off: tuple[int, ...]) -> list[Step]:
@@ -655,7 +681,8 @@ def _update(ctx: _Context) -> Step:
         formula = (r"w \leftarrow w - \eta\,\frac{\partial L}{\partial w}, \qquad "
                    r"b \leftarrow b - \eta\,\frac{\partial L}{\partial b}")
     else:
-        formula = r"\theta \leftarrow \theta - \eta\,\frac{\partial L}{\partial \theta}\quad\text{for every weight and bias}"
+        formula = (r"\theta \leftarrow \theta - \eta\,\frac{\partial L}{\partial \theta}"
+                   r"\quad\text{for every weight and bias}")
     grad = net.flatten(t.grads)
     olds, gs, news = latex.nums(old, p), latex.nums(grad, p), latex.nums(new, p)
     numbers = (rf"\theta' = {latex.row_of(olds)} - {lrs} \cdot {latex.row_of(gs)} = {latex.row_of(news)}"
@@ -672,3 +699,11 @@ def _update(ctx: _Context) -> Step:
     details += (rf"L' = {after}",)
     return Step("update", "update", 0, "update", "theta", "new", "Gradient-descent update", "update", formula,
                 new.copy(), why, labels, ("after",), (), numbers, details, extra)
+
+
+def step(t: Trace, key: str, precision: int = 4) -> Step:
+    """The step of trace `t` called `key` ("z1", "delta2", "update", ...); KeyError when it has none."""
+    for s in steps(t, precision):
+        if s.key == key:
+            return s
+    raise KeyError(key)

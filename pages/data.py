@@ -5,7 +5,7 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
-from backprop import export
+from lesson import export
 from ui import csv_import, share_ui, state, widgets
 from ui.share_ui import escape
 

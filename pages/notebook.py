@@ -5,6 +5,7 @@ import pandas as pd
 import streamlit as st
 
 import backprop as bp
+import lesson
 from ui import render, state, widgets
 
 CODE = '''import numpy as np
@@ -66,7 +67,7 @@ with torch.no_grad():
     b -= lr * b.grad'''
 
 
-def data_cell(nb: bp.NotebookStep) -> str:
+def data_cell(nb: lesson.NotebookStep) -> str:
     """The notebook's data cell with the current numbers."""
     X, c = nb.correct.X, nb.correct
     rows = ",\n     ".join("[" + ",".join(repr(float(v)) for v in r) + "]" for r in X)
@@ -75,7 +76,7 @@ def data_cell(nb: bp.NotebookStep) -> str:
             f"b = {c.b!r}\nactual = [{','.join(repr(float(v)) for v in c.y)}]\nlearning_rate = {nb.lr!r}")
 
 
-def printed(nb: bp.NotebookStep) -> str:
+def printed(nb: lesson.NotebookStep) -> str:
     """What the notebook's print statements write, in NumPy's own formatting."""
     return "\n".join([
         f"Ouput after 1 layer: {nb.z}", f"Prediction after 1 layer: {nb.prediction}",
@@ -185,7 +186,7 @@ for i, d in enumerate(nb.differences, 1):
     a, b = st.columns(2)
     a.latex(r"\text{notebook: } " + d.notebook_latex)
     b.latex(r"\text{correct: } " + d.correct_latex)
-    tex = bp.latex
+    tex = lesson.latex
     if d.key == "double_mean":
         st.markdown("Where the 1/N belongs: the loss is a mean, and its derivative carries the 1/N once.")
         st.latex(r"L = \frac{1}{N}\sum_i (a_i - y_i)^2 \;\Rightarrow\; \frac{\partial L}{\partial a_i} = "

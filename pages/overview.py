@@ -68,7 +68,7 @@ st.subheader("Where to go next", anchor=False)
 widgets.page_link("step_by_step", "Step by step: every operation, forward then backward, with its formula",
                   help="Prev/Next buttons, ← and → keys, a slider; the step is in the URL.")
 if t is not None:
-    shares = [s.kind for s in t.steps].index("shares") + 1
+    shares = [s.kind for s in state.steps(shown)].index("shares") + 1
     widgets.page_link("step_by_step", "Jump to each sample's share of the gradient", step=shares)
 widgets.page_link("gradient_check", "Gradient check: the gradient against finite differences")
 widgets.page_link("notebook", "The notebook: the two most common backprop bugs, on your numbers")

@@ -20,7 +20,8 @@ if shown is None:
     st.stop()
 widgets.stale_ui(shown)
 t = shown.value
-n = len(t.steps)
+steps = state.steps(shown)
+n = len(steps)
 
 requested = st.query_params.get("step")
 if requested is not None and requested != st.session_state.get(state.STEP_IN_URL):
@@ -43,7 +44,7 @@ if not t.network.is_neuron:
         st.subheader("The network at this step", anchor=False)
         st.caption("The outlined layer is the settled step's. Edges are coloured by sign and sized by magnitude; "
                    "hover a unit or an edge for its formula with the numbers.")
-        widgets.network_ui(t, shown.model.precision, current=t.steps[current - 1], key="step_network")
+        widgets.network_ui(t, shown.model.precision, current=steps[current - 1], key="step_network")
 if fine:
     with st.container(key=presenter.EDITORS_KEY):  # presenter mode hides them
         widgets.editors_expander()

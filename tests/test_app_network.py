@@ -8,6 +8,7 @@ import pytest
 from conftest import edit_layer, load_preset, open_app
 
 import backprop as bp
+import lesson
 from ui.model import PRESETS
 
 XOR = PRESETS["xor"][1]
@@ -15,7 +16,7 @@ XOR = PRESETS["xor"][1]
 
 def engine_trace(m) -> bp.Trace:
     net, X, y, params = m.engine()
-    return net.forward_backward(X, y, params, lr=m.lr, precision=m.precision)
+    return net.forward_backward(X, y, params, lr=m.lr)
 
 
 @pytest.fixture
@@ -78,13 +79,13 @@ def test_initialise_sets_every_parameter(xor):
 
 def test_the_step_page_walks_every_operation_of_the_network(xor):
     t = engine_trace(XOR)
-    assert len(t.steps) == 16
-    keys = [s.key for s in t.steps]
+    assert len(lesson.steps(t)) == 16
+    keys = [s.key for s in lesson.steps(t)]
     assert keys == ["z1", "a1", "z2", "a2", "loss", "dL_da2", "fprime2", "delta2", "shares2", "grad2", "passed2",
                     "fprime1", "delta1", "shares1", "grad1", "update"]
     xor.switch_page("../pages/step_by_step.py").run()
     assert not xor.exception
-    hidden_delta = t.step("delta1")
+    hidden_delta = lesson.step(t, "delta1")
     np.testing.assert_allclose(hidden_delta.value, t.records[0].upstream)
 
 
@@ -133,7 +134,7 @@ def test_the_landscape_takes_any_two_parameters_and_trains_the_whole_network(xor
     net, X, y, params = XOR.engine()
     adam = net.train(X, y, params, lr=0.1, steps=100, optimizer="adam")
     table = next(t.value for t in xor.table if t.value.index.name == "optimizer")
-    assert table.loc["Adam", "final loss"] == bp.latex.text(adam.loss[-1], 4) and adam.loss[-1] < 0.01
+    assert table.loc["Adam", "final loss"] == lesson.latex.text(adam.loss[-1], 4) and adam.loss[-1] < 0.01
     assert list(c for c in table.columns if c.startswith("final W") or c.startswith("final b")) == [
         "final W1[0,1]", "final b2[0]"]
     assert any("other parameters as in the editors" in md.value for md in xor.markdown)

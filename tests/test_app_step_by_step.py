@@ -11,6 +11,7 @@ from conftest import edit_xy, open_app, settle_step, stepper_data
 from streamlit.testing.v1 import AppTest
 
 import backprop as bp
+import lesson
 from ui import stepper
 from ui.render import INACTIVE, SUM_ROW
 
@@ -128,7 +129,7 @@ def test_each_step_shows_formula_numbers_details_table_and_shape():
     trace = bp.forward_backward([[1, 2], [2, 1], [-1, -2]], [0.1, 0.2], 1, [1, 0, 0], lr=0.01)
     at = open_app("step_by_step")
     assert len(sent(at)["steps"]) == len(KEYS)
-    for number, step in enumerate(trace.steps, 1):
+    for number, step in enumerate(lesson.steps(trace), 1):
         shown = step_sent(at, number)
         assert step.key == KEYS[number - 1] and shown["title"] == step.title
         assert shown["formula"] == stepper.mathml(step.formula)  # symbolic, then with the numbers

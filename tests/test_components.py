@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 import backprop as bp
+import lesson
 from ui import landscape_chart, static_files, stepper
 
 COMPONENTS = Path(__file__).parents[1] / "ui" / "components"
@@ -32,7 +33,7 @@ def test_the_stepper_payload_is_plain_json_with_every_step():
     t = bp.forward_backward(**SEED, lr=0.01)
     data = stepper.payload(t, 4)
     assert plain(data) and json.loads(json.dumps(data, allow_nan=False)) == data
-    assert [s["title"] for s in data["steps"]] == [s.title for s in t.steps]
+    assert [s["title"] for s in data["steps"]] == [s.title for s in lesson.steps(t)]
     assert data["steps"][0]["table"]["rows"][0] == ["sample 0", "1.5000", "✓ yes"]
 
 

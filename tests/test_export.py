@@ -15,7 +15,8 @@ import pytest
 from conftest import edit_xy, open_app
 
 import backprop as bp
-from backprop import export
+import lesson
+from lesson import export
 from ui import csv_import, render
 from ui.model import ACTIVATION_CHOICES, LOSS_CHOICES, PRESETS, SEED
 
@@ -23,7 +24,7 @@ SEED_ARGS = ([[1, 2], [2, 1], [-1, -2]], [0.1, 0.2], 1, [1, 0, 0])
 
 
 def _trace(m=SEED, **changes):
-    settings = dict(activation=m.activation, loss=m.loss, lr=m.lr, precision=m.precision) | changes
+    settings = dict(activation=m.activation, loss=m.loss, lr=m.lr) | changes
     return bp.forward_backward(m.X, m.w, m.b, m.y, **settings)
 
 
@@ -104,8 +105,8 @@ def test_json_holds_the_whole_trace_and_its_steps():
     assert doc["settings"] == {"activation": "sigmoid", "loss": "bce", "lr": 0.01, "precision": 5}
     assert doc["inputs"]["X"] == t.X.tolist() and doc["backward"]["grad_w"] == t.grad_w.tolist()
     assert doc["forward"]["loss"] == t.loss and doc["update"]["new_loss"] == t.new_loss
-    assert [s["key"] for s in doc["steps"]] == [s.key for s in t.steps]
-    assert doc["steps"][0]["formula"] == t.steps[0].formula
+    assert [s["key"] for s in doc["steps"]] == [s.key for s in lesson.steps(t)]
+    assert doc["steps"][0]["formula"] == lesson.steps(t)[0].formula
 
 
 def test_json_lists_the_inactive_samples():
@@ -140,7 +141,7 @@ def test_the_script_prints_every_step_as_the_app_shows_it(activation, loss, tmp_
     m = PRESETS["random"][1]
     if loss == "bce":
         m = m.edited({i: {"y": str(i % 2)} for i in range(len(m.y))}, [], [])
-    t = _trace(m, activation=activation, loss=loss, precision=6)
+    t = _trace(m, activation=activation, loss=loss)
     out = printed(run_script(export.numpy_script(t, 6), tmp_path))
     for label, value in expected_lines(t, 6).items():
         assert out[label] == value, label
@@ -150,7 +151,7 @@ def test_the_script_names_dead_samples_and_limits_long_tables(tmp_path):
     X = np.column_stack([np.linspace(-3, 3, 250), np.ones(250)])
     t = bp.forward_backward(X, [1.0, 0.0], 0.0, np.zeros(250), lr=0.1)
     output = run_script(export.numpy_script(t), tmp_path)
-    assert "inactive samples (da/dz = 0, no gradient flows back): 0, 1," in output
+    assert "inactive samples (delta = 0, no gradient flows back): 0, 1," in output
     assert "the first 200 of 250 samples shown" in output
     assert printed(output)["3. loss L"] == render.fmt(t.loss, 4)
 

@@ -7,9 +7,10 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from torch_oracle import loss_and_grads, per_sample_grads, tensors, torch
+from torch_oracle import data_loss, loss_and_grads, penalty, per_sample_grads, targets, tensors, torch
 
 import backprop as bp
+import lesson
 
 ACTS = list(bp.ACTIVATIONS)
 
@@ -18,25 +19,49 @@ def close(a, b, rtol=1e-9, atol=1e-12):
     np.testing.assert_allclose(np.asarray(a), np.asarray(b), rtol=rtol, atol=atol)
 
 
+HIDDEN_ACTS = [k for k, a in bp.ACTIVATIONS.items() if a.hidden]
+
+
+def targets_for(net: bp.Network, rng: np.random.Generator, n: int):
+    """Random targets the network's loss reads: labels or probability rows for cross-entropy, [0, 1] for BCE."""
+    K = net.outputs
+    if net.loss.name == "ce":
+        if rng.random() < 0.5:
+            return rng.integers(0, K, size=n).astype(float)
+        rows = rng.uniform(0.05, 1, size=(n, K))
+        return rows / rows.sum(axis=1, keepdims=True)
+    shape = (n,) if K == 1 else (n, K)
+    return rng.uniform(0, 1, size=shape) if net.loss.name == "bce" else rng.normal(size=shape)
+
+
 @st.composite
-def problems(draw):
+def problems(draw, outputs=st.integers(1, 3)):
+    """A random network (0-3 hidden layers, K outputs, every output activation x loss it allows, a penalty or
+    none), data and parameters off zero."""
     depth = draw(st.integers(0, 3))
-    hidden = [(draw(st.integers(1, 8)), draw(st.sampled_from(ACTS))) for _ in range(depth)]
-    loss = draw(st.sampled_from(["mse", "bce"]))
-    output = "sigmoid" if loss == "bce" else draw(st.sampled_from(ACTS))
+    hidden = [(draw(st.integers(1, 6)), draw(st.sampled_from(HIDDEN_ACTS))) for _ in range(depth)]
+    K = draw(outputs)
+    loss = draw(st.sampled_from(sorted(bp.LOSSES)))
+    needs = bp.LOSSES[loss].output
+    choices = [needs] if needs else [a for a, f in bp.ACTIVATIONS.items() if f.min_outputs <= K]
+    output = draw(st.sampled_from(choices))
+    if bp.ACTIVATIONS[output].min_outputs > K:
+        K = bp.ACTIVATIONS[output].min_outputs
+    reg = draw(st.sampled_from([None, "l2", "l1"]))
     d = draw(st.integers(1, 4))
     n = draw(st.integers(1, 7))
     seed = draw(st.integers(0, 2**31 - 1))
     rng = np.random.default_rng(seed)
-    net = bp.Network(inputs=d, hidden=hidden, output=output, loss=loss)
+    net = bp.Network(inputs=d, hidden=hidden, output=output, outputs=K, loss=loss, regularization=reg,
+                     reg_rate=float(rng.uniform(0, 0.3)) if reg else 0.0)
     X = rng.normal(size=(n, d))
-    y = rng.uniform(0, 1, size=n) if loss == "bce" else rng.normal(size=n)
+    y = targets_for(net, rng, n)
     params = net.init(seed=seed)
     params = {k: v + 0.1 * rng.normal(size=v.shape) for k, v in params.items()}  # biases off zero
     return net, X, y, params
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(problems())
 def test_loss_and_every_gradient_match_torch_autograd(problem):
     net, X, y, params = problem
@@ -47,24 +72,46 @@ def test_loss_and_every_gradient_match_torch_autograd(problem):
         close(t.grads[k], grads[k])
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=50, deadline=None)
 @given(problems())
-def test_per_sample_shares_match_vmap_grad_and_sum_to_the_gradient(problem):
+def test_per_sample_shares_match_vmap_grad_and_sum_to_the_data_gradient(problem):
     net, X, y, params = problem
     t = net.forward_backward(X, y, params)
     shares = per_sample_grads(net, params, X, y)
     for k in net.shapes:
         assert t.per_sample[k].shape == (len(y), *net.shapes[k])
         close(t.per_sample[k], shares[k])
-        close(t.per_sample[k].sum(axis=0), t.grads[k])
+        close(t.per_sample[k].sum(axis=0), t.data_grads[k])
+        close(t.data_grads[k] + t.penalty_grads[k], t.grads[k])
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=40, deadline=None)
+@given(problems())
+def test_one_update_equals_torch_sgd_with_weight_decay_to_1e_12(problem):
+    """One step of the trace's update: torch.optim.SGD, the L2 rate as weight_decay on the weights' group (L1 as
+    an explicit penalty in the loss)."""
+    net, X, y, params = problem
+    t = net.forward_backward(X, y, params, lr=0.1)
+    P = tensors(params)
+    weights = [P[k] for k in net.shapes if k[0] == "W"]
+    biases = [P[k] for k in net.shapes if k[0] == "b"]
+    l2 = net.regularization == "l2"
+    opt = torch.optim.SGD([{"params": weights, "weight_decay": net.reg_rate if l2 else 0.0},
+                           {"params": biases, "weight_decay": 0.0}], lr=0.1)
+    Xt, Yt = torch.tensor(X), targets(net, y)
+    objective = data_loss(net, P, Xt, Yt) + (0.0 if l2 else penalty(net, P))
+    objective.backward()
+    opt.step()
+    for k in net.shapes:
+        np.testing.assert_allclose(t.new_params[k], P[k].detach().numpy(), rtol=1e-12, atol=1e-12)
+
+
+@settings(max_examples=30, deadline=None)
 @given(problems())
 def test_every_gradient_matches_central_differences(problem):
     net, X, y, params = problem
-    check = net.gradient_check(X, y, params, eps=1e-6, tolerance=1e-5)
-    assert check.passed, [p for p in check.params if not (p.passed or p.at_kink)]
+    check = net.gradient_check(X, y, params, tolerance=1e-5)
+    assert check.passed, [p for p in check.params if p.failed]
 
 
 def test_records_hold_each_ops_inputs_output_and_gradients():
@@ -85,7 +132,8 @@ def test_records_hold_each_ops_inputs_output_and_gradients():
     close(lin2.grads["A"], lin2.upstream @ params["W2"].T)
     close(act1.grads["z"], act1.upstream * act1.local)
     close(lin1.grads["W"], X.T @ lin1.upstream)
-    close(loss.local, 2 * (act2.output[:, 0] - y) / 4)
+    close(loss.local[:, 0], 2 * (act2.output[:, 0] - y) / 4)
+    assert loss.inputs["x"] is act2.output or np.array_equal(loss.inputs["x"], act2.output)  # MSE reads a
     assert not lin1.output.flags.writeable
 
 
@@ -94,7 +142,8 @@ def test_linear_and_activation_ops_backward_against_torch():
     A, W, b, g = rng.normal(size=(5, 3)), rng.normal(size=(3, 2)), rng.normal(size=2), rng.normal(size=(5, 2))
     At, Wt, bt = (torch.tensor(v, requires_grad=True) for v in (A, W, b))
     (At @ Wt + bt).backward(torch.tensor(g))
-    dW, db, dA = bp.Linear.backward(A, W, g)
+    _, grads = bp.Linear(2, "a1").backward({"A": A, "W": W, "b": b}, A @ W + b, g)
+    dW, db, dA = grads["W"], grads["b"], grads["A"]
     close(bp.Linear.forward(A, W, b), (At @ Wt + bt).detach().numpy())
     close(dW, Wt.grad.numpy()), close(db, bt.grad.numpy()), close(dA, At.grad.numpy())
     w_share, b_share = bp.Linear.shares(A, g)
@@ -104,11 +153,15 @@ def test_linear_and_activation_ops_backward_against_torch():
     z = rng.normal(size=(5, 2))
     z[0, 0] = 0.0  # ReLU'(0) = 0, as torch
     for name, act in bp.ACTIVATIONS.items():
+        op = bp.ActivationOp(1, act)
         zt = torch.tensor(z, requires_grad=True)
         ACT[name](zt).backward(torch.tensor(g))
-        local, delta = bp.ActivationOp.backward(act, z, act.fn(z), g)
-        np.testing.assert_allclose(local, act.der(z), rtol=1e-12, atol=1e-15)
-        close(delta, zt.grad.numpy()), close(bp.ActivationOp.forward(act, z), ACT[name](torch.tensor(z)).numpy())
+        local, grads = op.backward({"z": z}, op.forward(z), g)
+        if act.elementwise:
+            np.testing.assert_allclose(local, act.der(z), rtol=1e-12, atol=1e-15)
+        else:  # softmax: the Jacobian, whose product with g is what autograd computes
+            close(np.einsum("nij,ni->nj", local, g), zt.grad.numpy())
+        close(grads["z"], zt.grad.numpy()), close(op.forward(z), ACT[name](torch.tensor(z)).numpy())
 
 
 @pytest.mark.parametrize("optimizer", ["sgd", "momentum", "adam"])
@@ -126,7 +179,7 @@ def test_trajectories_follow_torch_optim(optimizer):
 
     for step in range(26):
         opt.zero_grad()
-        L = loss_fn(net, P, torch.tensor(X), torch.tensor(y))
+        L = loss_fn(net, P, torch.tensor(X), targets(net, y))
         close(traj.loss[step], L.item(), rtol=1e-9)
         for k in net.shapes:
             close(traj.params[k][step], P[k].detach().numpy(), rtol=1e-9)
@@ -147,8 +200,6 @@ def test_bce_is_the_textbook_logistic_unit_and_equals_both_torch_losses():
     assert float(torch.nn.functional.binary_cross_entropy(torch.sigmoid(z), yt)) == pytest.approx(t.loss, rel=1e-12)
     assert float(torch.nn.functional.binary_cross_entropy_with_logits(z, yt)) == pytest.approx(t.loss, rel=1e-12)
     close(t.delta, (p - y) / 3)  # the fused derivative
-    delta = t.step("delta1")
-    assert r"\frac{1}{N}(a_i - y_i)" in delta.formula and "cancel" in delta.explanation
 
 
 def test_bce_stays_exact_where_the_sigmoid_saturates():
@@ -243,6 +294,6 @@ def test_predict_is_the_traced_forward_pass_and_loss_value_its_loss(problem):
     p = net.check_params(params)
     t = net.forward_backward(X, y, params)
     a = net.predict(Xa, p)
-    assert a.shape == (len(y),)
+    assert a.shape == ((len(y),) if net.outputs == 1 else (len(y), net.outputs))
     close(a, t.prediction)
     close(net.loss_value(Xa, ya, p), t.loss)

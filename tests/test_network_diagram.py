@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 import backprop as bp
+import lesson
 from viz import network
 
 XOR = {"W1": [[0.5, -0.4], [0.3, 0.8]], "b1": [0.1, -0.2], "W2": [[0.7], [-0.6]], "b2": [0.05]}
@@ -37,7 +38,7 @@ def test_each_edge_shows_its_number_coloured_by_sign_and_sized_by_magnitude(trac
     biggest = max(abs(network.values(trace, show, layer, 2)[0]).max() for layer in (1, 2))
     for (layer, k, j), (color, width, label, _) in drawn.items():
         value = float(network.values(trace, show, layer, 2)[0][k, j])
-        assert label == bp.latex.text(value, 4)
+        assert label == lesson.latex.text(value, 4)
         assert color == (network.POSITIVE if value > 0 else network.NEGATIVE if value < 0 else network.ZERO)
         assert width == pytest.approx(0.8 + 6.0 * abs(value) / biggest, abs=0.01)
     if show == "sample":  # one sample's share: its input times its unit's delta
@@ -55,10 +56,10 @@ def test_tooltips_give_the_formula_with_its_numbers(trace):
 
 
 def test_the_current_steps_layer_is_outlined_and_the_update_outlines_every_layer(trace):
-    dot = network.network_dot(trace, current=trace.step("delta1"))
+    dot = network.network_dot(trace, current=lesson.step(trace, "delta1"))
     assert re.search(r'h1_0 \[id="unit_1_0".*penwidth=3\.5', dot)
     assert re.search(r'out \[id="unit_2_0".*penwidth=1\.2', dot)
-    update = network.network_dot(trace, current=trace.step("update"))
+    update = network.network_dot(trace, current=lesson.step(trace, "update"))
     assert re.search(r'out \[id="unit_2_0".*penwidth=3\.5', update) and re.search(r'h1_1 .*penwidth=3\.5', update)
 
 

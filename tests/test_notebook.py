@@ -6,13 +6,14 @@ import numpy as np
 import pytest
 
 import backprop as bp
+import lesson
 
 SEED = dict(X=[[1.0, 2.0], [2.0, 1.0], [-1.0, -2.0]], w=[0.1, 0.2], b=1, y=[1, 0, 0], lr=0.01)
 
 
 @pytest.fixture(scope="module")
 def step() -> bp.NotebookStep:
-    return bp.notebook_step(**SEED)
+    return lesson.notebook_step(**SEED)
 
 
 def test_notebook_mode_reproduces_the_printed_numbers(step):
@@ -63,14 +64,14 @@ def test_differences_explain_the_two_bugs(step):
 
 def test_notebook_step_validates_like_the_engine():
     with pytest.raises(bp.InputError, match="X row 0, column x1"):
-        bp.notebook_step([[1, "x"]], [0.1, 0.2], 0, [1], 0.1)
+        lesson.notebook_step([[1, "x"]], [0.1, 0.2], 0, [1], 0.1)
     with pytest.raises(bp.InputError, match="learning rate"):
-        bp.notebook_step(SEED["X"], SEED["w"], SEED["b"], SEED["y"], 0)
+        lesson.notebook_step(SEED["X"], SEED["w"], SEED["b"], SEED["y"], 0)
 
 
 def test_notebook_step_on_other_data_keeps_its_rules():
     X, w, b, y = [[1.0, -1.0], [0.5, 2.0], [-2.0, 0.0], [3.0, 1.0]], [0.3, -0.1], -0.2, [1.0, 0.0, 1.0, 2.0]
-    step = bp.notebook_step(X, w, b, y, 0.05)
+    step = lesson.notebook_step(X, w, b, y, 0.05)
     t = bp.forward_backward(X, w, b, y)
     np.testing.assert_allclose(step.grad_w, t.grad_w / 4, rtol=1e-14)
     np.testing.assert_allclose(step.new_w, np.asarray(w) + 0.05 * t.grad_w / 4, rtol=1e-14)

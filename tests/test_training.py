@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 import backprop as bp
+import lesson
 
 SEED = dict(X=[[1.0, 2.0], [2.0, 1.0], [-1.0, -2.0]], w=[0.1, 0.2], b=1.0, y=[1.0, 0.0, 0.0])
 # A smooth problem (sigmoid) on which every optimizer runs many steps without touching a kink.
@@ -145,7 +146,7 @@ def test_a_huge_learning_rate_diverges_at_the_first_step():
 
 def test_notebook_optimizer_takes_the_notebooks_step():
     traj = bp.train(**SEED, lr=0.01, steps=1, optimizer="notebook")
-    step = bp.notebook_step(**SEED, lr=0.01)
+    step = lesson.notebook_step(**SEED, lr=0.01)
     np.testing.assert_allclose(traj.w[1], step.new_w, rtol=1e-15)
     assert traj.b[1] == pytest.approx(step.new_b, rel=1e-15)
 

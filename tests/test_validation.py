@@ -7,6 +7,8 @@ import numpy as np
 import pytest
 
 import backprop as bp
+import lesson
+from backprop.neuron import neuron_inputs
 
 X = [[1.0, 2.0], [2.0, 1.0], [-1.0, -2.0]]
 W, B, Y = [0.1, 0.2], 1.0, [1.0, 0.0, 0.0]
@@ -14,7 +16,7 @@ W, B, Y = [0.1, 0.2], 1.0, [1.0, 0.0, 0.0]
 
 def validate(X, w, b, y, loss="mse"):
     """One neuron's checked inputs: X, y and params {W1, b1} (the output the loss needs)."""
-    _, Xa, ya, params = bp.trace.neuron_inputs(X, w, b, y, "sigmoid" if loss == "bce" else "relu", loss)
+    _, Xa, ya, params = neuron_inputs(X, w, b, y, "sigmoid" if loss == "bce" else "relu", loss)
     return Xa, ya, params["W1"][:, 0], float(params["b1"][0])
 
 
@@ -93,7 +95,8 @@ def test_shape_mismatches_name_the_shapes():
     raises_everywhere(r"w has 1 values but X has 2 feature columns", w=0.5)
     raises_everywhere(r"y has 2 values but X has 3 rows", y=[1, 0])
     raises_everywhere(r"y has 4 values but X has 3 rows", y=[1, 0, 0, 1])
-    raises_everywhere(r"y must be a single column of numbers, got shape \(2, 2\)", y=[[1, 0], [0, 1]])
+    raises_everywhere(r"y has 2 rows but X has 3 rows", y=[[1, 0], [0, 1]])
+    raises_everywhere(r"y has 2 columns but the network has 1 output: y needs 1 column", y=[[1, 0], [0, 1], [1, 1]])
 
 
 def test_bce_targets_must_lie_in_zero_one():
@@ -124,7 +127,7 @@ def test_bad_learning_rate_is_named(lr, message):
     with pytest.raises(bp.InputError, match=message):
         bp.train(X, W, B, Y, lr=lr, steps=1)
     with pytest.raises(bp.InputError, match=message):
-        bp.notebook_step(X, W, B, Y, lr)
+        lesson.notebook_step(X, W, B, Y, lr)
 
 
 def test_too_many_samples_is_refused_before_any_work():

@@ -14,9 +14,11 @@ import numpy as np
 
 import backprop as bp
 from backprop import ACTIVATIONS, LOSSES, feature_names, neuron_labels
+from backprop.neuron import neuron_inputs
 
-ACTIVATION_CHOICES = tuple(ACTIVATIONS)  # the registries decide what the app offers
-LOSS_CHOICES = tuple(LOSSES)
+# The registries decide what the app offers: what works with the one output the app's models have.
+ACTIVATION_CHOICES = tuple(k for k, a in ACTIVATIONS.items() if a.min_outputs == 1)
+LOSS_CHOICES = tuple(k for k, loss in LOSSES.items() if loss.output in (None, *ACTIVATION_CHOICES))
 PRECISION_RANGE = (1, 10)
 MAX_SHOWN_WIDTH = 8  # units per hidden layer the app offers (the engine allows more)
 Rows = tuple[tuple[str, ...], ...]
@@ -70,7 +72,7 @@ class Model:
         ones given; InputError names the bad cell (one neuron's as "weight w0", a network's as "W1[0,1]")."""
         act, lossname = activation or self.activation, loss or self.loss
         if self.is_neuron:
-            return bp.trace.neuron_inputs(self.X, self.w, self.b, self.y, act, lossname)
+            return neuron_inputs(self.X, self.w, self.b, self.y, act, lossname)
         net = bp.Network(inputs=self.n_features, hidden=self.hidden, output=act, loss=lossname)
         X, y = net.check_data(self.X, self.y)
         return net, X, y, net.check_params(self.param_texts())

@@ -15,9 +15,10 @@ import plotly.graph_objects as go
 import streamlit as st
 
 import backprop as bp
+import lesson
 
 ROW_LIMIT = 200  # tables show at most this many sample rows; the caption says how many there are
-ACTIVE, INACTIVE = "✓ yes", "✗ no — f′(z) = 0"
+ACTIVE, INACTIVE = "✓ yes", "✗ no — δ = 0"
 PHASES = {"forward": ("Forward pass", "blue"), "backward": ("Backward pass", "orange"),
           "update": ("Update", "green")}
 SUM_ROW = "Σ (sum over samples)"
@@ -25,8 +26,8 @@ SUM_ROW = "Σ (sum over samples)"
 
 def fmt(value: float, precision: int = 4) -> str:
     """A number with exactly `precision` decimals; very large or tiny (but non-zero) ones in e-notation: the
-    app's one number format, the engine's (`backprop.latex.text`), so tables and formulas agree."""
-    return bp.latex.text(value, precision)
+    app's one number format, the lesson's (`lesson.latex.text`), so tables and formulas agree."""
+    return lesson.latex.text(value, precision)
 
 
 def fmt_list(values, precision: int = 4) -> str:
@@ -60,7 +61,7 @@ def code_span(text: str, limit: int = 40) -> str:
     return f"`{text[:limit]}{'…' if len(text) > limit else ''}`"
 
 
-def short_title(step: bp.Step) -> str:
+def short_title(step: lesson.Step) -> str:
     """A few characters naming the step, for the stepper's map of the steps."""
     return step.short
 
@@ -91,23 +92,21 @@ def limited(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.iloc[:ROW_LIMIT]
 
 
-def step_frame(step: bp.Step, trace: bp.Trace, precision: int) -> pd.DataFrame:
-    """The step's value as a table of text: its row and column labels, an "active?" column on sample rows,
-    the column sums on the per-sample gradient, and the old value and gradient beside an update."""
+def step_frame(step: lesson.Step, trace: bp.Trace, precision: int) -> pd.DataFrame:
+    """The step's value as a table of text: its extra columns (the softmax's exponentials, the update's old value and
+    gradients), its row and column labels, an "active?" column on sample rows, and the column sums on the
+    per-sample gradient."""
     table = step.table()
     rows = list(step.row_labels) or [step.short]
     cols = list(step.col_labels) or ["value"]
-    data = {c: [fmt(v, precision) for v in table[:, j]] for j, c in enumerate(cols)}
-    if step.kind == "update":
-        old = trace.network.flatten(trace.params)
-        data = {"before": [fmt(v, precision) for v in old], "gradient": [fmt(v, precision) for v in trace.grad],
-                "after": data[cols[0]]}
+    data = {c: [fmt(v, precision) for v in np.ravel(values)] for c, values in step.extra}
+    data |= {c: [fmt(v, precision) for v in table[:, j]] for j, c in enumerate(cols)}
     frame = pd.DataFrame(data, index=rows)
     if step.kind == "shares":
         frame = limited(frame)
         frame.loc[SUM_ROW] = [fmt(v, precision) for v in step.value.sum(axis=0)]
     sample_rows = step.samples
-    if sample_rows and shows_activity(trace) and step.layer == trace.network.depth:
+    if sample_rows and shows_activity(trace) and step.layer == trace.network.depth and step.kind != "passed":
         active = [INACTIVE if off else ACTIVE for off in trace.inactive[: len(frame)]]
         frame["active?"] = active + [""] * (len(frame) - len(active))
     elif sample_rows and step.kind != "passed" and 0 < step.layer < trace.network.depth:
@@ -142,7 +141,7 @@ def styled(frame: pd.DataFrame):
     return frame.style.apply(row_style, axis=1)
 
 
-def shape_text(step: bp.Step, trace: bp.Trace) -> str:
+def shape_text(step: lesson.Step, trace: bp.Trace) -> str:
     """The step's shape in words, e.g. "shape (3,): one number per sample"."""
     n = trace.X.shape[0]
     shape = "(" + ", ".join(map(str, step.shape)) + ("," if len(step.shape) == 1 else "") + ")"

@@ -19,6 +19,7 @@ from typing import Generic, TypeVar
 import streamlit as st
 
 import backprop as bp
+import lesson
 
 from .model import PRESETS, SEED, Model, random_model
 
@@ -190,7 +191,7 @@ def _plain(text: str) -> str:
 @st.cache_data(max_entries=256, show_spinner=False)
 def _trace(m: Model, update: bool = True) -> bp.Trace:
     net, X, y, params = m.engine()
-    return net.forward_backward(X, y, params, lr=m.lr if update else None, precision=m.precision)
+    return net.forward_backward(X, y, params, lr=m.lr if update else None)
 
 
 def results(m: Model | None = None) -> Shown[bp.Trace] | None:
@@ -216,6 +217,16 @@ def results(m: Model | None = None) -> Shown[bp.Trace] | None:
     return Shown(t, m)
 
 
+@st.cache_resource(max_entries=64, show_spinner=False, hash_funcs={bp.Trace: lambda _: 0})
+def _steps(m: Model, t: bp.Trace) -> tuple[lesson.Step, ...]:
+    return lesson.steps(t, m.precision)  # the model is the key: the trace follows from it
+
+
+def steps(shown: Shown[bp.Trace]) -> tuple[lesson.Step, ...]:
+    """The lesson's steps of the trace shown, at its model's decimals (immutable, computed once per trace)."""
+    return _steps(shown.model, shown.value)
+
+
 def results_with_update(m: Model | None = None) -> Shown[bp.Trace] | None:
     """As `results`, for pages that need the update (the landscape's paths, the exports): while only the
     learning rate is bad, the last valid input's trace, stale."""
@@ -239,11 +250,11 @@ def last_good(precision: int) -> Shown[bp.Trace] | None:
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _notebook(m: Model) -> bp.NotebookStep:
-    return bp.notebook_step(m.X, m.w, m.b, m.y, m.lr)
+def _notebook(m: Model) -> lesson.NotebookStep:
+    return lesson.notebook_step(m.X, m.w, m.b, m.y, m.lr)
 
 
-def notebook(m: Model | None = None) -> Shown[bp.NotebookStep] | None:
+def notebook(m: Model | None = None) -> Shown[lesson.NotebookStep] | None:
     """The seed notebook's step (ReLU, MSE) on the model's data beside the correct one; on bad input, the
     InputError (st.error) and the step on the last valid input, stale (None when there is none)."""
     m = (m or model()).filled()

@@ -22,6 +22,7 @@ import streamlit as st
 from latex2mathml.converter import convert
 
 import backprop as bp
+import lesson
 
 from . import render, state
 from .model import Model
@@ -110,7 +111,7 @@ def plain(text: str) -> str:
     return render.prose(text).replace("\\_", "_").replace("\\*", "*")
 
 
-def _table(step: bp.Step, trace: bp.Trace, precision: int) -> dict:
+def _table(step: lesson.Step, trace: bp.Trace, precision: int) -> dict:
     frame = render.step_frame(step, trace, precision)
     marked = set(step.marked)
     kinds = []
@@ -125,7 +126,7 @@ def _table(step: bp.Step, trace: bp.Trace, precision: int) -> dict:
 BAR_SAMPLES = 20  # samples the bar chart of shares shows (the table lists them all)
 
 
-def _bars(step: bp.Step, precision: int) -> dict | None:
+def _bars(step: lesson.Step, precision: int) -> dict | None:
     """Each sample's share of each gradient, for a bar chart: the step's (N, P) value by sample, when its rows
     are samples and it has columns (the per-sample shares); None for every other step."""
     value = np.asarray(step.value, dtype=float)
@@ -180,7 +181,7 @@ def _graph(trace: bp.Trace, precision: int) -> dict:
         start += count
     node("y", f"y  ({n})", sample_labels)["columns"].append(
         {"head": "y", "step": -1, "cells": _cells(trace.y, samples, fmt)})
-    for k, step in enumerate(trace.steps):
+    for k, step in enumerate(lesson.steps(trace, precision)):
         name, part = step.node, step.part
         value = np.asarray(step.value, dtype=float)
         if step.kind == "update":  # every layer's parameters after the step, in each layer's node
@@ -217,7 +218,7 @@ def payload(trace: bp.Trace, precision: int) -> dict:
     parameters and `steps`.
     """
     steps = []
-    for k, step in enumerate(trace.steps):
+    for k, step in enumerate(lesson.steps(trace, precision)):
         label, color = render.PHASES[step.phase]
         part = step.part
         # the update's node is every layer's parameters

@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 import backprop as bp
+import lesson
 
 from . import render, state
 from .model import ACTIVATION_CHOICES, LOSS_CHOICES, MAX_SHOWN_WIDTH, PRECISION_RANGE, PRESETS, Model
@@ -224,7 +225,7 @@ def _on_architecture() -> None:
 EDGES_SHOW, EDGES_SAMPLE = "network_edges", "network_sample"
 
 
-def network_ui(trace: bp.Trace, precision: int, current: bp.Step | None = None, key: str = "network") -> None:
+def network_ui(trace: bp.Trace, precision: int, current: lesson.Step | None = None, key: str = "network") -> None:
     """The network diagram (units as nodes, weights as edges coloured by sign and sized by magnitude) with a choice
     of what the edges show, the chosen sample, and every drawn number as text in a table under it."""
     from viz import network

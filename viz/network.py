@@ -14,7 +14,8 @@ import html
 
 import numpy as np
 
-from backprop import Step, Trace, latex
+from backprop import Trace
+from lesson import Step, latex
 
 SHOWS = {"weights": "the weights W", "grad": "the batch gradient dL/dW", "sample": "one sample's share of dL/dW"}
 POSITIVE, NEGATIVE, ZERO = "#1f6fb4", "#d4500f", "#9aa3ad"
