@@ -5,6 +5,10 @@
 - `circles(n, noise, seed)`: two concentric rings, the inner one (radius 0.5) y = 1, the outer (radius 1) y = 0.
 - `moons(n, noise, seed)`: two interleaving half-moons (the upper y = 0, the lower y = 1), as sklearn's make_moons.
 - `sine(n, noise, seed)`: x evenly spaced over [-π, π], y = sin x plus Gaussian noise: one feature, a regression.
+- `spiral(n, classes, noise, seed)`: `classes` interleaved spiral arms, y the arm's label 0..K-1: a K-class problem
+  no straight boundary separates (cs231n's spiral).
+- `sincos(n, noise, seed)`: x evenly spaced over [-π, π], y = (sin x, cos x) plus noise: two outputs at once.
+- `split(X, y, test_fraction, seed)`: a seeded train/test split of any data.
 
 Points are evenly spaced along each shape and then jittered by Gaussian noise of standard deviation `noise`
 from `np.random.default_rng(seed)`, so a seed always gives the same data. Values are rounded (X to 2
@@ -55,6 +59,51 @@ def sine(n: int = 40, noise: float = 0.05, seed: int = 0) -> tuple[np.ndarray, n
     return x[:, None], y
 
 
+def spiral(n: int = 60, classes: int = 3, noise: float = 0.1, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """`classes` spiral arms from the centre out, about n / classes points each (the first arms take the rest),
+    each arm's angle jittered by Gaussian noise of standard deviation `noise` (in radians, times 4): X (n, 2),
+    y (n,) the arm's label 0..classes-1, arm 0 first."""
+    n, noise, rng = _checked(n, noise, seed)
+    if isinstance(classes, bool) or not isinstance(classes, (int, np.integer)) or not 2 <= classes <= 8:
+        raise InputError(f"classes: {classes!r} must be a whole number from 2 to 8")
+    counts = [n // classes + (k < n % classes) for k in range(classes)]
+    X, y = [], []
+    for k, m in enumerate(counts):
+        r = np.linspace(0.1, 1.0, m)
+        t = np.linspace(k * 4.0, (k + 1) * 4.0, m) + 4.0 * noise * rng.standard_normal(m)
+        X.append(np.column_stack([r * np.sin(t), r * np.cos(t)]))
+        y.append(np.full(m, float(k)))
+    return np.concatenate(X).round(2) + 0.0, np.concatenate(y)
+
+
+def sincos(n: int = 40, noise: float = 0.05, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """y = (sin x, cos x) + noise at n points x evenly spaced over [-π, π]: X (n, 1) to 2 decimals, y (n, 2) to 3."""
+    n, noise, rng = _checked(n, noise, seed)
+    x = np.linspace(-np.pi, np.pi, n).round(2)
+    y = (np.column_stack([np.sin(x), np.cos(x)]) + noise * rng.standard_normal((n, 2))).round(3) + 0.0
+    return x[:, None], y
+
+
+def split(X, y, test_fraction: float, seed: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(X_train, y_train, X_test, y_test): round(test_fraction · N) samples (at least one when the fraction is above
+    0) drawn for the test set by `np.random.default_rng(seed).permutation(N)`, the rest for training, each in
+    the permutation's order. InputError when no training sample would be left."""
+    X, y = np.asarray(X), np.asarray(y)
+    n = len(X)
+    if isinstance(test_fraction, bool) or not isinstance(test_fraction, (int, float, np.floating)) \
+            or not 0 <= test_fraction < 1:
+        raise InputError(f"test fraction: {test_fraction!r} must be a number from 0 up to (not including) 1")
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise InputError(f"seed: {seed!r} must be a whole number, 0 or more")
+    n_test = max(1, round(test_fraction * n)) if test_fraction > 0 else 0
+    if n_test >= n:
+        raise InputError(f"test fraction {test_fraction:g} of {n} samples leaves no training sample; use a smaller "
+                         "fraction or more data")
+    perm = np.random.default_rng(int(seed)).permutation(n)
+    test, train = perm[:n_test], perm[n_test:]
+    return X[train], y[train], X[test], y[test]
+
+
 def _checked(n: int, noise: float, seed: int) -> tuple[int, float, np.random.Generator]:
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or not MIN_POINTS <= n <= MAX_POINTS:
         raise InputError(f"n: {n!r} must be a whole number of points from {MIN_POINTS} to {MAX_POINTS}")
@@ -77,4 +126,4 @@ def _finish(X: np.ndarray, rng: np.random.Generator, noise: float, n0: int, n1: 
     return X, np.concatenate([np.zeros(n0), np.ones(n1)])
 
 
-__all__ = ["MAX_POINTS", "MIN_POINTS", "circles", "moons", "sine", "xor"]
+__all__ = ["MAX_POINTS", "MIN_POINTS", "circles", "moons", "sincos", "sine", "spiral", "split", "xor"]

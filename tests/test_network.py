@@ -10,7 +10,6 @@ from hypothesis import strategies as st
 from torch_oracle import data_loss, loss_and_grads, penalty, per_sample_grads, targets, tensors, torch
 
 import backprop as bp
-import lesson
 
 ACTS = list(bp.ACTIVATIONS)
 
