@@ -206,73 +206,7 @@ def test_inactive_samples_contribute_nothing():
         assert lesson.step(t, key).marked == (1,)
 
 
-# --- the trace and its steps -----------------------------------------------------------------------
-
-def test_steps_are_the_ordered_operations_of_the_pass():
-    t = bp.forward_backward(**SEED)
-    assert [s.key for s in lesson.steps(t)] == STEP_KEYS
-    assert [s.phase for s in lesson.steps(t)] == ["forward"] * 3 + ["backward"] * 5
-    assert lesson.steps(bp.forward_backward(**SEED, lr=0.1))[-1].key == "update"
-    for s in lesson.steps(t):
-        assert s.title and s.formula and s.explanation
-        assert np.shape(s.value) == s.shape
-        assert s.explanation.count(".") >= 1
-
-
-def test_steps_carry_the_values_of_the_trace():
-    t = bp.forward_backward(**SEED, lr=0.01)
-    np.testing.assert_array_equal(lesson.step(t, "z1").value, t.z)
-    np.testing.assert_array_equal(lesson.step(t, "a1").value, t.prediction)
-    assert float(lesson.step(t, "loss").value) == t.loss and lesson.step(t, "loss").shape == ()
-    np.testing.assert_array_equal(lesson.step(t, "dL_da1").value, t.dloss_dpred)
-    np.testing.assert_array_equal(lesson.step(t, "fprime1").value, t.dpred_dz)
-    np.testing.assert_array_equal(lesson.step(t, "delta1").value, t.delta)
-    np.testing.assert_array_equal(lesson.step(t, "grad1").value, t.grad)
-    np.testing.assert_array_equal(lesson.step(t, "update").value, np.append(t.new_w, t.new_b))
-    assert lesson.step(t, "shares1").shape == (3, 3)
-    assert lesson.step(t, "shares1").col_labels == ("w0", "w1", "b")
-    assert lesson.step(t, "z1").row_labels == ("sample 0", "sample 1", "sample 2")
-    assert lesson.step(t, "z1").table().shape == (3, 1)
-    with pytest.raises(KeyError):
-        lesson.step(t, "nope")
-
-
-def test_small_steps_substitute_the_numbers():
-    t = bp.forward_backward(**SEED, lr=0.01)
-    z = lesson.step(t, "z1")
-    assert z.formula_numbers.endswith(r"= \begin{bmatrix}1.5000 \\ 1.4000 \\ 0.5000\end{bmatrix}")
-    assert z.details[0] == r"z_{0} = 1.0000 \cdot 0.1000 + 2.0000 \cdot 0.2000 + 1.0000 = 1.5000"
-    assert z.details[2] == r"z_{2} = (-1.0000) \cdot 0.1000 + (-2.0000) \cdot 0.2000 + 1.0000 = 0.5000"
-    assert lesson.step(t, "loss").formula_numbers == (
-        r"L = \frac{1}{3}\left[(1.5000 - 1.0000)^2 + (1.4000 - 0.0000)^2 + (0.5000 - 0.0000)^2\right] = 0.8200")
-    assert lesson.step(t, "dL_da1").details[1] == (
-        r"\frac{\partial L}{\partial a_{1}} = \frac{2}{3}(1.4000 - 0.0000) = 0.9333")
-    assert lesson.step(t, "grad1").details[2] == r"\frac{\partial L}{\partial b} = 0.3333 + 0.9333 + 0.3333 = 1.6000"
-    assert lesson.step(t, "update").details[0] == r"w_{0}' = 0.1000 - 0.0100 \cdot 1.8667 = 0.0813"
-    assert "0.8200 to " in lesson.step(t, "update").explanation and "downhill" in lesson.step(t, "update").explanation
-    overshoot = lesson.step(bp.forward_backward(**SEED, lr=10), "update").explanation
-    assert "0.8200 up to 159.2" in overshoot and "overshot" in overshoot and "downhill)" not in overshoot
-    assert len(lesson.step(t, "shares1").details) == 3
-
-
-def test_precision_sets_the_decimals_of_the_formulas():
-    t = bp.forward_backward(**SEED)
-    assert lesson.step(t, "dL_da1", precision=2).formula_numbers == (
-        r"\frac{\partial L}{\partial a} = \begin{bmatrix}0.33 \\ 0.93 \\ 0.33\end{bmatrix}")
-    with pytest.raises(bp.InputError, match="precision"):
-        lesson.steps(t, precision=-1)
-
-
-def test_large_inputs_keep_the_formulas_symbolic():
-    rng = np.random.default_rng(0)
-    t = bp.forward_backward(rng.normal(size=(50, 3)), [0.1, 0.2, 0.3], 0.0, rng.normal(size=50), lr=0.1)
-    for s in lesson.steps(t)[:-1]:
-        assert s.formula_numbers is None and s.details == ()
-    assert lesson.step(t, "update").formula_numbers is not None  # four parameters still fit
-    assert len(lesson.step(t, "update").details) == 5
-    wide = bp.forward_backward(np.ones((2, 10)), np.zeros(10), 0.0, [0.0, 1.0], lr=0.1)
-    assert lesson.step(wide, "update").formula_numbers is None
-
+# --- the trace -------------------------------------------------------------------------------------
 
 def test_trace_arrays_are_read_only():
     t = bp.forward_backward(**SEED, lr=0.01)
@@ -291,28 +225,3 @@ def test_inputs_in_many_shapes_give_the_same_trace():
     for X in (SEED["X"], np.array(SEED["X"]), frame, texts):
         t = bp.forward_backward(X, np.array([0.1, 0.2]), np.float64(1.0), pd.Series([1, 0, 0]))
         np.testing.assert_allclose(t.grad_w, [28 / 15, 14 / 15])
-
-
-def test_a_networks_steps_read_layer_by_layer_checked_by_hand():
-    """XOR's 2-2-1 tanh network, sample 0 (x = [0, 0]): z1 = b1 = [0.1, -0.2], h = tanh(z1) = [0.0997, -0.1974],
-    out = 0.0997 * 0.7 + (-0.1974) * (-0.6) + 0.05 = 0.2382, dL/dout = 2 * 0.2382 / 4 = 0.1191, passed back to h0:
-    0.1191 * 0.7 = 0.0834, and through tanh: 0.0834 * (1 - 0.0997^2) = 0.0834 * 0.9901 = 0.0825."""
-    net = bp.Network(inputs=2, hidden=[(2, "tanh")], output="identity")
-    params = {"W1": [[0.5, -0.4], [0.3, 0.8]], "b1": [0.1, -0.2], "W2": [[0.7], [-0.6]], "b2": [0.05]}
-    t = net.forward_backward([[0, 0], [0, 1], [1, 0], [1, 1]], [0, 1, 1, 0], params, lr=0.1)
-    assert lesson.step(t, "z1").details[1] == r"z^{(1)}_{0,1} = 0.0000 \cdot (-0.4000) + 0.0000 \cdot 0.8000 - 0.2000 = -0.2000"
-    assert lesson.step(t, "a2").formula_numbers.endswith(r"\begin{bmatrix}0.2382 \\ -0.0063 \\ 0.7482 \\ 0.4330\end{bmatrix}")
-    assert lesson.step(t, "dL_da2").details[0] == r"\frac{\partial L}{\partial a_{0}} = \frac{2}{4}(0.2382 - 0.0000) = 0.1191"
-    assert lesson.step(t, "passed2").details[0] == r"\frac{\partial L}{\partial a^{(1)}_{0,0}} = 0.1191 \cdot 0.7000 = 0.0834"
-    assert lesson.step(t, "delta1").details[0] == r"\delta^{(1)}_{0,0} = 0.0834 \cdot 0.9901 = 0.0825"
-    assert lesson.step(t, "update").details[0] == r"W^{(1)}_{0,0}' = 0.5000 - 0.1000 \cdot 0.0111 = 0.4989"
-    assert lesson.step(t, "passed2").title == "Passed back: dL/da₁ = δ₂ W₂ᵀ" and lesson.step(t, "passed2").node == "a1"
-    assert [(s.kind, s.layer) for s in lesson.steps(t)][8:12] == [("shares", 2), ("grad", 2), ("passed", 2), ("local", 1)]
-
-
-def test_bce_steps_show_the_fused_derivative():
-    t = bp.forward_backward(SEED["X"], SEED["w"], SEED["b"], SEED["y"], activation="sigmoid", loss="bce", lr=0.1)
-    delta = lesson.step(t, "delta1")
-    assert delta.details[0] == r"\delta_{0} = \frac{1}{3}(0.8176 - 1.0000) = -0.0608"
-    assert "they cancel" in delta.explanation and "saturates" in delta.explanation
-    assert lesson.step(t, "dL_da1").details[0].startswith(r"\frac{\partial L}{\partial a_{0}} = \frac{1}{3}\,\frac{0.8176 - ")

@@ -69,3 +69,34 @@ def test_check_reports_its_settings_and_rejects_bad_ones():
             bp.gradient_check(**PROBLEM, **kwargs)
     with pytest.raises(bp.InputError, match="X row 0, column x0"):
         bp.gradient_check([["a"]], [1.0], 0.0, [1.0])
+
+
+@pytest.mark.parametrize("scale", [1.0, 1e-6])
+@pytest.mark.parametrize("act, loss", [("tanh", "mse"), ("sigmoid", "bce"), ("identity", "mse"), ("sigmoid", "mse")])
+def test_large_inputs_never_fail_a_gradient_that_equals_torchs(act, loss, scale):
+    """Inputs of about 1e6: a fixed step of 1e-6 moves z by about 1, far outside the linear range, and used to fail
+    correct gradients. The step is scaled to the inputs; what finite differences cannot decide is inconclusive,
+    with its reason, never failed."""
+    from torch_oracle import loss_and_grads
+
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(5, 2)) * 1e6
+    y = rng.uniform(0, 1, 5)
+    net = bp.Network(inputs=2, hidden=[(3, "tanh")], output=act, loss=loss)
+    params = {k: v * scale if k == "W1" else v for k, v in net.init(seed=2).items()}
+    _, grads = loss_and_grads(net, params, X, y)
+    t = net.forward_backward(X, y, params)
+    for k in net.shapes:
+        np.testing.assert_allclose(t.grads[k], grads[k], rtol=1e-9, atol=1e-15)
+    check = net.gradient_check(X, y, params)
+    assert check.passed, [(p.name, p.rel_error) for p in check.params if p.failed]
+    assert all(p.passed or p.inconclusive for p in check.params)
+    for p in check.params:
+        if p.name.startswith("W1"):
+            assert p.step <= 1e-6 / 1e5  # scaled to inputs of about 1e6
+
+
+def test_an_unreliable_finite_difference_is_inconclusive_with_its_reason():
+    c = bp.gradcheck._unsure(1.0, 1.5, 1e-6, 1e-8, 1e-3)
+    assert "unreliable" in c and "1e-03" not in c and "0.001" in c
+    assert bp.gradcheck._unsure(1.0, 1.0 + 1e-9, 1e-6, 1e-8, 1e-3) == ""

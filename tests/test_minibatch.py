@@ -128,8 +128,10 @@ def test_the_split_is_seeded_and_keeps_every_sample_once():
     (lambda net, X, y, p: net.train(X, y, p, 0.1, steps=1, X_test=np.ones((2, 2))), "needs both X_test and y_test"),
     (lambda net, X, y, p: net.train(X, y, p, 0.1, steps=1, optimizer="adam", betas=(0.9,)),
      r"betas: \(0.9,\) must be two"),
-    (lambda net, X, y, p: net.train(X, y, p, 1e300, steps=1), r"learning rate: 1e\+300 is too large; the limit is 1e\+06"),
-    (lambda net, X, y, p: bp.datasets.split(X, y, 0.95, seed=0), "test fraction 0.95 of 7 samples leaves no training sample"),
+    (lambda net, X, y, p: net.train(X, y, p, 1e300, steps=1),
+     r"learning rate: 1e\+300 is too large; the limit is 1e\+06"),
+    (lambda net, X, y, p: bp.datasets.split(X, y, 0.95, seed=0),
+     "test fraction 0.95 of 7 samples leaves no training sample"),
     (lambda net, X, y, p: bp.datasets.split(X, y, -0.1, seed=0), "test fraction: -0.1 must be"),
 ])
 def test_training_settings_are_checked_with_input_errors(call, match):
