@@ -56,7 +56,8 @@ table = pd.DataFrame({
 st.table(table)
 st.caption(f"ε = {check.eps:.0e}; each weight's step h is ε / max(1, the largest input it multiplies). Each "
            "derivative is estimated at h and at h/10: when the two disagree, the finite difference cannot judge "
-           "the parameter, which is marked inconclusive (with the reason below), never failed. A parameter passes when its relative error is at most {check.tolerance:.0e}, "
+           "the parameter, which is marked inconclusive (with the reason below), never failed. A parameter passes "
+           f"when its relative error is at most {check.tolerance:.0e}, "
            f"or when the difference is below {bp.gradcheck.ABS_FLOOR:.0e} × max(1, L) (both sides are then zero "
            f"up to round-off). Activation: {bp.ACTIVATIONS[m.activation].label}; loss: {bp.LOSSES[m.loss].label}.")
 
@@ -72,9 +73,10 @@ elif check.passed and any(c.passed for c in check.params):
                "forward pass it differentiates.")
 
 if unsure:
-    st.warning("? Inconclusive: " + "; ".join(f"dL/d{render.code_span(c.label)}: {c.inconclusive}" for c in unsure[:8])
-               + ". The backward pass is not in question: the finite difference itself is not accurate enough here "
-               "(try another ε).", icon=":material/help:")
+    reasons = "; ".join(f"dL/d{render.code_span(c.label)}: {c.inconclusive}" for c in unsure[:8])
+    st.warning(f"? Inconclusive: {reasons}. The backward pass is not in question: the finite difference itself is "
+               "not accurate enough here. A large ε measures the secant, not the slope; a tiny one drowns in "
+               "round-off: try another ε.", icon=":material/help:")
 
 if kinked:
     st.subheader("Kinks: where the derivative does not exist", anchor=False)
