@@ -53,8 +53,6 @@ def data_loss(net: bp.Network, params: dict, X, Y):
         return torch.nn.functional.cross_entropy(z, Y)
     if net.loss.name == "bce":
         return torch.nn.functional.binary_cross_entropy_with_logits(z, Y)
-    if net.loss.name == "huber":
-        return torch.nn.functional.huber_loss(A, Y, delta=1.0)
     return torch.nn.functional.mse_loss(A, Y)
 
 
