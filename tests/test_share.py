@@ -355,7 +355,7 @@ def test_the_schema_and_the_csv_reader_need_no_streamlit():
     import subprocess
     import sys
 
-    code = ("import sys, ui.share, ui.csv_import, backprop.export; "
+    code = ("import sys, ui.share, ui.csv_import, lesson.export; "
             "print(sorted(m for m in ('streamlit', 'plotly') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=Path(__file__).parents[1]).stdout.strip()
