@@ -15,7 +15,7 @@ probability underflows). The network's ops read `on` and nothing else, so no loo
     L = -(1/N) sum_i sum_k Y_ik log p_ik, with log p = z - logsumexp(z) (finite for logits of +-1e4),
     equal to torch.nn.functional.cross_entropy(z, labels). dL/dz = (p - Y) / N: softmax's Jacobian cancels.
 `huber`: the mean over N K of 0.5 d^2 where |d| <= 1, else |d| - 0.5, with d = a - y (torch.nn.HuberLoss(),
-    delta 1). dL/da = clip(d, -1, 1) / (N K).
+    delta 1): squared near the target, linear far from it, so an outlier pulls less. dL/da = clip(d, -1, 1) / (N K).
 
 Shapes: `terms(x, Y)` takes x and Y (..., N, K) (a leading batch of parameter sets is allowed) and returns
 (..., N, K) for a loss of every output, (..., N, 1) for one per sample (cross-entropy); `grad(x, Y)` (N, K)
@@ -149,6 +149,18 @@ LOSSES: dict[str, Loss] = {
             targets="classes", output="softmax", grad_a=_ce_grad_a,
             grad_a_source="np.where(Y > 0, -Y / a, 0.0) / len(Y)  # dL/da: inf where a true class's a rounds to 0",
             grad_a_latex=r"\frac{\partial L}{\partial a_{ik}} = -\frac{1}{N}\,\frac{y_{ik}}{a_{ik}}",
+        ),
+        Loss(
+            "huber", "Huber (δ = 1)", "Huber", "a",
+            lambda a, Y: np.where(np.abs(a - Y) <= 1.0, 0.5 * (a - Y) ** 2, np.abs(a - Y) - 0.5),
+            lambda a, Y: np.clip(a - Y, -1.0, 1.0) / _size(Y),
+            r"L = \frac{1}{N K}\sum_{i,k} h(a_{ik} - y_{ik}),\quad h(d) = \begin{cases}\tfrac{1}{2} d^2 & "
+            r"|d| \le 1 \\ |d| - \tfrac{1}{2} & |d| > 1\end{cases}",
+            r"\frac{\partial L}{\partial a_{ik}} = \frac{1}{N K}\operatorname{clip}(a_{ik} - y_{ik}, -1, 1)",
+            "h({a} - {y})",
+            r"\frac{{1}}{{{n}}}\operatorname{{clip}}({a} - {y}, -1, 1)",
+            "float(np.mean(np.where(np.abs(x - Y) <= 1.0, 0.5 * (x - Y) ** 2, np.abs(x - Y) - 0.5)))",
+            "np.clip(x - Y, -1.0, 1.0) / Y.size  # dL/da = clip(a - y, -1, 1) / (N K)",
         ),
     )
 }

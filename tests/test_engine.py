@@ -42,10 +42,13 @@ def oracle_loss(X, w, b, y, activation: str, loss: str) -> float:
     z = np.asarray(X) @ np.asarray(w) + b
     a = oracle_activation(activation, z)
     y = np.asarray(y)
-    if loss == "mse":
-        return float(np.mean((a - y) ** 2))
-    # -[y log sigmoid(z) + (1 - y) log(1 - sigmoid(z))], with log sigmoid(z) = -log(1 + e^-z)
-    return float(np.mean(y * np.logaddexp(0.0, -z) + (1.0 - y) * np.logaddexp(0.0, z)))
+    d = a - y
+    return float(np.mean({
+        "mse": lambda: d ** 2,
+        # -[y log sigmoid(z) + (1 - y) log(1 - sigmoid(z))], with log sigmoid(z) = -log(1 + e^-z)
+        "bce": lambda: y * np.logaddexp(0.0, -z) + (1.0 - y) * np.logaddexp(0.0, z),
+        "huber": lambda: np.where(np.abs(d) < 1.0, 0.5 * d * d, np.abs(d) - 0.5),
+    }[loss]()))
 
 
 def central_differences(X, w, b, y, activation, loss, eps=1e-6) -> np.ndarray:
@@ -127,7 +130,8 @@ def test_gradient_matches_torch_autograd(activation, loss):
         a = {"relu": torch.relu, "leaky_relu": functional.leaky_relu, "sigmoid": torch.sigmoid,
              "tanh": torch.tanh, "identity": lambda v: v}[activation](z)
         yt = torch.tensor(y)
-        value = torch.mean((a - yt) ** 2) if loss == "mse" else functional.binary_cross_entropy(a, yt)
+        value = {"mse": functional.mse_loss, "bce": functional.binary_cross_entropy,
+                 "huber": functional.huber_loss}[loss](a, yt)  # huber: δ = 1, torch's default
         value.backward()
         assert t.loss == pytest.approx(value.item(), rel=1e-12)
         np.testing.assert_allclose(t.grad_w, wt.grad.numpy(), rtol=1e-12, atol=1e-15)

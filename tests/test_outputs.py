@@ -311,3 +311,16 @@ def test_two_outputs_regression_equals_sklearns_mlpregressor(lam):
     penalty = ours.loss[:200] - data
     close(reg.loss_curve_, data / 2 + penalty, rtol=1e-9)
     close(reg.coefs_[1], ours.params["W2"][200], rtol=1e-9)
+
+
+def test_huber_is_squared_near_the_target_and_linear_beyond_it():
+    """torch.nn.HuberLoss (δ = 1): the registry entry alone brings it to the network, the trace and the lesson."""
+    net = bp.Network(inputs=1, output="identity", outputs=2, loss="huber")
+    t = net.forward_backward([[1.0], [2.0]], [[1.5, -3.0], [2.0, 0.0]], {"W1": [[1.0, 1.0]], "b1": [0.0, 0.0]})
+    d = np.array([[-0.5, 4.0], [0.0, 2.0]])
+    assert t.loss == pytest.approx(np.mean(np.where(np.abs(d) <= 1, 0.5 * d**2, np.abs(d) - 0.5)), rel=1e-15)
+    close(t.dloss_dpred, np.clip(d, -1, 1) / 4)
+    import lesson
+
+    loss = {s.key: s for s in lesson.steps(t)}["loss"]
+    assert r"h(" in loss.formula and "h(1.0000 - 1.5000)" in loss.formula_numbers

@@ -53,6 +53,8 @@ def data_loss(net: bp.Network, params: dict, X, Y):
         return torch.nn.functional.cross_entropy(z, Y)
     if net.loss.name == "bce":
         return torch.nn.functional.binary_cross_entropy_with_logits(z, Y)
+    if net.loss.name == "huber":
+        return torch.nn.HuberLoss(delta=1.0)(A, Y)
     return torch.nn.functional.mse_loss(A, Y)
 
 
