@@ -12,6 +12,6 @@ computes the notebook's buggy step, which is its subject).
 
 from . import export, latex
 from .notebook import Difference, NotebookStep, notebook_step
-from .steps import Step, step, steps
+from .steps import Step, inactive_why, step, steps
 
-__all__ = ["Difference", "NotebookStep", "Step", "export", "latex", "notebook_step", "step", "steps"]
+__all__ = ["Difference", "NotebookStep", "Step", "export", "inactive_why", "latex", "notebook_step", "step", "steps"]

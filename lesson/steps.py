@@ -173,21 +173,27 @@ def _names(indices, singular: str, plural: str) -> str:
     return f"{singular} {items[0]}" if len(items) == 1 else f"{plural} {', '.join(map(str, items))}"
 
 
-def _inactive_reason(t: Trace, layer: int, off: tuple[int, ...]) -> str:
-    """Why the samples `off` pass no gradient back at the output (their δ is exactly 0)."""
+def inactive_why(t: Trace, off: tuple[int, ...] | None = None) -> str:
+    """Why the output's inactive samples (`off`, default the trace's: their δ is exactly 0) pass no gradient back, in
+    a clause: a ReLU that is off, a slope that rounds to 0, or a prediction equal to its target ("" for none)."""
+    off = tuple(int(i) for i in np.flatnonzero(t.inactive)) if off is None else off
     if not off:
         return ""
-    act = t.network.layers[layer - 1].activation
-    local = t.record("activation", layer).local
-    sliced = local[list(off)]
+    act = t.network.layers[-1].activation
+    sliced = t.record("activation").local[list(off)]
     if act.elementwise and (sliced == 0).all():
-        why = ("ReLU is off (z ≤ 0), so its slope f'(z) is exactly 0" if act.name == "relu" else
-               "the activation's slope f'(z) rounds to 0 in floating point (it saturates)")
-    else:
-        why = "the prediction equals the target exactly"
+        return ("ReLU is off (z ≤ 0), so its slope f'(z) is exactly 0" if act.name == "relu" else
+                "the activation's slope f'(z) rounds to 0 in floating point (it saturates)")
+    return "the prediction equals the target exactly"
+
+
+def _inactive_reason(t: Trace, off: tuple[int, ...]) -> str:
+    """The output's inactive samples `off` and why, as a sentence of a step's explanation."""
+    if not off:
+        return ""
     who = _names(off, "Sample", "Samples")
-    return (f" {who}: {why}, so δ = 0 and {'it contributes' if len(off) == 1 else 'they contribute'} nothing to "
-            "the gradient.")
+    return (f" {who}: {inactive_why(t, off)}, so δ = 0 and {'it contributes' if len(off) == 1 else 'they contribute'} "
+            "nothing to the gradient.")
 
 
 def _passes_nothing(t: Trace, layer: int) -> tuple[int, ...]:
@@ -201,7 +207,7 @@ def _passes_nothing(t: Trace, layer: int) -> tuple[int, ...]:
 def _no_gradient_note(t: Trace, layer: int, off: tuple[int, ...]) -> str:
     """Why the samples `off` send no gradient back through the layer, in a sentence ("" for none)."""
     if layer == t.network.depth:
-        return _inactive_reason(t, layer, off)
+        return _inactive_reason(t, off)
     return _dead_note(off, t.network.layers[layer - 1].fan_out)
 
 

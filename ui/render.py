@@ -81,11 +81,11 @@ def inactive_note(trace: bp.Trace) -> str | None:
     if not off:
         return None
     names = ", ".join(map(str, off[:20])) + (" …" if len(off) > 20 else "")
-    what = "ReLU is off (z ≤ 0)" if trace.activation == "relu" else "the activation's slope is 0"
     whole = " That is every sample, so the whole gradient is zero and the update changes nothing." \
-        if len(off) == len(trace.z) else ""
-    return (f"✗ Inactive sample{'s' if len(off) > 1 else ''} {names}: {what}, so da/dz = 0 and "
-            f"{'they contribute' if len(off) > 1 else 'it contributes'} nothing to dL/dw and dL/db.{whole}")
+        if len(off) == len(trace.X) and not trace.has_penalty else ""
+    what = "dL/dw and dL/db" if trace.network.is_neuron else "the gradient"
+    return (f"✗ Inactive sample{'s' if len(off) > 1 else ''} {names}: {lesson.inactive_why(trace)}, so δ = 0 and "
+            f"{'they contribute' if len(off) > 1 else 'it contributes'} nothing to {what}.{whole}")
 
 
 def limited(frame: pd.DataFrame) -> pd.DataFrame:
