@@ -42,7 +42,7 @@ def _problem(out, loss, K, reg, n=5, seed=0):
     return net, X, y, params
 
 
-@pytest.mark.parametrize("out, loss, K, reg", _grid())
+@pytest.mark.parametrize("out, loss, K, reg", list(_grid()))
 def test_every_output_loss_k_and_penalty_matches_torch(out, loss, K, reg):
     """The loss, every gradient, every sample's share and one update's new parameters, to 1e-12."""
     net, X, y, params = _problem(out, loss, K, reg)
