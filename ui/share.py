@@ -193,10 +193,11 @@ def decode(params: Mapping[str, str | Sequence[str]]) -> Shared | None:
     if not given and not problems:
         return None
     model = replace(SEED, **_read_model(given, problems))
+    model_ok = not problems  # else the model may be half read (hidden layers without their weights)
     session = {}
     for key, text in given.items():
         f = FIELDS[key]
-        if f.home == "session":
+        if f.home == "session" and (model_ok or f.kind != "axes"):  # axes name the model's parameters
             try:
                 session[key] = _read(f, text, model)
             except bp.InputError as err:
@@ -336,7 +337,22 @@ def _cells(text: str) -> list[str]:
     return [c.strip() for c in text.split(COL_SEP)] if text else []
 
 
+def _names(text: str) -> list[str]:
+    """`W1[0,0],W1[0,1]` -> ["W1[0,0]", "W1[0,1]"]: parameter names split on the commas outside brackets."""
+    return [n.strip() for n in _NAME.findall(text.strip())]
+
+
+_NAME = re.compile(r"(?:[^,\[\]]|\[[^\]]*\])+")
 _INT = re.compile(r"[+]?[0-9]{1,6}")
+
+
+def page_value(key: str, text: str) -> Any:
+    """A page's own parameter (e.g. the step page's `step`) read with its field's rule, or None when the text
+    is not a valid value (links are typed by hand: `step=²` is no step)."""
+    try:
+        return _read(FIELDS[key], text.strip())
+    except bp.InputError:
+        return None
 
 
 def _read(f: Field, text: str, model: Model = SEED) -> Any:
@@ -348,7 +364,7 @@ def _read(f: Field, text: str, model: Model = SEED) -> Any:
             raise bp.InputError(f"{f.key}: {text[:60]!r} must list distinct names among {', '.join(f.choices)}")
         return items
     if f.kind == "axes":
-        items = tuple(_cells(text))
+        items = tuple(_names(text))
         names = model.params
         if len(items) != 2 or items[0] == items[1] or any(i not in names for i in items):
             raise bp.InputError(f"{f.key}: {text[:60]!r} must name two different parameters of the model, "

@@ -216,8 +216,7 @@ def sidebar_ui(page: Any) -> None:
     path = getattr(page, "url_path", "")
     step = None
     if path == STEP_PAGE:  # before the step page's first run in a session, its step is only in the URL
-        asked = st.query_params.get("step", "")
-        step = st.session_state.get(state.STEP) or (int(asked) if asked.isdigit() and 0 < int(asked) < 100 else 1)
+        step = st.session_state.get(state.STEP) or share.page_value("step", st.query_params.get("step", "")) or 1
     with st.sidebar, st.expander("Copy share link", icon=":material/share:"):
         st.caption("Opens this example" + (f" at step {step}" if step else "") + " in any browser. Copy it "
                    "with the button at the top right of the box.")

@@ -1,0 +1,114 @@
+"""Bad input, fuzzed: share links, CSV files and editor edits, random and adversarial (issue 24, §4).
+
+Every property is seeded (`derandomize=True`: the same examples on every run, so a failure reproduces) and
+runs on the pure functions the pages call (ui.share.decode / encode, ui.csv_import.parse / to_model, the
+Model's edits, the engine's checks); a handful of AppTest runs take the page path. What must hold for any input:
+a message (ShareError, CsvError, InputError: ValueErrors that name what is wrong) or a working state, never
+another exception, a silent NaN, or user text reaching the page as unescaped HTML.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from urllib.parse import parse_qs
+
+import numpy as np
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import backprop as bp
+from ui import model as ui_model
+from ui import share
+from ui.model import Model, from_arrays, network_model
+
+ACTIVATION_CHOICES, LOSS_CHOICES = ui_model.ACTIVATION_CHOICES, ui_model.LOSS_CHOICES
+MAX_SHOWN_WIDTH, PRECISION_RANGE = ui_model.MAX_SHOWN_WIDTH, ui_model.PRECISION_RANGE
+
+FUZZ = settings(derandomize=True, database=None, deadline=None, max_examples=300,
+                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+
+
+def _through_the_url(params: dict[str, str]) -> dict[str, list[str]]:
+    """What a server reads back from the link's query string (as Streamlit parses it)."""
+    return parse_qs(share.query_string(params), keep_blank_values=True)
+
+
+# ---- every link the app writes opens to the same state ----------------------------------------------------------
+
+def _cells(rng: np.random.Generator, shape) -> np.ndarray:
+    """Cell values of every kind a link must carry exactly: whole numbers, tiny and huge floats (up to the
+    engine's ±1e9), negative zero, the shortest and the longest decimal forms."""
+    kind = rng.integers(0, 4, size=shape)
+    values = np.choose(kind, [rng.integers(-1000, 1001, size=shape).astype(float),
+                              rng.uniform(-1e9, 1e9, size=shape),
+                              rng.normal(size=shape) * 10.0 ** rng.integers(-12, 3, size=shape),
+                              np.round(rng.normal(size=shape), 2)])
+    return np.where(rng.random(shape) < 0.05, -0.0, values)
+
+
+@st.composite
+def models(draw) -> Model:
+    """Any model the app can hold: one neuron or a network of up to bp.MAX_HIDDEN layers of up to
+    MAX_SHOWN_WIDTH units, any activation and loss it accepts together, targets the loss takes, any cells within
+    the engine's limits (drawn from a seeded generator: one draw, so hundreds of examples stay fast)."""
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    n, d = draw(st.integers(1, 5)), draw(st.integers(1, 4))
+    loss = draw(st.sampled_from(LOSS_CHOICES))
+    activation = bp.LOSSES[loss].output or draw(st.sampled_from(ACTIVATION_CHOICES))
+    hidden = draw(st.lists(st.tuples(st.integers(1, MAX_SHOWN_WIDTH), st.sampled_from(ACTIVATION_CHOICES)),
+                           max_size=bp.MAX_HIDDEN))
+    X = _cells(rng, (n, d))
+    y = rng.random(n) if bp.LOSSES[loss].targets == "unit" else _cells(rng, n)
+    settings_ = dict(lr=draw(st.floats(1e-12, bp.validation.MAX_LR)), activation=activation, loss=loss,
+                     precision=draw(st.integers(*PRECISION_RANGE)))
+    if not hidden:
+        return from_arrays(X, y, _cells(rng, d), _cells(rng, ()), **settings_)
+    net = bp.Network(inputs=d, hidden=hidden, output=activation, loss=loss)
+    return network_model(X, y, hidden, {k: _cells(rng, s) for k, s in net.shapes.items()}, **settings_)
+
+
+@st.composite
+def sessions(draw, m: Model) -> dict:
+    """Values of every session field of the schema, as the landscape page's widgets and the sidebar hold them."""
+    out = {}
+    for f in share.SCHEMA:
+        if f.home != "session":
+            continue
+        if f.kind == "bool":
+            out[f.key] = draw(st.booleans())
+        elif f.kind == "axes":
+            out[f.key] = tuple(draw(st.lists(st.sampled_from(m.params), min_size=2, max_size=2, unique=True)))
+        elif f.kind == "choices":
+            out[f.key] = tuple(draw(st.lists(st.sampled_from(f.choices), unique=True)))
+        elif f.kind == "int":
+            out[f.key] = draw(st.sampled_from(f.values) if f.values else st.integers(*map(int, f.bounds)))
+        elif f.kind == "float":
+            out[f.key] = draw(st.floats(*f.bounds))
+        else:
+            raise AssertionError(f"no strategy for the session field {f.key} ({f.kind}): add one here")
+    return out
+
+
+def _numbers(m: Model):
+    net, X, y, params = m.engine()
+    return X.tolist(), y.tolist(), net.flatten(params).tolist(), m.hidden, float(m.lr)
+
+
+@FUZZ
+@given(st.data())
+def test_every_link_the_app_writes_opens_to_the_same_state(data):
+    """encode -> the query string -> decode gives the same state, over every field of the schema: the model's
+    numbers exactly, its settings, every session field (the landscape's axes of a network included, whose names
+    hold commas: W1[0,0]) and the page's step; encoding the decoded state again gives the same link."""
+    m = data.draw(models())
+    session = data.draw(sessions(m))
+    page = {f.key: data.draw(st.integers(*map(int, f.bounds))) for f in share.SCHEMA if f.home == "page"}
+    params = share.encode(m, session, page)
+    url = _through_the_url(params)
+    back = share.decode(url)
+    assert _numbers(back.model) == _numbers(m)
+    assert replace(back.model, X=m.X, y=m.y, w=m.w, b=m.b, lr=m.lr, layers=m.layers) == m
+    defaults = {f.key: f.default for f in share.SCHEMA if f.home == "session"}
+    assert {**defaults, **back.session} == {**defaults, **session}
+    assert {k: share.page_value(k, url[k][0]) if k in url else share.FIELDS[k].default for k in page} == page
+    assert share.encode(back.model, back.session, page) == params
