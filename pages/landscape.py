@@ -23,6 +23,7 @@ t, m = shown.value, shown.model
 p = m.precision
 chart_slot = st.container() if presenter.is_on() else None  # in presenter mode the charts come first
 settings = landscape.controls_ui(m)
+settings = landscape.within_budget(m, settings)  # one rerun's work is bounded, and the page says so
 if chart_slot is None:  # a container, not st.empty(): a run empties a placeholder first, hiding the plots
     chart_slot = st.container()
 if not settings.optimizers:

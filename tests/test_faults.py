@@ -50,3 +50,53 @@ def test_bce_on_a_relu_output_with_hidden_layers_is_said_once():
     at = open_link(XOR.replace("activation=identity&loss=mse", "activation=relu&loss=bce"))
     said = "\n".join(e.value for e in at.error)
     assert not at.exception and said.count("Binary cross-entropy needs the sigmoid") == 1
+
+
+# ---- a cap on one rerun's compute (ui/budget.py) -----------------------------------------------------------------
+
+@pytest.mark.parametrize("n, n_params, resolution, updates, optimizers", [
+    (1800, 177, 201, 1000, 3),  # the 8 KB link of issue 24: N = 1,800, a 3×8 tanh network, every setting at its top
+    (1800, 177, 201, 1000, 4),
+    (300, 177, 151, 1000, 3),
+    (3, 3, 201, 1000, 4),  # small: nothing is lowered
+])
+def test_the_landscapes_work_stays_within_the_budget_and_says_so(n, n_params, resolution, updates, optimizers):
+    from ui import budget, landscape
+
+    fit = budget.landscape(n, n_params, resolution, updates, optimizers, landscape.RESOLUTIONS)
+    assert budget.work(n, n_params, fit.resolution, fit.updates, optimizers) <= budget.WORK_LIMIT
+    lowered = (fit.resolution, fit.updates) != (resolution, updates)
+    assert bool(fit.note) == lowered and fit.resolution in landscape.RESOLUTIONS and fit.updates >= 1
+    if lowered:
+        assert "budget" in fit.note and f"{budget.WORK_LIMIT:.0e}" in fit.note
+
+
+def test_a_heavy_link_runs_the_landscape_lowered_and_the_page_says_so(monkeypatch):
+    """The engine's work is counted, not timed (robust under load): every surface and training run of the
+    page stays within the budget."""
+    import backprop as bp
+    from ui import budget
+
+    counted = []
+    surface, train = bp.Network.loss_surface, bp.Network.train
+
+    def count_surface(self, X, y, params, axes, span=2.0, resolution=51, **kw):
+        counted.append(len(X) * len(self.param_names()) * resolution**2)
+        return surface(self, X, y, params, axes, span, resolution, **kw)
+
+    def count_train(self, X, y, params, lr, **kw):
+        counted.append(len(X) * len(self.param_names()) * kw.get("steps", 0))
+        return train(self, X, y, params, lr, **kw)
+
+    monkeypatch.setattr(bp.Network, "loss_surface", count_surface)
+    monkeypatch.setattr(bp.Network, "train", count_train)
+    X = ";".join(str(i % 10) for i in range(600))
+    y = ",".join(str(i % 7) for i in range(600))
+    model = PRESETS["sine"][1]
+    W = {k: v for k, v in share.encode(model).items() if k[0] in "Wb" and k[1:].isdigit()}
+    query = share.query_string({"X": X, "y": y, "hidden": "8:tanh", **W, "lr": "0.01", "activation": "identity",
+                                "resolution": "201", "updates": "1000"})
+    at = open_link(query, page="landscape")
+    assert not at.exception and not at.error
+    assert any("budget" in i.value for i in at.info)
+    assert counted and sum(counted) <= budget.WORK_LIMIT

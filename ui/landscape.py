@@ -9,7 +9,7 @@ view (`model_view_ui()`) and every step's table (`paths_ui()`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -18,7 +18,7 @@ import streamlit as st
 import backprop as bp
 from viz import figures
 
-from . import landscape_chart, render, state, widgets
+from . import budget, landscape_chart, render, state, widgets
 from .model import Model
 
 OPTIMIZERS = {"sgd": "SGD", "momentum": "Momentum (μ = 0.9)", "adam": "Adam (β = 0.9, 0.999)"}
@@ -144,6 +144,14 @@ def _trajectory(m: Model, optimizer: str, steps: int, params: tuple[str, ...] | 
 def _surface(m: Model, axes: tuple[str, str], spans: tuple[float, float], resolution: int) -> bp.Surface:
     net, X, y, values = m.engine()
     return net.loss_surface(X, y, values, axes=axes, span=spans, resolution=resolution)
+
+
+def within_budget(m: Model, s: Settings) -> Settings:
+    """The settings lowered to the compute budget of one rerun (ui/budget.py), saying so on the page when they are."""
+    fit = budget.landscape(len(m.X), len(m.params), s.resolution, s.steps, len(s.optimizers), RESOLUTIONS)
+    if fit.note:
+        st.info(fit.note, icon=":material/speed:")
+    return replace(s, resolution=fit.resolution, steps=fit.updates)
 
 
 def compute(m: Model, s: Settings) -> Result | None:
