@@ -13,13 +13,14 @@ from dataclasses import replace
 from urllib.parse import parse_qs
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import backprop as bp
 from ui import model as ui_model
 from ui import share
-from ui.model import Model, from_arrays, network_model
+from ui.model import SEED, Model, from_arrays, network_model
 
 ACTIVATION_CHOICES, LOSS_CHOICES = ui_model.ACTIVATION_CHOICES, ui_model.LOSS_CHOICES
 MAX_SHOWN_WIDTH, PRECISION_RANGE = ui_model.MAX_SHOWN_WIDTH, ui_model.PRECISION_RANGE
@@ -112,3 +113,99 @@ def test_every_link_the_app_writes_opens_to_the_same_state(data):
     assert {**defaults, **back.session} == {**defaults, **session}
     assert {k: share.page_value(k, url[k][0]) if k in url else share.FIELDS[k].default for k in page} == page
     assert share.encode(back.model, back.session, page) == params
+
+
+# ---- links, CSV files and editor edits, hostile ---------------------------------------------------------------
+
+NASTY = ["", " ", ",", ";", ";;", ",,", "1,2;3", "nan", "inf", "-inf", "1e999", "1e-999", "0x10", "1_000", "²", "①",
+         "٣", "<script>alert(1)</script>", "javascript:alert(1)", "=1+1", "\\", "`", "$x$", "**b**", "%00", "\x00",
+         "W1[0,0],W1[0,1]", "w0,b", "2:tanh", "9:relu", "2:tanh,2:tanh,2:tanh,2:tanh", "8:softmax", "sgd,sgd",
+         "true", "on", "201", "+3", "-0", "1" * 40, "é" * 30]
+texts = st.one_of(st.sampled_from(NASTY), st.text(max_size=30),
+                  st.lists(st.sampled_from(["1", "-2.5", "0", "x", ",", ";", "1e9", "1e10", " "]),
+                           max_size=20).map("".join))
+
+
+def _finite(m: Model) -> None:
+    """A model the app accepted computes to finite numbers, or the engine names the problem."""
+    try:
+        net, X, y, params = m.engine()
+    except bp.InputError:
+        return
+    t = net.forward_backward(X, y, params)
+    assert np.isfinite(t.loss) or np.isinf(t.loss), "never NaN"
+    assert not np.isnan(net.flatten(t.grads)).any()
+
+
+@FUZZ
+@given(st.dictionaries(st.sampled_from([f.key for f in share.SCHEMA]),
+                       st.one_of(texts, st.lists(texts, min_size=1, max_size=3)),
+                       max_size=8))
+def test_any_link_opens_or_says_what_is_wrong(params):
+    try:
+        shared = share.decode(params)
+    except share.ShareError as err:
+        assert err.problems and all(isinstance(p, str) and p for p in err.problems)
+        return
+    if shared is not None:
+        _finite(shared.model)
+        assert share.encode(shared.model, shared.session)  # what opened can be shared again
+
+
+def test_a_links_problems_reach_the_page_escaped():
+    from ui.share_ui import escape
+
+    with pytest.raises(share.ShareError) as caught:
+        share.decode({"activation": "<script>alert(1)</script>", "X": "<img src=x onerror=alert(1)>"})
+    for problem in caught.value.problems:
+        assert "<" not in escape(problem).replace("\\<", "")
+
+
+csv_cells = st.one_of(st.sampled_from(["1", "0.5", "-2", "nan", "NaN", "inf", "-inf", "=1+1", "@SUM(A1)", "+1",
+                                       "", " ", '"1,5"', '"a\nb"', "1,5", "1e999", "x0", "y", "\ufeffx"]),
+                      st.text(max_size=8))
+
+
+@FUZZ
+@given(st.lists(st.lists(csv_cells, max_size=5), max_size=8), st.sampled_from([",", ";", "\t", ", "]),
+       st.sampled_from(["", "\ufeff"]), st.sampled_from(["\n", "\r\n"]), st.booleans())
+def test_any_csv_imports_or_says_what_is_wrong(rows, delimiter, bom, newline, as_bytes):
+    from ui import csv_import
+
+    text = bom + newline.join(delimiter.join(r) for r in rows)
+    try:
+        table = csv_import.parse(text.encode("utf-8", "surrogatepass") if as_bytes else text)
+    except csv_import.CsvError as err:
+        assert str(err)
+        return
+    target = csv_import.default_target(table)
+    features = [c for c in table.header if c != target][:3]
+    try:
+        m = csv_import.to_model(table, features, target, SEED)
+    except csv_import.CsvError as err:
+        assert str(err)
+        return
+    _finite(m)
+
+
+def test_a_long_and_a_wide_csv_are_refused_by_their_caps():
+    from ui import csv_import
+
+    with pytest.raises(csv_import.CsvError, match="more than 10,000 data rows"):
+        csv_import.parse("x0,y\n" + "1,0\n" * 10_001)
+    with pytest.raises(csv_import.CsvError, match="columns; the limit"):
+        csv_import.parse(",".join(f"c{j}" for j in range(100)) + "\n" + ",".join("1" * 100))
+
+
+edits = st.one_of(texts, st.none(), st.floats(), st.integers(-10**12, 10**12), st.booleans())
+
+
+@FUZZ
+@given(st.dictionaries(st.integers(0, 4), st.dictionaries(st.sampled_from(["x0", "x1", "y", "z"]), edits,
+                                                          max_size=3), max_size=3),
+       st.lists(st.dictionaries(st.sampled_from(["x0", "x1", "y"]), edits, max_size=3), max_size=2),
+       st.lists(st.integers(0, 5), max_size=3), st.dictionaries(st.sampled_from(["w0", "w1", "b", "w9"]), edits,
+                                                                max_size=3))
+def test_any_editor_edit_gives_a_model_that_computes_or_names_the_cell(rows, added, deleted, wb):
+    m = SEED.edited(rows, added, deleted).params_edited(wb).filled()
+    _finite(m)
