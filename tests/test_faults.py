@@ -100,3 +100,16 @@ def test_a_heavy_link_runs_the_landscape_lowered_and_the_page_says_so(monkeypatc
     assert not at.exception and not at.error
     assert any("budget" in i.value for i in at.info)
     assert counted and sum(counted) <= budget.WORK_LIMIT
+
+
+def test_the_step_page_shows_a_saturated_bce_samples_fused_delta_and_why_dl_da_overflows():
+    """One sigmoid neuron with BCE, X = [[800], [1]], y = [0, 1], w = [1], b = 0, from a link: the step page says
+    why dL/da is infinite, shows δ, and calls no sample with δ ≠ 0 inactive."""
+    from conftest import stepper_data
+
+    at = open_link("X=800;1&y=0,1&w=1&b=0&activation=sigmoid&loss=bce", page="step_by_step")
+    assert not at.exception and not at.error
+    steps = stepper_data(at)["steps"]
+    overflow = [s for s in steps if "infinite" in s["explanation"]]
+    assert overflow and "δ does not divide" in overflow[0]["explanation"]
+    assert not any("inactive" in s["explanation"].lower() and "Sample 0" in s["explanation"] for s in steps)
