@@ -113,3 +113,16 @@ def test_the_step_page_shows_a_saturated_bce_samples_fused_delta_and_why_dl_da_o
     overflow = [s for s in steps if "infinite" in s["explanation"]]
     assert overflow and "δ does not divide" in overflow[0]["explanation"]
     assert not any("inactive" in s["explanation"].lower() and "Sample 0" in s["explanation"] for s in steps)
+
+
+def test_a_huge_learning_rate_is_named_by_its_own_limit_in_a_link_and_in_the_sidebar():
+    from ui import widgets
+
+    link = open_link("lr=1e300")
+    said = "\n".join(e.value for e in link.error).replace("\\", "")  # the page escapes Markdown
+    assert not link.exception and "learning rate: 1e+300 is too large; the limit is 1e+06" in said
+    assert "±1e+09" not in said, "not the cells' limit"
+    at = open_link("")
+    at.text_input(key=widgets.SETTINGS["lr"]).input("1e300").run()
+    said = "\n".join(e.value for e in at.error).replace("\\", "")
+    assert not at.exception and "the limit is 1e+06" in said and "±1e+09" not in said
