@@ -121,3 +121,43 @@ def test_too_much_work_for_a_rerun_is_named():
     at = at.number_input(key="train_epochs").set_value(5000).run()
     assert at.error and at.error[0].value.startswith("Please fix the input: Epochs: 5,000 epochs")
     assert bp.MAX_EPOCHS >= 5000
+
+
+def test_a_link_restores_the_training_settings_and_the_address_keeps_changes():
+    from urllib.parse import parse_qs
+
+    from conftest import ENTRY
+    from streamlit.testing.v1 import AppTest
+
+    query = ("X=0,0;0,1;1,0;1,1;0.5,0.5;1,0.2&y=0,1,1,0,1,0&w=0.1,0.2&b=0&lr=0.1&activation=sigmoid&loss=bce"
+             "&opt=adam&batch=2&epochs=30&stop=0.2&reg=l2&reg_rate=0.01&test=0.34&seed=3&features=sq0,prod"
+             "&compare=1&b_opt=sgd&b_batch=0&b_lr=0.5")
+    at = AppTest.from_file(ENTRY, default_timeout=30)
+    at.query_params = {k: v[0] for k, v in parse_qs(query).items()}
+    at.switch_page("../pages/training.py")
+    at = at.run()
+    assert not at.exception and not at.error
+    first, second = sent(at)["runs"]
+    assert first["label"] == "Adam, η = 0.1, batch 2, L2 λ = 0.01" and second["label"] == "SGD, η = 0.5, full batch"
+    assert len(sent(at)["test"]) == 2 and sent(at)["inputs"] == ["x0", "x1", "x0²", "x0·x1"]
+    assert at.radio(key="train_stop").value == "loss" and at.number_input(key="train_target").value == 0.2
+    assert at.query_params["seed"] == "3" and at.query_params["features"] == "sq0,prod"
+    at.number_input(key="train_epochs").set_value(40).run()
+    assert at.query_params["epochs"] == "40" and at.query_params["batch"] == "2"
+    at.switch_page("../pages/overview.py").run()
+    at.run()  # Streamlit drops the page's widgets' state after a run without them: the link keeps them
+    assert at.query_params["epochs"] == "40" and at.query_params["b_lr"] == "0.5"
+
+
+@pytest.mark.parametrize(("query", "problem"), [
+    ("batch=-1", "batch: '-1' must be a whole number from 0 to 10000"),
+    ("reg=l3", "reg: 'l3' is not the training's regularization's name"),
+    ("features=cube", "features: 'cube' must list distinct names among sq0"),
+    ("test=0.95", "test: '0.95' must be a number from 0 to 0.9"),
+])
+def test_bad_training_settings_in_a_link_are_named(query, problem):
+    from ui import share
+
+    with pytest.raises(share.ShareError) as err:
+        share.decode({k: v for k, v in (p.split("=") for p in query.split("&"))})
+    assert problem in str(err.value)

@@ -305,7 +305,8 @@ def _landscape_values(at: AppTest) -> dict:
     from ui import share_ui
 
     return {field: value_of([at.session_state[k] for k in keys])
-            for field, (keys, _, value_of) in share_ui.BINDINGS.items() if field != "presenter"}
+            for field, (keys, _, value_of) in share_ui.BINDINGS.items()
+            if all(k.startswith("landscape_") for k in keys)}
 
 
 def test_the_schema_defaults_are_the_landscape_pages_defaults():

@@ -63,6 +63,15 @@ class Field:
     always: bool = False
 
 
+def _training_fields(prefix: str, whose: str) -> tuple[Field, ...]:
+    """A training run's own settings: optimizer, batch size (0: full batch), regularization and its rate."""
+    return (Field(f"{prefix}opt", "choice", "session", f"{whose} optimizer", "sgd" if not prefix else "adam",
+                  choices=("sgd", "momentum", "adam")),
+            Field(f"{prefix}batch", "int", "session", f"{whose} batch size", 0, bounds=(0, 10_000)),
+            Field(f"{prefix}reg", "choice", "session", f"{whose} regularization", "none", choices=("none", "l1", "l2")),
+            Field(f"{prefix}reg_rate", "float", "session", f"{whose} regularization rate", 0.001, bounds=(0.0, 10.0)))
+
+
 LAYER_KEYS = tuple(f"{p}{l}" for l in range(1, bp.MAX_HIDDEN + 2) for p in ("W", "b"))  # W1, b1, ..., W4, b4
 
 SCHEMA: tuple[Field, ...] = (
@@ -91,6 +100,18 @@ SCHEMA: tuple[Field, ...] = (
     Field("only_axes", "bool", "session", "training only the landscape's two axes", True),
     Field("fit", "bool", "session", "widening the landscape's span to fit the paths", True),
     Field("log_loss", "bool", "session", "the landscape's log scale for the loss", False),
+    # the training page's settings (ui/training.py); batch 0 is full batch, stop 0 stops after the epochs, else
+    # at that training loss; b_* are the second run's, to compare
+    *_training_fields("", "the training's"),
+    Field("epochs", "int", "session", "the training's epochs", 100, bounds=(1, bp.MAX_EPOCHS)),
+    Field("stop", "float", "session", "the training's target loss", 0.0, bounds=(0.0, 1e6)),
+    Field("test", "float", "session", "the training's test fraction", 0.0, bounds=(0.0, 0.9)),
+    Field("seed", "int", "session", "the training's seed", 0, bounds=(0, 99_999)),
+    Field("noise", "float", "session", "the generated example's noise", None, bounds=(0.0, 1.0)),
+    Field("features", "choices", "session", "the feature transforms", (), choices=tuple(bp.features.TRANSFORMS)),
+    Field("compare", "bool", "session", "comparing two training settings", False),
+    *_training_fields("b_", "the second run's"),
+    Field("b_lr", "float", "session", "the second run's learning rate", None, bounds=(1e-6, 100.0)),
     Field("step", "int", "page", "the step shown by the step page", 1, bounds=(1, 99)),
 )
 FIELDS = {f.key: f for f in SCHEMA}
