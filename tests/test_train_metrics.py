@@ -51,15 +51,15 @@ def test_classes_from_softmax_rows_and_from_one_sigmoid():
         metrics.predicted_classes(a, "")
 
 
-def test_the_map_takes_the_top_class_colour_full_when_sure_and_faint_when_unsure():
+def test_the_map_takes_the_top_class_colour_strongest_when_sure_and_faint_when_unsure():
     white = "#ffffff"
-    sure = decision.map_rgb(np.array([[0.0, 1.0, 0.0]]), white)
-    np.testing.assert_array_equal(sure[0], decision.rgb(decision.PALETTE[1]))
+    sure = decision.map_rgb(np.array([[0.0, 1.0, 0.0]]), white)[0]
+    np.testing.assert_allclose(sure, 255 + (decision.rgb(decision.PALETTE[1]) - 255) * decision.CEIL, atol=0.51)
     unsure = decision.map_rgb(np.array([[1 / 3, 1 / 3 + 1e-9, 1 / 3 - 1e-9]]), white)[0]
     expected = 255 + (decision.rgb(decision.PALETTE[1]) - 255) * decision.FLOOR
     np.testing.assert_allclose(unsure, expected, atol=0.51)
     half = decision.map_rgb(np.array([[0.0, 2 / 3, 1 / 3]]), white)[0]  # halfway from 1/3 to 1
-    between = 255 + (decision.rgb(decision.PALETTE[1]) - 255) * (decision.FLOOR + (1 - decision.FLOOR) / 2)
+    between = 255 + (decision.rgb(decision.PALETTE[1]) - 255) * (decision.FLOOR + (decision.CEIL - decision.FLOOR) / 2)
     np.testing.assert_allclose(half, between, atol=0.51)
 
 
@@ -68,7 +68,7 @@ def test_the_map_mixes_with_the_themes_background_and_reads_one_sigmoid_as_two_c
     probs = decision.class_probabilities(np.array([0.9, 0.1, 0.5]), "threshold")
     np.testing.assert_allclose(probs, [[0.1, 0.9], [0.9, 0.1], [0.5, 0.5]])
     out = decision.map_rgb(probs, dark)
-    s = decision.FLOOR + (1 - decision.FLOOR) * 0.8
+    s = decision.FLOOR + (decision.CEIL - decision.FLOOR) * 0.8
     back, one = decision.rgb(dark), decision.rgb(decision.PALETTE[1])
     np.testing.assert_allclose(out[0], back + (one - back) * s, atol=0.51)
     assert tuple(out[1]) != tuple(out[0])  # class 0's colour, not class 1's

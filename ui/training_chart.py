@@ -78,7 +78,7 @@ def _run(run, k: int, style: tuple[str, str]) -> dict:
         "batchLoss": _short(t.batch_loss[:T]), "perEpoch": per_epoch, "frames": frames,
         "confusionTrain": None if run.confusion_train is None else run.confusion_train.tolist(),
         "confusionTest": None if run.confusion_test is None else run.confusion_test.tolist(),
-        "full": t.batch_size is None,
+        "full": t.batch_size is None, "stepsPerEpoch": int(t.epoch_steps[1]) if len(t.epoch_steps) > 1 else 1,
     }
 
 
@@ -95,7 +95,7 @@ def payload(result: Result, precision: int, unit_names: list[list[str]]) -> dict
         "transforms": list(result.transforms),
         "inputs": result.inputs, "units": unit_names,
         "classes": k, "classifies": net.classifies, "palette": list(decision.PALETTE[:max(k, 1)]),
-        "floor": decision.FLOOR,
+        "floor": decision.FLOOR, "ceil": decision.CEIL,
         "plane": _plane(result.X_train) if two else None, "grid": GRID, "unitGrid": UNIT_GRID,
         "train": _points(result.X_train, result.y_train, net, k) if two else [],
         "test": _points(result.X_test, result.y_test, net, k) if two else [],

@@ -1,7 +1,8 @@
 """The decision map's colours: one colour per class, its strength by how sure the network is.
 
 A point of the input plane takes the colour of its most probable class, mixed with the background: at the
-top probability 1/K (no idea) the mix holds `FLOOR` of the class colour, at 1 all of it, linearly between.
+top probability 1/K (no idea) the mix holds `FLOOR` of the class colour, at 1 `CEIL` of it, linearly between,
+so the samples, drawn in the full colour of their class, stand out even where the network is sure.
 `PALETTE` is Okabe-Ito's (told apart by colour-blind readers too), 8 colours for up to 8 classes. The map in the
 browser (ui/components/training) computes the same rule; tests compare its pixels with `map_rgb`. Pure NumPy.
 """
@@ -11,7 +12,8 @@ from __future__ import annotations
 import numpy as np
 
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#F0E442", "#000000")
-FLOOR = 0.15  # the class colour's share where every class is equally probable
+FLOOR = 0.1  # the class colour's share where every class is equally probable
+CEIL = 0.6  # its share where the network is certain
 
 
 def rgb(hex_colour: str) -> np.ndarray:
@@ -32,11 +34,11 @@ def class_probabilities(a: np.ndarray, classifies: str) -> np.ndarray:
 
 
 def strength(probs: np.ndarray) -> np.ndarray:
-    """How much of the class colour each row shows (M,): FLOOR at the top probability 1/K, 1 at certainty."""
+    """How much of the class colour each row shows (M,): FLOOR at the top probability 1/K, CEIL at certainty."""
     k = probs.shape[1]
     top = probs.max(axis=1)
     sure = np.clip((top - 1.0 / k) / (1.0 - 1.0 / k), 0.0, 1.0)
-    return FLOOR + (1.0 - FLOOR) * sure
+    return FLOOR + (CEIL - FLOOR) * sure
 
 
 def map_rgb(probs: np.ndarray, background: str = "#ffffff") -> np.ndarray:

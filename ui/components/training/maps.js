@@ -60,7 +60,7 @@ function hexRgb(hex) {
 }
 
 // The decision map's colour of each grid point: its top class's colour mixed with the background, FLOOR of it at
-// the top probability 1/K, all of it at 1 (viz/decision.py map_rgb)
+// the top probability 1/K, CEIL of it at 1 (viz/decision.py map_rgb)
 function classColours(d, out, bg) {
   const probs = d.classifies === "threshold" && out.length === 1 ? [out[0].map((p) => 1 - p), out[0]] : out;
   const k = probs.length;
@@ -69,7 +69,7 @@ function classColours(d, out, bg) {
     let top = 0;
     for (let c = 1; c < k; c += 1) if (probs[c][i] > probs[top][i]) top = c;
     const sure = Math.min(1, Math.max(0, (probs[top][i] - 1 / k) / (1 - 1 / k)));
-    const s = d.floor + (1 - d.floor) * sure;
+    const s = d.floor + (d.ceil - d.floor) * sure;
     return bg.map((v, ch) => Math.round(v + (palette[top][ch] - v) * s));
   });
 }

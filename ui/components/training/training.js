@@ -17,6 +17,7 @@ export default function ({ data, parentElement }) {
   s.frames = Math.max(...data.runs.map((r) => r.frames.length));
   s.k = s.frames - 1; // new results open at their end: the trained state; Reset goes back to the start
   root.classList.toggle("bpx-presenter", Boolean(data.presenter));
+  root.classList.toggle("bpx-compare", data.runs.length > 1);
   build(s);
   show(s);
   loadPlotly(data.plotly).then((Plotly) => drawCurve(s, Plotly), (err) => {
@@ -288,15 +289,15 @@ function drawCurve(s, Plotly) {
     const hover = "epoch %{customdata[0]}, step %{customdata[1]}<br>train loss %{customdata[2]}<br>"
       + "test loss %{customdata[3]}<br>accuracy %{customdata[4]}<extra>%{fullData.name}</extra>";
     if (!run.full) {
-      traces.push({ x: run.batchLoss.map((_, t) => t), y: run.batchLoss, mode: "lines", name: `${name}batch loss (each step)`,
+      traces.push({ x: run.batchLoss.map((_, t) => t / run.stepsPerEpoch), y: run.batchLoss, mode: "lines", name: `${name}batch loss (each step)`,
                     line: { color: run.color, width: 1, dash: run.dash }, opacity: 0.35, hoverinfo: "skip",
                     meta: "batch" });
     }
-    traces.push({ x: pe.step, y: pe.train, customdata: custom, mode: "lines+markers", name: `${name}train loss`,
+    traces.push({ x: pe.epoch, y: pe.train, customdata: custom, mode: "lines+markers", name: `${name}train loss`,
                   line: { color: run.color, width: 2.5, dash: run.dash }, marker: { size: 4 }, hovertemplate: hover,
                   meta: "train" });
     if (pe.test) {
-      traces.push({ x: pe.step, y: pe.test, customdata: custom, mode: "lines+markers", name: `${name}test loss`,
+      traces.push({ x: pe.epoch, y: pe.test, customdata: custom, mode: "lines+markers", name: `${name}test loss`,
                     line: { color: run.color, width: 2, dash: "dot" }, marker: { size: 6, symbol: "triangle-up" },
                     hovertemplate: hover, meta: "test" });
     }
@@ -306,8 +307,8 @@ function drawCurve(s, Plotly) {
     font: { color: ink, family: getComputedStyle(s.root).fontFamily, size },
     margin: { l: 60, r: 10, t: 10, b: 50 }, showlegend: true,
     legend: { orientation: "h", y: 1.02, yanchor: "bottom", x: 0 },
-    xaxis: { title: { text: "step" }, gridcolor: "rgba(128,128,128,0.25)", zeroline: false },
-    yaxis: { title: { text: "loss" }, gridcolor: "rgba(128,128,128,0.25)", rangemode: "tozero" },
+    xaxis: { title: { text: "epoch (each step's batch between)" }, gridcolor: "rgba(128,128,128,0.25)", zeroline: false },
+    yaxis: { title: { text: "loss" }, gridcolor: "rgba(128,128,128,0.25)", range: [0, lossTop(d)] },
     hovermode: "closest",
   };
   const div = s.q(".bpx-curve");
@@ -323,6 +324,19 @@ function drawCurve(s, Plotly) {
   });
 }
 
+// The loss axis's top: every epoch's loss, and all but the highest 2% of the batches' (a batch of one sample
+// may score far above the rest: the other curves would flatten under it)
+function lossTop(d) {
+  let top = 0;
+  for (const run of d.runs) {
+    const pe = run.perEpoch;
+    for (const v of [...pe.train, ...(pe.test || [])]) if (v !== null && v > top) top = v;
+    const batch = run.batchLoss.filter((v) => v !== null).sort((a, b) => a - b);
+    if (!run.full && batch.length) top = Math.max(top, batch[Math.floor(0.98 * (batch.length - 1))]);
+  }
+  return 1.08 * (top || 1);
+}
+
 // The line on the loss chart at the frame's step: a DOM element over the plot, so a frame redraws nothing of Plotly's
 function moveNow(s) {
   const div = s.q(".bpx-curve");
@@ -334,8 +348,8 @@ function moveNow(s) {
     div.append(line);
   }
   const run = s.data.runs[0];
-  const step = run.frames[Math.min(s.k, run.frames.length - 1)].step;
-  line.style.left = `${layout._size.l + layout.xaxis.l2p(step)}px`;
+  const epoch = run.frames[Math.min(s.k, run.frames.length - 1)].epoch;
+  line.style.left = `${layout._size.l + layout.xaxis.l2p(epoch)}px`;
   line.style.top = `${layout._size.t}px`;
   line.style.height = `${layout._size.h}px`;
 }
