@@ -6,12 +6,13 @@ import streamlit as st
 from ui import presenter, state, training, training_chart, widgets
 
 st.title("Training", anchor=False)
-st.markdown(
-    "Train the network from its current weights with the settings below, then press **▶ Play** to watch it learn "
-    "epoch by epoch (in your browser): the loss of each step's batch and of each epoch on the training and the test "
-    "samples, the decision map with the training samples (●) and the test samples (▲), the accuracy and the confusion "
-    "matrices, and beside them what each unit computes over the input plane (click one to enlarge it). Turn on "
-    "**Compare** to train a second setting from the same weights on the same data.")
+if not presenter.is_on():  # in a lecture the charts say it
+    st.markdown(
+        "Train the network from its current weights with the settings below, then press **▶ Play** to watch it "
+        "learn epoch by epoch (in your browser): the loss of each step's batch and of each epoch on the training and "
+        "the test samples, the decision map with the training samples (●) and the test samples (▲), the accuracy and "
+        "the confusion matrices, and beside them what each unit computes over the input plane (click one to enlarge "
+        "it). Turn on **Compare** to train a second setting from the same weights on the same data.")
 
 shown = state.results_with_update()
 widgets.editors_expander(expanded=shown is None or shown.stale)
