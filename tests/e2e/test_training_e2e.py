@@ -94,6 +94,13 @@ def test_batch_one_is_noisier_than_full_batch_side_by_side_with_the_test_loss(pa
     for who in ("first", "second"):
         test = by[f"{who}: test loss"]
         assert len(test["y"]) == 21 and all(v is not None for v in test["y"])
+    index = [t["name"] for t in traces].index("first: test loss")
+    hover = root.locator(".bpx-curve").evaluate(
+        "(d, i) => { Plotly.Fx.hover(d, [{curveNumber: i, pointNumber: 20}]);"
+        " return d.querySelector('.hoverlayer').textContent; }", index)
+    last = f"{by['first: test loss']['y'][20]:.4f}"
+    assert "epoch 20, step 900" in hover and "train loss" in hover and f"test loss {last}" in hover, hover
+    assert "accuracy" in hover and "%" in hover, hover
     panels = root.locator(".bpx-run")
     expect(panels).to_have_count(2)
     expect(panels.nth(0).locator("h4")).to_contain_text("First run: SGD, η = 0.1, batch 1")
