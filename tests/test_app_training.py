@@ -161,3 +161,17 @@ def test_bad_training_settings_in_a_link_are_named(query, problem):
     with pytest.raises(share.ShareError) as err:
         share.decode({k: v for k, v in (p.split("=") for p in query.split("&"))})
     assert problem in str(err.value)
+
+
+def test_noise_redraws_a_generated_example_and_is_offered_only_for_one():
+    at = open_app("training")
+    assert not [s for s in at.slider if s.key == "train_noise"]  # the seed example is typed, not generated
+    at = load_preset(at, "circles")
+    assert at.slider(key="train_noise").value == 0.08
+    before = at.session_state["model"].X
+    at = at.slider(key="train_noise").set_value(0.3).run()
+    after = at.session_state["model"]
+    X, y = bp.datasets.circles(n=60, noise=0.3, seed=0)
+    np.testing.assert_array_equal(np.array(after.X, dtype=float), X)
+    assert before != after.X and not at.error
+    assert at.slider(key="train_noise").value == 0.3 and at.query_params["noise"] == "0.3"
