@@ -190,10 +190,9 @@ def controls_ui(m: Model) -> Settings:
                     transforms)
 
 
-def _start(m: Model, transforms: tuple[str, ...]) -> tuple[bp.Network, np.ndarray, np.ndarray, dict]:
-    """The model's network, data and weights, with the transforms' inputs added: their weights start at 0, so
-    the first state computes what the model does."""
-    net, X, y, params = m.engine()
+def _start(net: bp.Network, X: np.ndarray, y: np.ndarray, params: dict, transforms: tuple[str, ...]) -> tuple:
+    """The network, data and weights with the transforms' inputs added: their weights start at 0, so the first
+    state computes what the network without them does."""
     if not transforms:
         return net, X, y, params
     wide = bp.Network(inputs=net.inputs + len(transforms), hidden=net.hidden, output=net.output,
@@ -203,16 +202,22 @@ def _start(m: Model, transforms: tuple[str, ...]) -> tuple[bp.Network, np.ndarra
     return wide, features.expand(X, transforms), y, params
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
-def _train(m: Model, s: RunSettings, epochs: int, test_fraction: float, seed: int,
-           transforms: tuple[str, ...]) -> bp.Trajectory:
-    net, X, y, params = _start(m, transforms)
+def train_run(net: bp.Network, X, y, params, r: RunSettings, epochs: int, test_fraction: float, seed: int,
+              transforms: tuple[str, ...]) -> bp.Trajectory:
+    """One run from `params` on the model's data (X without the transforms' columns)."""
+    net, X, y, params = _start(net, X, y, params, transforms)
     Xtr, ytr, Xte, yte = _split(X, y, test_fraction, seed)
-    if s.regularization is not None:
+    if r.regularization is not None:
         net = bp.Network(inputs=net.inputs, hidden=net.hidden, output=net.output, loss=net.loss.name,
-                         outputs=net.outputs, regularization=s.regularization, reg_rate=s.rate)
-    return net.train(Xtr, ytr, params, lr=s.lr, optimizer=s.optimizer, batch_size=s.batch, epochs=epochs,
+                         outputs=net.outputs, regularization=r.regularization, reg_rate=r.rate)
+    return net.train(Xtr, ytr, params, lr=r.lr, optimizer=r.optimizer, batch_size=r.batch, epochs=epochs,
                      seed=seed, X_test=Xte, y_test=yte)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _train(m: Model, r: RunSettings, epochs: int, test_fraction: float, seed: int,
+           transforms: tuple[str, ...]) -> bp.Trajectory:
+    return train_run(*m.engine(), r, epochs, test_fraction, seed, transforms)
 
 
 def _split(X, y, test_fraction: float, seed: int):
@@ -262,30 +267,37 @@ def _confusions(t: bp.Trajectory, X, y, frames, k: int) -> np.ndarray | None:
     return np.array(out)
 
 
+def results(net: bp.Network, X, y, params, s: Settings, features_of: list[str], train=train_run) -> Result:
+    """Every run of `s` from `params` on X (N, d), y, with its frames and confusion matrices; InputError naming
+    the bad setting. `train` trains one run (train_run's arguments; the page passes a cached one)."""
+    wide, Xe, _, _ = _start(net, X, y, params, s.transforms)
+    Xtr, ytr, Xte, yte = _split(X, y, s.test_fraction, s.seed)
+    Xetr, _, Xete, _ = _split(Xe, y, s.test_fraction, s.seed)
+    _check(s, len(Xtr))
+    k = metrics.n_classes(net.outputs, net.classifies) if net.classifies else 0
+    runs = []
+    for r in s.runs:
+        t = train(net, X, y, params, r, s.epochs, s.test_fraction, s.seed, s.transforms)
+        if t.diverged_at is not None:
+            raise bp.InputError(f"Learning rate η = {float(r.lr):g} ({r.label}): the run diverged at step "
+                                f"{t.diverged_at}; choose a smaller learning rate")
+        shown, reached = _stop_epoch(t, s.target)
+        frames = _frames(shown)
+        runs.append(Run(r, t, shown, frames, _confusions(t, Xetr, ytr, frames, k) if k else None,
+                        _confusions(t, Xete, yte, frames, k) if k else None, reached))
+    return Result(tuple(runs), wide, features.names(features_of, s.transforms), Xtr, ytr, Xte, yte, k, s.transforms)
+
+
 def compute(m: Model, s: Settings) -> Result | None:
-    """Train each run, or show the InputError naming the setting (st.error) and return None."""
+    """Train each run on the model, or show the InputError naming the setting (st.error) and return None."""
+    m = m.filled()
     try:
-        net, X, y, params = _start(m, s.transforms)
-        X0 = np.asarray(m.engine()[1])
-        Xtr, ytr, Xte, yte = _split(X, y, s.test_fraction, s.seed)
-        X0tr, _, X0te, _ = _split(X0, y, s.test_fraction, s.seed)
-        _check(s, len(Xtr))
-        k = metrics.n_classes(net.outputs, net.classifies) if net.classifies else 0
-        runs = []
-        for r in s.runs:
-            t = _train(m.filled(), r, s.epochs, s.test_fraction, s.seed, s.transforms)
-            if t.diverged_at is not None:
-                raise bp.InputError(f"Learning rate η = {float(r.lr):g} ({r.label}): the run diverged at step "
-                                    f"{t.diverged_at}; choose a smaller learning rate")
-            shown, reached = _stop_epoch(t, s.target)
-            frames = _frames(shown)
-            runs.append(Run(r, t, shown, frames, _confusions(t, Xtr, ytr, frames, k) if k else None,
-                            _confusions(t, Xte, yte, frames, k) if k else None, reached))
+        net, X, y, params = m.engine()
+        return results(net, X, y, params, s, m.features,
+                       train=lambda *args: _train(m, *args[4:]))
     except bp.InputError as err:
         state.show_input_error(err)
         return None
-    features_names = features.names(m.features, s.transforms)
-    return Result(tuple(runs), net, features_names, X0tr, ytr, X0te, yte, k, s.transforms)
 
 
 def summary(result: Result, p: int) -> str:
