@@ -175,3 +175,12 @@ def test_noise_redraws_a_generated_example_and_is_offered_only_for_one():
     np.testing.assert_array_equal(np.array(after.X, dtype=float), X)
     assert before != after.X and not at.error
     assert at.slider(key="train_noise").value == 0.3 and at.query_params["noise"] == "0.3"
+
+
+def test_a_split_that_leaves_no_training_sample_is_named():
+    at = load_preset(open_app("training"), "xor")  # 4 samples
+    at = at.slider(key="train_test").set_value(0.9).run()
+    assert "test fraction 0.9 of 4 samples leaves no training sample" in at.error[0].value
+    assert any("Showing the last good training run" in w.value for w in at.warning)
+    at = at.slider(key="train_test").set_value(0.25).run()
+    assert not at.error and len(sent(at)["test"]) == 1
