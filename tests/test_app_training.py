@@ -184,3 +184,11 @@ def test_a_split_that_leaves_no_training_sample_is_named():
     assert any("Showing the last good training run" in w.value for w in at.warning)
     at = at.slider(key="train_test").set_value(0.25).run()
     assert not at.error and len(sent(at)["test"]) == 1
+
+
+def test_one_feature_data_trains_and_says_why_it_has_no_maps():
+    at = load_preset(open_app("training"), "sine")
+    assert not at.exception and not at.error
+    assert any("need data with two features; this data has 1" in c.value for c in at.caption)
+    data = sent(at)
+    assert data["plane"] is None and data["classes"] == 0 and len(data["runs"][0]["perEpoch"]["train"]) == 101
