@@ -71,3 +71,17 @@ def test_a_batch_above_the_training_samples_is_named():
     s = _settings(runs=(training.RunSettings("sgd", 0.1, 31, None, 0.0),))
     with pytest.raises(bp.InputError, match="Batch size: 31 is above N = 30"):
         training.results(net, X, Y, net.init(seed=0), s, ["x0"])
+
+
+def test_the_component_sets_no_markup_and_its_payload_is_plain_json():
+    import json
+    from pathlib import Path
+
+    js = "\n".join(f.read_text() for f in (Path(training_chart.HERE)).glob("*.js"))
+    assert js.count("export default") == 1 and training_chart.COMPONENT
+    assert "innerHTML" not in js and "eval(" not in js and "new Function" not in js
+    X, labels = bp.datasets.spiral(n=30, classes=3, seed=0)
+    net = bp.Network(inputs=2, hidden=[(3, "relu")], output="softmax", outputs=3, loss="ce")
+    result = training.results(net, X, net.check_data(X, labels)[1], net.init(seed=0), _settings(epochs=5), ["x0", "x1"])
+    data = training_chart.payload(result, 4, training.unit_names(result.network))
+    assert json.loads(json.dumps(data, allow_nan=False)) == data  # plain lists and numbers, no NaN
