@@ -161,3 +161,19 @@ def test_a_link_with_six_decimals_shows_six_everywhere_the_step_page_included():
     numbers = [c for c in cells if c.lstrip("-")[:1].isdigit() and "e" not in c]
     assert numbers and all(len(c.split(".")[1]) == 6 for c in numbers if "." in c)
     assert f"{probs[0, 0]:.6f}" in cells
+
+
+@pytest.mark.parametrize("name", ["spiral", "iris", "sincos"])
+def test_the_k_output_presets_open_on_the_overview_and_the_step_page(name):
+    from conftest import load_preset, open_app
+
+    at = load_preset(open_app(), name)
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    m = at.session_state["model"]
+    assert m.outputs == (2 if name == "sincos" else 3) and at.number_input(key="setting_outputs").value == m.outputs
+    if name == "iris":
+        assert len(m.X) == 150 and m.n_features == 4 and m.classes == ("setosa", "versicolor", "virginica")
+        samples = next(t.value for t in at.table if "predicted" in t.value.columns)
+        assert samples["class"].iloc[0] == "0 (setosa)" and samples["class"].iloc[-1] == "2 (virginica)"
+    at.switch_page("../pages/step_by_step.py").run()
+    assert not at.exception and not at.error

@@ -12,7 +12,9 @@ per sample (a text) or one row per sample (a tuple of texts): `y_rows` reads bot
 
 from __future__ import annotations
 
+import csv
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 import numpy as np
 
@@ -415,6 +417,20 @@ def random_model(seed: int = 0, n: int = 8, d: int = 2) -> Model:
     return from_arrays(X, y, w, 0.1, lr=0.05)
 
 
+IRIS_CSV = Path(__file__).resolve().parents[1] / "data" / "iris.csv"  # its source and licence: data/README.md
+
+
+def iris_model() -> Model:
+    """Fisher's iris (150 × 4, 3 species) from data/iris.csv: a 4-4-3 tanh network, softmax, cross-entropy."""
+    with IRIS_CSV.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f))[1:]
+    classes = tuple(dict.fromkeys(r[-1] for r in rows))
+    X = [[float(v) for v in r[:-1]] for r in rows]
+    y = [classes.index(r[-1]) for r in rows]
+    return replace(network_model(X, y, [(4, "tanh")], outputs=3, activation="softmax", loss="ce", lr=0.05),
+                   classes=classes)
+
+
 PRESETS: dict[str, tuple[str, Model, str]] = {  # name: (short label, model, what it shows)
     "seed": ("Seed notebook", SEED, "The seed notebook's example: one ReLU neuron, MSE, η = 0.01."),
     "dead_relu": (
@@ -465,5 +481,23 @@ PRESETS: dict[str, tuple[str, Model, str]] = {  # name: (short label, model, wha
         "Sine regression, 1-8-1",
         network_model(*bp.datasets.sine(), [(8, "tanh")], lr=0.05, activation="identity", loss="mse"),
         "y = sin x with a little noise: eight tanh units add up to the wave; one neuron fits a line.",
+    ),
+    "spiral": (
+        "3-class spiral, 2-8-3",
+        network_model(*bp.datasets.spiral(30, classes=3, noise=0.1, seed=0), [(8, "tanh")], outputs=3,
+                      activation="softmax", loss="ce", lr=0.1),
+        "Three spiral arms (10 points each, seed 0, a little noise): softmax gives each point three class "
+        "probabilities, cross-entropy scores the true one's.",
+    ),
+    "iris": (
+        "Iris, 4-4-3 (150 flowers)",
+        iris_model(),
+        "Fisher's iris (1936, via the UCI repository; data/iris.csv): four measurements of 150 flowers, three "
+        "species.",
+    ),
+    "sincos": (
+        "sin and cos, 1-8-2",
+        network_model(*bp.datasets.sincos(20), [(8, "tanh")], outputs=2, activation="identity", loss="mse", lr=0.05),
+        "Two outputs from one input: y0 = sin x, y1 = cos x (a little noise); MSE over both columns.",
     ),
 }
