@@ -192,3 +192,29 @@ def test_one_feature_data_trains_and_says_why_it_has_no_maps():
     assert any("need data with two features; this data has 1" in c.value for c in at.caption)
     data = sent(at)
     assert data["plane"] is None and data["classes"] == 0 and len(data["runs"][0]["perEpoch"]["train"]) == 101
+
+
+def test_the_three_class_spiral_trains_with_its_three_colour_map_and_matrices():
+    at = load_preset(open_app("training"), "spiral")
+    assert not at.exception and not at.error
+    at = at.slider(key="train_test").set_value(0.2).run()
+    data = sent(at)
+    (run,) = data["runs"]
+    assert data["classes"] == 3 and data["classifies"] == "argmax" and len(data["palette"]) == 3
+    assert np.array(run["confusionTrain"][-1]).shape == (3, 3) and np.array(run["confusionTrain"][-1]).sum() == 24
+    assert np.array(run["confusionTest"][-1]).sum() == 6 and data["units"][-1] == ["ŷ[0]", "ŷ[1]", "ŷ[2]"]
+    assert sorted({p[2] for p in data["train"]}) == [0, 1, 2]
+    at = at.slider(key="train_noise").set_value(0.2).run()  # a generated example: redrawn with more noise
+    X, _ = bp.datasets.spiral(30, classes=3, noise=0.2, seed=0)
+    np.testing.assert_array_equal(np.array(at.session_state["model"].X, dtype=float), X)
+    assert not at.error
+
+
+def test_the_two_output_regression_trains_with_a_split():
+    at = load_preset(open_app("training"), "sincos")
+    at = at.slider(key="train_test").set_value(0.25).run()
+    assert not at.exception and not at.error
+    data = sent(at)
+    assert data["classes"] == 0 and data["units"][-1] == ["ŷ[0]", "ŷ[1]"] and data["runs"][0]["perEpoch"]["test"]
+    at = at.slider(key="train_noise").set_value(0.2).run()
+    assert not at.error and len(at.session_state["model"].y[0]) == 2

@@ -32,7 +32,8 @@ GENERATED = "train_generated"  # (preset, noise, X, y) of data this page regener
 LAST_GOOD = "train_last_good"  # the last Result computed without an error
 # The examples whose data a generator draws (ui/model.py's presets): the generator and the preset's noise.
 GENERATORS = {"circles": (bp.datasets.circles, 0.08), "moons": (bp.datasets.moons, 0.1),
-              "sine": (bp.datasets.sine, 0.05)}
+              "sine": (bp.datasets.sine, 0.05), "sincos": (bp.datasets.sincos, 0.05),
+              "spiral": (lambda n, noise, seed: bp.datasets.spiral(n, classes=3, noise=noise, seed=seed), 0.1)}
 DEFAULTS = {"train_opt": "sgd", "train_full": True, "train_batch": 1, "train_epochs": 100, "train_stop": "epochs",
             "train_target": 0.05, "train_reg": "none", "train_rate": 0.001, "train_test": 0.0, "train_seed": 0,
             "train_compare": False, "train_b_opt": "adam", "train_b_full": True, "train_b_batch": 1,
@@ -126,7 +127,7 @@ def _on_noise(name: str) -> None:
     noise = float(st.session_state["train_noise"])
     X, y = fn(n=len(m.X), noise=noise, seed=0)
     Xc = tuple(tuple(cell(v) for v in row) for row in X)
-    yc = tuple(cell(v) for v in np.ravel(y))
+    yc = tuple(cell(v) for v in y) if y.ndim == 1 else tuple(tuple(cell(v) for v in row) for row in y)
     state.set_model(replace(m, X=Xc, y=yc), rebuild_editors=True)
     st.session_state[GENERATED] = (name, noise, Xc, yc)
 
