@@ -1,6 +1,7 @@
-"""The training page in Chromium: Play trains in the browser (no rerun per frame) to a high accuracy with the
-class-coloured map, whose colours are viz/decision.py's for the engine's network; batch size 1 gives a noisier
-curve than full batch; a split draws the test loss; the compare view shows both runs; presenter screenshots."""
+"""The training page in Chromium: Play trains the 3-class spiral in the browser (no rerun per frame) to a high
+accuracy with the class-coloured map, whose colours are viz/decision.py's for the engine's network; batch size 1
+gives a noisier curve than full batch; a split draws the test loss; the compare view shows both runs; presenter
+screenshots of the K-class map and the confusion matrices."""
 
 from __future__ import annotations
 
@@ -16,12 +17,12 @@ from .browser import ARTIFACTS, new_page, open_app
 
 SLOW_MS = 120_000
 SCREEN = {"width": 1280, "height": 720}
-PRESET = "moons"
-SETTINGS = "&opt=adam&batch=4&epochs=60"  # 15 steps an epoch
+PRESET = "spiral"  # 3 classes, 30 points
+SETTINGS = "&opt=adam&epochs=100"
 
 
-def _link(app_url: str, settings: str) -> str:
-    query = share.query_string(share.encode(PRESETS[PRESET][1]))
+def _link(app_url: str, settings: str, preset: str = PRESET) -> str:
+    query = share.query_string(share.encode(PRESETS[preset][1]))
     return f"{app_url}/training?{query}{settings}"
 
 
@@ -40,7 +41,7 @@ def _runs_started(page) -> int:
 def _engine_map() -> tuple[np.ndarray, float]:
     """The decision map's colours on white, for the network the page trains, computed here by the engine."""
     net, X, y, params = PRESETS[PRESET][1].engine()
-    run = net.train(X, y, params, lr=float(PRESETS[PRESET][1].lr), optimizer="adam", batch_size=4, epochs=60, seed=0)
+    run = net.train(X, y, params, lr=float(PRESETS[PRESET][1].lr), optimizer="adam", epochs=100)
     (a0, a1), (b0, b1) = training_chart._plane(np.asarray(X))
     n = training_chart.GRID
     x0 = a0 + (np.arange(n) + 0.5) / n * (a1 - a0)
@@ -53,13 +54,13 @@ def _engine_map() -> tuple[np.ndarray, float]:
 def test_play_trains_in_the_browser_to_a_high_accuracy_with_the_class_map(page, app_url):
     root = _open(page, _link(app_url, SETTINGS))
     frames = int(root.get_attribute("data-frames"))
-    assert frames == 61
+    assert frames == 101
     runs = _runs_started(page)
     root.locator(".bpx-reset").click()
     expect(root).to_have_attribute("data-frame", "0")
     root.locator(".bpx-speed-choice").select_option("30")
     root.locator(".bpx-play").click()
-    expect(root.locator(".bpx-count")).to_have_text("epoch 60 of 60 (step 900)", timeout=SLOW_MS)
+    expect(root.locator(".bpx-count")).to_have_text("epoch 100 of 100 (step 100)", timeout=SLOW_MS)
     assert _runs_started(page) == runs  # every frame drawn in the browser
     accuracy = root.locator(".bpx-accuracy").inner_text()
     shown = float(accuracy.split("train ")[1].split("%")[0])
@@ -70,7 +71,7 @@ def test_play_trains_in_the_browser_to_a_high_accuracy_with_the_class_map(page, 
     assert np.abs(grid - expected).max() <= 1  # the browser's forward pass and colours are the engine's and ours
     assert len({tuple(c) for c in grid}) > 50  # the map is shaded, not flat
     cm = root.locator(".bpx-cm-train td").all_inner_texts()
-    assert sum(int(v) for v in cm) == 60
+    assert sum(int(v) for v in cm) == 30 and len(cm) == 9  # 3 x 3
     page.screenshot(path=str(ARTIFACTS / "training-trained.png"), full_page=True)
 
 
@@ -82,7 +83,8 @@ def _sign_changes(values) -> float:
 
 
 def test_batch_one_is_noisier_than_full_batch_side_by_side_with_the_test_loss(page, app_url):
-    root = _open(page, _link(app_url, "&opt=sgd&batch=1&epochs=20&test=0.25&compare=1&b_opt=sgd&b_batch=0&b_lr=0.1"))
+    root = _open(page, _link(app_url, "&opt=sgd&batch=1&epochs=20&test=0.25&compare=1&b_opt=sgd&b_batch=0&b_lr=0.1",
+                             preset="moons"))
     traces = root.locator(".bpx-curve").evaluate(
         "d => d.data.map(t => ({name: t.name, meta: t.meta, y: Array.from(t.y)}))")
     by = {t["name"]: t for t in traces}
@@ -120,7 +122,7 @@ def test_presenter_screens_of_the_class_map_and_the_confusion_matrix(browser, ap
     page = new_page(browser, SCREEN)
     try:
         page.emulate_media(color_scheme=scheme)
-        root = _open(page, _link(app_url, SETTINGS + "&test=0.25&presenter=1"))
+        root = _open(page, _link(app_url, SETTINGS + "&test=0.2&presenter=1"))
         root.locator(".bpx-curve").scroll_into_view_if_needed()
         expect(root.locator("canvas.bpx-map")).to_be_visible()
         sizes = root.evaluate("r => ['.bpx-count', '.bpx-accuracy', '.bpx-confusion td', '.bpx-legend', '.bpx-axis']"
