@@ -17,6 +17,7 @@ pages = [
     st.Page(PAGES / "gradient_check.py", title="Gradient check", icon=":material/fact_check:"),
     st.Page(PAGES / "notebook.py", title="The notebook", icon=":material/bug_report:"),
     st.Page(PAGES / "landscape.py", title="Loss landscape", icon=":material/landscape:"),
+    st.Page(PAGES / "training.py", title="Training", icon=":material/model_training:"),
     st.Page(PAGES / "data.py", title="Data & sharing", icon=":material/share:"),
 ]
 state.register_pages(pages)

@@ -15,11 +15,12 @@ Modules, each importing only those before it: validation (InputError), activatio
 registries), ops (Linear, ActivationOp, LossOp, PenaltyOp: forward and backward side by side), trace (Trace),
 training (SGD / momentum / Adam as torch.optim, mini-batches), surface (loss surfaces), gradcheck (finite
 differences), network (Network, the list of ops), neuron (one neuron's shorthands), datasets (XOR, circles,
-moons, a sine, a spiral, sin and cos, and a seeded train/test split). What the lesson says about a trace
+moons, a sine, a spiral, sin and cos, and a seeded train/test split), features (TensorFlow Playground's
+feature transforms), metrics (classes and the confusion matrix). What the lesson says about a trace
 lives apart, in the `lesson` package; figures in `viz`.
 """
 
-from . import datasets
+from . import datasets, features, metrics
 from .activations import ACTIVATIONS, Activation
 from .gradcheck import GradientCheck, ParamCheck
 from .losses import LOSSES, Loss
@@ -36,6 +37,6 @@ __all__ = [
     "ACTIVATIONS", "LOSSES", "MAX_EPOCHS", "MAX_HIDDEN", "MAX_OUTPUTS", "MAX_PARAMS", "MAX_WIDTH", "OPTIMIZERS",
     "OPTIMIZER_LABELS", "PENALTIES", "Activation", "ActivationOp", "GradientCheck", "InputError", "Linear", "Loss",
     "LossOp", "Network", "ParamCheck", "Penalty", "PenaltyOp", "Record", "Surface", "Trace", "Trajectory", "datasets",
-    "feature_names", "forward_backward", "gradient_check", "loss_surface", "neuron", "neuron_labels", "sgd_update",
-    "train",
+    "feature_names", "features", "forward_backward", "gradient_check", "loss_surface", "metrics", "neuron",
+    "neuron_labels", "sgd_update", "train",
 ]

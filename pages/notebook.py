@@ -101,7 +101,8 @@ st.markdown(
 )
 if not state.model().is_neuron:
     st.info("The notebook is one neuron: its code has a single weight vector w and a bias b. The model now has "
-            "hidden layers, so set **Hidden layers** to 0 in the sidebar (or load the seed example) to run the "
+            "hidden layers or several outputs, so set **Hidden layers** to 0 and **Outputs K** to 1 in the sidebar "
+            "(or load the seed example) to run the "
             "notebook on your X and y. The same two bugs would break a network's training the same way: its "
             "gradients would be N times too small, and every update would climb.", icon=":material/info:")
     st.stop()

@@ -52,12 +52,7 @@ if t is not None:
                        f"{render.fmt(t.new_loss, p)}.")
     with right:
         st.markdown("**Every sample's forward pass and error signal**")
-        samples = pd.DataFrame({"y": [render.fmt(v, p) for v in t.y], "z": [render.fmt(v, p) for v in t.z],
-                                "a (prediction)": [render.fmt(v, p) for v in t.prediction],
-                                "δ = dL/dz": [render.fmt(v, p) for v in t.delta]},
-                               index=pd.Index([f"sample {i}" for i in range(len(t.z))], name="sample"))
-        if render.shows_activity(t):
-            samples["active?"] = [render.INACTIVE if off else render.ACTIVE for off in t.inactive]
+        samples = render.samples_frame(t, p, shown.model.class_name)
         st.table(render.styled(render.limited(samples)))
     note = render.inactive_note(t)
     if note:

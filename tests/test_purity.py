@@ -40,7 +40,7 @@ def test_importing_backprop_pulls_in_no_lesson_text():
 def test_imports_inside_backprop_run_one_way():
     """Each module of backprop imports only modules before it in this order: no circle."""
     order = ["validation", "activations", "losses", "penalties", "ops", "trace", "training", "surface", "gradcheck",
-             "network", "neuron", "datasets", "__init__"]
+             "network", "neuron", "datasets", "features", "metrics", "__init__"]
     for k, name in enumerate(order):
         source = (ROOT / "backprop" / f"{name}.py").read_text()
         imported = set(re.findall(r"^\s*from \.(\w+) import", source, flags=re.M))

@@ -156,7 +156,8 @@ def test_missing_parameters_take_the_defaults():
     ({"lr": "-1"}, "learning rate: -1 must be greater than 0"),
     ({"lr": "1e7"}, "learning rate: 1e+07 is too large"),
     ({"lr": "fast"}, "learning rate: 'fast' is not a number"),
-    ({"activation": "softmax"}, "activation: 'softmax' is not the activation's name"),
+    ({"activation": "softmax"}, "the softmax output needs at least 2 outputs"),
+    ({"activation": "swish"}, "activation: 'swish' is not the output activation's name"),
     ({"loss": "hinge"}, "loss: 'hinge' is not the loss's name"),
     ({"decimals": "99"}, "decimals: '99' must be a whole number from 1 to 10"),
     ({"decimals": "4.5"}, "decimals: '4.5' must be a whole number"),
@@ -305,7 +306,8 @@ def _landscape_values(at: AppTest) -> dict:
     from ui import share_ui
 
     return {field: value_of([at.session_state[k] for k in keys])
-            for field, (keys, _, value_of) in share_ui.BINDINGS.items() if field != "presenter"}
+            for field, (keys, _, value_of) in share_ui.BINDINGS.items()
+            if all(k.startswith("landscape_") for k in keys)}
 
 
 def test_the_schema_defaults_are_the_landscape_pages_defaults():

@@ -163,6 +163,35 @@ def shape_text(step: lesson.Step, trace: bp.Trace) -> str:
     return f"Shape {shape}: {what}.{more}"
 
 
+def samples_frame(trace: bp.Trace, precision: int, class_name=str) -> pd.DataFrame:
+    """Every sample's target, z, prediction and δ = dL/dz as text: one column each for one output; for K outputs one
+    per output (ŷ0, ...), and for a classifier its probabilities, the predicted class and whether it is right
+    (`class_name(k)` names class k)."""
+    p, t, k = precision, trace, trace.network.outputs
+    index = pd.Index([f"sample {i}" for i in range(len(t.X))], name="sample")
+    if k == 1:
+        frame = pd.DataFrame({"y": [fmt(v, p) for v in t.y], "z": [fmt(v, p) for v in t.z],
+                              "a (prediction)": [fmt(v, p) for v in t.prediction],
+                              "δ = dL/dz": [fmt(v, p) for v in t.delta]}, index=index)
+    else:
+        softmax = t.probabilities is not None and t.predicted is not None and t.predicted.ndim == 1
+        data = {}
+        if softmax:
+            data["class"] = [class_name(int(c)) for c in t.labels]
+        else:
+            data |= {f"y{j}": [fmt(v, p) for v in t.Y[:, j]] for j in range(k)}
+        data |= {f"z{j}": [fmt(v, p) for v in t.z[:, j]] for j in range(k)}
+        data |= {(f"p{j}" if softmax else f"a{j}"): [fmt(v, p) for v in t.prediction[:, j]] for j in range(k)}
+        data |= {f"δ{j}": [fmt(v, p) for v in t.delta[:, j]] for j in range(k)}
+        frame = pd.DataFrame(data, index=index)
+    if shows_activity(t):
+        frame["active?"] = [INACTIVE if off else ACTIVE for off in t.inactive]
+    if t.predicted is not None and t.predicted.ndim == 1:
+        frame["predicted"] = [class_name(int(c)) for c in t.predicted]
+        frame["right?"] = ["✓ yes" if c else "✗ no" for c in t.correct]
+    return frame
+
+
 def overshoot_note(loss: float, new_loss: float, lr: float, precision: int) -> str | None:
     """Why a gradient-descent step raised the loss (it overshot), or None when it did not."""
     if not new_loss > loss:
@@ -203,6 +232,10 @@ def headline_ui(trace: bp.Trace, precision: int) -> None:
                           help=f"After w ← w − η·dL/dw and b ← b − η·dL/db with η = {fmt(trace.lr, p)}.")
         else:
             top[1].metric("New loss after one step", "needs a valid η", help="Fix the learning rate in the sidebar.")
+        if trace.accuracy is not None and trace.network.outputs > 1:
+            st.metric("Accuracy", f"{trace.accuracy:.0%}", help="The share of samples whose predicted class (the most "
+                      f"probable) is their true class: {int(round(trace.accuracy * len(trace.X)))} of "
+                      f"{len(trace.X)}.")
         if trace.network.is_neuron:
             bottom[0].metric("dL/dw", fmt_list(trace.grad_w, p), help="The gradient's weight components.")
             bottom[1].metric("dL/db", fmt(trace.grad_b, p), help="The gradient's bias component.")

@@ -19,14 +19,27 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import quote
 
+import numpy as np
+
 import backprop as bp
 from backprop.validation import as_learning_rate, as_matrix, as_vector, to_number
 
-from .model import ACTIVATION_CHOICES, LOSS_CHOICES, MAX_SHOWN_WIDTH, PRECISION_RANGE, SEED, Model
+from .model import (
+    ACTIVATION_CHOICES,
+    LOSS_CHOICES,
+    MAX_SHOWN_WIDTH,
+    OUTPUT_CHOICES,
+    OUTPUTS_RANGE,
+    PRECISION_RANGE,
+    SEED,
+    Model,
+)
 
 MAX_LINK_CHARS = 8192  # the encoded query string; larger data travels as a CSV file instead
 ROW_SEP, COL_SEP = ";", ","
 IGNORED = frozenset({"embed", "embed_options"})  # Streamlit's own parameters
+MAX_NAME = 40  # characters of a class's name
+NAME_FORBIDDEN = ("<", ">", "&", "\"", "`")  # never needed in a class's name; safe in any context it is shown
 SAFE = ",;.-_~:"  # left unescaped in links, so numbers and separators stay readable
 
 
@@ -63,11 +76,21 @@ class Field:
     always: bool = False
 
 
+def _training_fields(prefix: str, whose: str) -> tuple[Field, ...]:
+    """A training run's own settings: optimizer, batch size (0: full batch), regularization and its rate."""
+    return (Field(f"{prefix}opt", "choice", "session", f"{whose} optimizer", "sgd" if not prefix else "adam",
+                  choices=("sgd", "momentum", "adam")),
+            Field(f"{prefix}batch", "int", "session", f"{whose} batch size", 0, bounds=(0, 10_000)),
+            Field(f"{prefix}reg", "choice", "session", f"{whose} regularization", "none", choices=("none", "l1", "l2")),
+            Field(f"{prefix}reg_rate", "float", "session", f"{whose} regularization rate", 0.001, bounds=(0.0, 10.0)))
+
+
 LAYER_KEYS = tuple(f"{p}{l}" for l in range(1, bp.MAX_HIDDEN + 2) for p in ("W", "b"))  # W1, b1, ..., W4, b4
 
 SCHEMA: tuple[Field, ...] = (
     Field("X", "matrix", "model", "the inputs X", attr="X", always=True),
-    Field("y", "vector", "model", "the targets y", attr="y", always=True),
+    # y: one target per sample (1,0,0), rows of K targets (1,0;0,1), or N class labels for cross-entropy (0,2,1)
+    Field("y", "targets", "model", "the targets y", attr="y", always=True),
     Field("hidden", "hidden", "model", "the hidden layers", (), "hidden"),
     # one neuron's weights and bias; a network's layers are W1, b1, ... (rows of W separated by ;)
     Field("w", "vector", "model", "the weights w", attr="w", always=True),
@@ -75,8 +98,10 @@ SCHEMA: tuple[Field, ...] = (
     *(Field(k, "matrix" if k[0] == "W" else "vector", "model",
             f"layer {k[1:]}'s {'weights' if k[0] == 'W' else 'biases'}", always=True) for k in LAYER_KEYS),
     Field("lr", "rate", "model", "the learning rate", attr="lr", always=True),
-    Field("activation", "choice", "model", "the activation", SEED.activation, "activation", ACTIVATION_CHOICES,
+    Field("activation", "choice", "model", "the output activation", SEED.activation, "activation", OUTPUT_CHOICES,
           always=True),
+    Field("outputs", "int", "model", "the number of outputs K", 1, "outputs", bounds=OUTPUTS_RANGE),
+    Field("classes", "names", "model", "the classes' names", (), "classes"),
     Field("loss", "choice", "model", "the loss", SEED.loss, "loss", LOSS_CHOICES, always=True),
     Field("decimals", "int", "model", "the decimals shown", SEED.precision, "precision", bounds=PRECISION_RANGE),
     Field("presenter", "bool", "session", "presenter mode", False),
@@ -91,6 +116,18 @@ SCHEMA: tuple[Field, ...] = (
     Field("only_axes", "bool", "session", "training only the landscape's two axes", True),
     Field("fit", "bool", "session", "widening the landscape's span to fit the paths", True),
     Field("log_loss", "bool", "session", "the landscape's log scale for the loss", False),
+    # the training page's settings (ui/training.py); batch 0 is full batch, stop 0 stops after the epochs, else
+    # at that training loss; b_* are the second run's, to compare
+    *_training_fields("", "the training's"),
+    Field("epochs", "int", "session", "the training's epochs", 100, bounds=(1, bp.MAX_EPOCHS)),
+    Field("stop", "float", "session", "the training's target loss", 0.0, bounds=(0.0, 1e6)),
+    Field("test", "float", "session", "the training's test fraction", 0.0, bounds=(0.0, 0.9)),
+    Field("seed", "int", "session", "the training's seed", 0, bounds=(0, 99_999)),
+    Field("noise", "float", "session", "the generated example's noise", None, bounds=(0.0, 1.0)),
+    Field("features", "choices", "session", "the feature transforms", (), choices=tuple(bp.features.TRANSFORMS)),
+    Field("compare", "bool", "session", "comparing two training settings", False),
+    *_training_fields("b_", "the second run's"),
+    Field("b_lr", "float", "session", "the second run's learning rate", None, bounds=(1e-6, 100.0)),
     Field("step", "int", "page", "the step shown by the step page", 1, bounds=(1, 99)),
 )
 FIELDS = {f.key: f for f in SCHEMA}
@@ -123,6 +160,8 @@ def encode(model: Model, session: Mapping[str, Any] | None = None, page: Mapping
         rate = as_learning_rate(model.lr)
     except bp.InputError as err:
         raise ShareError([f"fix the input before sharing: {err}"]) from None
+    if model.labelled:  # class labels stay labels (the engine reads them as one-hot rows)
+        y = np.argmax(y, axis=1)
     numbers: dict[str, Any] = {"X": X, "y": y, "lr": rate}
     if model.is_neuron:
         numbers |= {"w": params["W1"][:, 0], "b": float(params["b1"][0])}
@@ -150,6 +189,8 @@ def query_string(params: Mapping[str, str]) -> str:
 
 
 def _write(f: Field, value: Any) -> str:
+    if f.kind == "targets":
+        f = replace(f, kind="matrix" if np.ndim(value) == 2 else "vector")
     if f.kind == "matrix":
         return ROW_SEP.join(COL_SEP.join(number_text(v) for v in row) for row in value)
     if f.kind == "vector":
@@ -158,7 +199,7 @@ def _write(f: Field, value: Any) -> str:
         return number_text(value)
     if f.kind == "bool":
         return "1" if value else "0"
-    if f.kind in ("choices", "axes"):
+    if f.kind in ("choices", "axes", "names"):
         return COL_SEP.join(value)
     if f.kind == "hidden":
         return COL_SEP.join(f"{width}:{act}" for width, act in value)
@@ -210,7 +251,7 @@ def decode(params: Mapping[str, str | Sequence[str]]) -> Shared | None:
 def _read_model(given: dict[str, str], problems: list[str]) -> dict[str, Any]:
     """The model attributes the link sets, as cell texts; appends to `problems` what is wrong."""
     out: dict[str, Any] = {}
-    for key in ("activation", "loss", "decimals"):
+    for key in ("activation", "loss", "decimals", "outputs", "classes"):
         if key in given:
             try:
                 out[FIELDS[key].attr] = _read(FIELDS[key], given[key])
@@ -231,21 +272,32 @@ def _read_model(given: dict[str, str], problems: list[str]) -> dict[str, Any]:
             return out
     out["hidden"] = hidden
     layer_keys = [k for k in LAYER_KEYS if k in given]
-    if hidden:
+    k = out.get("outputs", 1)
+    if hidden or k > 1:
         for key in ("w", "b"):
             if key in given:
                 problems.append(f"{key}: one neuron's {'weights' if key == 'w' else 'bias'}; a link with hidden layers "
-                                "gives every layer as W1, b1, W2, b2, ...")
-        _read_layers(given, hidden, d, out, problems)
+                                "or several outputs gives every layer as W1, b1, W2, b2, ...")
+        _read_layers(given, hidden, d, out, problems, k)
     elif layer_keys:
         problems.append(f"{layer_keys[0]}: layers W1, b1, ... need hidden=width:activation,... (a link without "
                         "hidden layers gives one neuron's w and b)")
     unset = [k for k in ("y", "w") if k not in given]
     for key, length, cell, against in (
         ("y", n, "y row {}", f"X has {n} rows (one target per sample)"),
-        *((("w", d, "weight w{}", f"X has {d} feature columns (one weight per feature)"),) if not hidden else ()),
+        *((("w", d, "weight w{}", f"X has {d} feature columns (one weight per feature)"),) if not hidden and k == 1
+          else ()),
     ):
         items = _cells(given[key]) if key in given else list(getattr(SEED, key))
+        if key == "y" and key in given and (ROW_SEP in given[key] or k > 1 and n == 1):
+            rows = _rows(given[key])  # rows of targets; a row of one cell is that sample's one target
+            items = [r[0] if len(r) == 1 else tuple(r) for r in rows]
+            if k > 1 or any(isinstance(r, tuple) for r in items):
+                out[key] = tuple(items)  # K targets per row: the engine checks them against K below
+                continue
+        elif key == "y" and k > 1:
+            out[key] = tuple(items)  # class labels: the engine checks them against K below
+            continue
         try:
             as_vector(items, length, key, cell, against)
         except bp.InputError as err:
@@ -270,7 +322,10 @@ def _read_model(given: dict[str, str], problems: list[str]) -> dict[str, Any]:
     needs = bp.LOSSES[loss].output
     if needs and "activation" not in out:
         out["activation"] = needs  # choosing the loss chooses the output it scores, as the sidebar does
-    if (needs or hidden) and not problems:  # the targets' range, a network's every cell: the engine's word
+    if out.get("classes") and len(out["classes"]) != k:
+        problems.append(f"classes: {len(out['classes'])} names but the network has {k} output{'s' if k > 1 else ''} "
+                        "(one name per class)")
+    if not problems:  # the targets' range, a network's every cell: the engine's word
         try:
             replace(SEED, **out).engine()
         except bp.InputError as err:
@@ -296,10 +351,10 @@ def _hidden(text: str) -> tuple[tuple[int, str], ...]:
     return tuple(out)
 
 
-def _read_layers(given: dict[str, str], hidden: tuple, d: int, out: dict, problems: list[str]) -> None:
+def _read_layers(given: dict[str, str], hidden: tuple, d: int, out: dict, problems: list[str], k: int = 1) -> None:
     """A network's W1, b1, ..., WL, bL from the link into `out` (its `layers`, `w` and `b`), each checked against
-    the shape the architecture needs; appends what is wrong to `problems`."""
-    widths = [d, *(w for w, _ in hidden), 1]
+    the shape the architecture needs (K = `k` outputs); appends what is wrong to `problems`."""
+    widths = [d, *(w for w, _ in hidden), k]
     L = len(widths) - 1
     values = {}
     for l in range(1, L + 1):
@@ -318,8 +373,8 @@ def _read_layers(given: dict[str, str], hidden: tuple, d: int, out: dict, proble
             values[key] = cells
     if len(values) == 2 * L:
         out["layers"] = tuple((tuple(tuple(r) for r in values[f"W{l}"]), tuple(values[f"b{l}"])) for l in range(1, L))
-        out["w"] = tuple(r[0] for r in values[f"W{L}"])
-        out["b"] = values[f"b{L}"][0]
+        out["w"] = tuple(r[0] if k == 1 else tuple(r) for r in values[f"W{L}"])
+        out["b"] = values[f"b{L}"][0] if k == 1 else tuple(values[f"b{L}"])
 
 
 def _shape(shape: tuple[int, ...]) -> str:
@@ -369,6 +424,13 @@ def _read(f: Field, text: str, model: Model = SEED) -> Any:
         if len(items) != 2 or items[0] == items[1] or any(i not in names for i in items):
             raise bp.InputError(f"{f.key}: {text[:60]!r} must name two different parameters of the model, "
                                 f"among {', '.join(names)}")
+        return items
+    if f.kind == "names":
+        items = tuple(_cells(text))
+        if len(items) > bp.MAX_OUTPUTS or len(set(items)) != len(items) or any(
+                not i or len(i) > MAX_NAME or any(c in i for c in NAME_FORBIDDEN) for i in items):
+            raise bp.InputError(f"{f.key}: {text[:60]!r} must list at most {bp.MAX_OUTPUTS} distinct names of 1 to "
+                                f"{MAX_NAME} characters (no {' '.join(NAME_FORBIDDEN)})")
         return items
     if f.kind == "float":
         try:

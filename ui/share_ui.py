@@ -11,7 +11,9 @@ from typing import Any
 
 import streamlit as st
 
-from . import landscape, share, state, widgets
+import backprop as bp
+
+from . import landscape, share, state, training, widgets
 from .model import SEED
 
 RESTORED = "share_restored"  # this session has read its link (bool)
@@ -33,6 +35,21 @@ _AXES = ("landscape_axis_u", "landscape_axis_v")
 _OPTIMIZERS = {"sgd": "landscape_opt_sgd", "momentum": "landscape_opt_momentum", "adam": "landscape_opt_adam",
                "notebook": "landscape_notebook"}
 
+_FEATURES = tuple(f"train_feat_{k}" for k in bp.features.TRANSFORMS)
+
+
+def _training_bindings(field: str, key: str) -> dict[str, Binding]:
+    """A training run's settings (ui/training.py): batch 0 is the Full batch toggle on."""
+    return {
+        f"{field}opt": _one(f"{key}opt"),
+        f"{field}batch": ((f"{key}full", f"{key}batch"),
+                          lambda v: {f"{key}full": v == 0, **({f"{key}batch": v} if v else {})},
+                          lambda values: 0 if values[0] else int(values[1])),
+        f"{field}reg": _one(f"{key}reg"),
+        f"{field}reg_rate": _one(f"{key}rate"),
+    }
+
+
 # Each session field of the schema: the session-state keys it lives under (the widgets' keys), how a
 # value becomes those keys' values, and how their values become the field's value.
 BINDINGS: dict[str, Binding] = {
@@ -46,6 +63,19 @@ BINDINGS: dict[str, Binding] = {
     "only_axes": _one("landscape_only"),
     "fit": _one("landscape_fit"),
     "log_loss": _one("landscape_log"),
+    **_training_bindings("", "train_"),
+    "epochs": _one("train_epochs"),
+    "stop": (("train_stop", "train_target"),
+             lambda v: {"train_stop": "loss" if v > 0 else "epochs", **({"train_target": v} if v > 0 else {})},
+             lambda values: float(values[1]) if values[0] == "loss" else 0.0),
+    "test": _one("train_test"),
+    "seed": _one("train_seed"),
+    "noise": _one("train_noise"),
+    "features": (_FEATURES, lambda chosen: {f"train_feat_{k}": k in chosen for k in bp.features.TRANSFORMS},
+                 lambda ticks: tuple(k for k, on in zip(bp.features.TRANSFORMS, ticks, strict=True) if on)),
+    "compare": _one("train_compare"),
+    **_training_bindings("b_", "train_b_"),
+    "b_lr": _one("train_b_lr"),
 }
 
 
@@ -123,7 +153,7 @@ def _session_values() -> dict[str, Any]:
     """The session fields' current values (those whose widgets have been drawn in this session; the
     landscape's settings also from its last visit, as Streamlit drops a widget's state on other pages)."""
     out = {}
-    saved = st.session_state.get(landscape.SAVED, {})
+    saved = {**st.session_state.get(landscape.SAVED, {}), **st.session_state.get(training.SAVED, {})}
     for field, (keys, _, value_of) in BINDINGS.items():
         if all(k in st.session_state or k in saved for k in keys):
             out[field] = value_of([st.session_state[k] if k in st.session_state else saved[k] for k in keys])

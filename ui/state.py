@@ -110,12 +110,17 @@ def editor_base() -> Model:
 
 def update(**changes) -> str:
     """Change settings (lr, activation, loss, precision) of the model. A loss that needs a particular output
-    activation (BCE: the sigmoid) brings it along; choosing another activation under such a loss goes back to
-    MSE. Returns what else changed, in words (empty when nothing did)."""
+    activation (BCE: the sigmoid; cross-entropy: softmax) brings it along; choosing another activation under such
+    a loss goes back to MSE; choosing softmax proposes cross-entropy. Returns what else changed, in words (empty
+    when nothing did). A pair that cannot be (softmax with one output) is kept: the engine's error explains it."""
     m = replace(model(), **changes)
     also = ""
     needs = bp.LOSSES[m.loss].output
-    if needs and m.activation != needs:
+    if changes.get("activation") == "softmax" and m.loss != "ce":
+        m = replace(m, loss="ce")
+        also = (f"Softmax turns the outputs into class probabilities, so the loss is now {bp.LOSSES['ce'].label} "
+                "(softmax + MSE works too: choose MSE again to see its Jacobian on the step page).")
+    elif needs and m.activation != needs:
         if "loss" in changes:
             m = replace(m, activation=needs)
             also = (f"{bp.LOSSES[m.loss].label} scores a probability, so the activation is now "
@@ -126,6 +131,22 @@ def update(**changes) -> str:
                     f"is now {bp.LOSSES['mse'].label.lower()}.")
     set_model(m)
     return also
+
+
+def set_outputs(k: int) -> str:
+    """K outputs: the output layer's weights and the targets that still fit are kept (see Model.with_outputs);
+    the editors are rebuilt. Returns what changed, in words."""
+    new, said = model().with_outputs(k)
+    set_model(new, rebuild_editors=True)
+    return said
+
+
+def set_one_hot(on: bool) -> str:
+    """Cross-entropy's targets as one-hot columns (`on`) or one class column; what changed or why not, in words."""
+    new, said = model().with_one_hot(on)
+    if new != model():
+        set_model(new, rebuild_editors=True)
+    return said
 
 
 def load_preset(name: str) -> None:
@@ -309,7 +330,7 @@ CAPACITY_STEPS = 1000
 def _capacity(m: Model) -> tuple[bp.Trajectory, bp.Trajectory]:
     net, X, y, params = m.engine()
     mine = net.train(X, y, params, lr=0.05, steps=CAPACITY_STEPS, optimizer="adam")
-    one = bp.Network(inputs=net.inputs, output=m.activation, loss=m.loss)
+    one = bp.Network(inputs=net.inputs, output=m.activation, loss=m.loss, outputs=m.outputs)
     alone = one.train(X, y, one.init(seed=0), lr=0.05, steps=CAPACITY_STEPS, optimizer="adam")
     return mine, alone
 

@@ -179,8 +179,11 @@ def _graph(trace: bp.Trace, precision: int) -> dict:
         node(f"theta{l}", title, labels[start:start + count])["columns"].append(
             {"head": "value", "step": -1, "cells": [fmt(v) for v in theta[start:start + count]]})
         start += count
-    node("y", f"y  ({n})", sample_labels)["columns"].append(
-        {"head": "y", "step": -1, "cells": _cells(trace.y, samples, fmt)})
+    Y = trace.Y  # (N, K): one column per output (one-hot rows for class labels)
+    target = node("y", f"y  ({n})" if Y.shape[1] == 1 else f"Y  ({n}×{Y.shape[1]})", sample_labels)
+    for j in range(Y.shape[1]):
+        target["columns"].append({"head": "y" if Y.shape[1] == 1 else f"y{j}", "step": -1,
+                                  "cells": _cells(Y[:, j], samples, fmt)})
     for k, step in enumerate(lesson.steps(trace, precision)):
         name, part = step.node, step.part
         value = np.asarray(step.value, dtype=float)

@@ -14,11 +14,21 @@ import backprop as bp
 import lesson
 
 from . import render, state
-from .model import ACTIVATION_CHOICES, LOSS_CHOICES, MAX_SHOWN_WIDTH, PRECISION_RANGE, PRESETS, Model
+from .model import (
+    ACTIVATION_CHOICES,
+    LOSS_CHOICES,
+    MAX_SHOWN_WIDTH,
+    OUTPUT_CHOICES,
+    OUTPUTS_RANGE,
+    PRECISION_RANGE,
+    PRESETS,
+    Model,
+)
 from .render import code_span
 
-SETTINGS = {"lr": "setting_lr", "activation": "setting_activation", "loss": "setting_loss",
-            "precision": "setting_precision"}
+SETTINGS = {"lr": "setting_lr", "activation": "setting_activation", "outputs": "setting_outputs",
+            "loss": "setting_loss", "precision": "setting_precision"}
+ONE_HOT = "y_one_hot"  # cross-entropy's targets as one-hot columns (on) or one class column (off)
 DEPTH = "arch_depth"  # the sidebar's number of hidden layers; its layers' widths and activations below
 INIT_KIND, INIT_SEED, INIT_VALUE = "init_kind", "init_seed", "init_value"
 INIT_KINDS = {"auto": "He / Xavier (by activation)", "he": "He", "xavier": "Xavier", "constant": "Constant"}
@@ -34,8 +44,22 @@ def _act_key(l: int) -> str:
 
 def _xy_frame(m: Model) -> pd.DataFrame:
     data = {name: [r[j] for r in m.X] for j, name in enumerate(m.features)}
-    data["y"] = list(m.y)
+    for j, name in enumerate(m.y_columns):
+        data[name] = [r[j] for r in m.y_rows]
     return pd.DataFrame(data, dtype="string" if m.X else object)
+
+
+def _target_columns(m: Model) -> dict:
+    """The targets' column configs: y; a class column (labels 0..K-1, named when the data named them); or one
+    column per output."""
+    if m.outputs == 1:
+        return {"y": st.column_config.TextColumn("y", help="target")}
+    if m.labelled:
+        names = ", ".join(m.class_name(k) for k in range(m.outputs))
+        return {"class": st.column_config.TextColumn("class", help=f"the class label, a whole number 0 to "
+                                                     f"{m.outputs - 1}: {names}")}
+    return {c: st.column_config.TextColumn(c, help=f"output {k}'s target" + (
+        f" (class {m.class_name(k)})" if m.loss == "ce" else "")) for k, c in enumerate(m.output_names)}
 
 
 def _wb_frame(m: Model) -> pd.DataFrame:
@@ -112,7 +136,7 @@ def editors_ui() -> Model:
     drawn from the editors' base (see apply_pending_edits): the edits since are the grids' own state."""
     m, base = state.model(), state.editor_base()
     text_columns = {c: st.column_config.TextColumn(c, help=f"feature {c}") for c in m.features}
-    text_columns["y"] = st.column_config.TextColumn("y", help="target")
+    text_columns |= _target_columns(base)
     left, right = st.columns([3, 2])
     with left:
         st.markdown("**Samples: X and y** — one row per sample, numbered from 0 as the results and messages name "
@@ -121,6 +145,7 @@ def editors_ui() -> Model:
         # One index-like column only: the editor's own row markers (they select rows to delete).
         st.data_editor(_xy_frame(base), key=key, num_rows="dynamic", column_config=text_columns, width="stretch",
                        hide_index=True)
+        targets_ui(m)
         unfilled = m.unfilled_rows()
         if unfilled:
             rows = ", ".join(map(str, unfilled))
@@ -144,9 +169,28 @@ def editors_ui() -> Model:
     return m
 
 
+def targets_ui(m: Model) -> None:
+    """For cross-entropy with K classes: the switch between one class column and one-hot columns, and the classes'
+    names when the data named them."""
+    if m.outputs == 1 or m.loss != "ce":
+        return
+    st.session_state[ONE_HOT] = not m.labelled
+    st.toggle("One-hot columns", key=ONE_HOT, on_change=_on_one_hot,
+              help="Off: one class column of whole numbers 0 to K−1. On: K columns per sample, a 1 under its class "
+                   "and 0 elsewhere (or class probabilities summing to 1).")
+    if m.classes:
+        st.caption("Classes: " + "; ".join(m.class_name(k) for k in range(m.outputs)))
+
+
+def _on_one_hot() -> None:
+    said = state.set_one_hot(bool(st.session_state[ONE_HOT]))
+    if said:
+        st.toast(said, icon=":material/table_rows:")
+
+
 def layers_ui(m: Model) -> None:
     """A network's parameters: per layer, W_l (rows: the units it reads, columns: its units) and b_l below it."""
-    widths = " → ".join(str(n) for n in [m.n_features, *(w for w, _ in m.hidden), 1])
+    widths = " → ".join(str(n) for n in [m.n_features, *(w for w, _ in m.hidden), m.outputs])
     st.markdown(f"**Parameters of the {widths} network**: every weight and bias is a cell")
     L = len(m.hidden) + 1
     base = state.editor_base()  # the tables the editors were drawn from (their deltas are against them)
@@ -255,9 +299,10 @@ def network_ui(trace: bp.Trace, precision: int, current: lesson.Step | None = No
 
 def capacity_ui(m: Model) -> None:
     """For a network: does it need its hidden layers? It and one neuron, trained on the same data, side by side."""
-    if m.is_neuron:
+    if not m.hidden:
         return
-    with st.expander("Does this data need the hidden layers? Train this network and one neuron", expanded=True,
+    with st.expander("Does this data need the hidden layers? Train this network and one neuron" + (
+            " per output" if m.outputs > 1 else ""), expanded=True,
                      icon=":material/compare_arrows:"):
         if len(m.X) > 500 and not st.button("Train both (Adam, 1,000 steps)", key="capacity_run"):
             st.caption(f"{len(m.X):,} samples: training both takes a moment.")
@@ -266,12 +311,13 @@ def capacity_ui(m: Model) -> None:
         if result is None:
             return
         mine, alone = result
-        widths = "-".join(str(n) for n in [m.n_features, *(w for w, _ in m.hidden), 1])
+        widths = "-".join(str(n) for n in [m.n_features, *(w for w, _ in m.hidden), m.outputs])
         ours, theirs = float(mine.loss[-1]), float(alone.loss[-1])
         p = m.precision
         left, right = st.columns(2)
         left.metric(f"This {widths} network", render.fmt(ours, p), help="Its loss after training")
-        right.metric("One neuron", render.fmt(theirs, p), help="Its loss after the same training")
+        right.metric("One neuron" if m.outputs == 1 else f"One layer ({m.n_features}-{m.outputs})",
+                     render.fmt(theirs, p), help="Its loss after the same training")
         if theirs > 2 * ours and theirs - ours > 0.02:
             st.markdown(
                 f"**One neuron cannot learn this; the {widths} network can.** A neuron computes a = f(w·x + b), so "
@@ -308,13 +354,17 @@ def differences(old: Model, new: Model, limit: int = 3) -> list[str]:
     out = []
     if old.hidden != new.hidden:
         out.append("hidden layers " + (", ".join(f"{w}:{a}" for w, a in old.hidden) or "none"))
+    elif old.outputs != new.outputs or old.labelled != new.labelled:
+        out.append(f"{old.outputs} output{'s' if old.outputs > 1 else ''}"
+                   + (" with class labels" if old.labelled else ""))
     elif (len(old.X), old.n_features) != (len(new.X), new.n_features):
         out.append(f"{len(old.X)} samples × {old.n_features} features")
     else:  # same shape: name the cells
         for i, (row_a, row_b) in enumerate(zip(old.X, new.X, strict=True)):
             out += [f"X row {i}, column {name} = {code_span(a)}"
                     for name, a, b in zip(old.features, row_a, row_b, strict=True) if a != b]
-        out += [f"y row {i} = {code_span(a)}" for i, (a, b) in enumerate(zip(old.y, new.y, strict=True)) if a != b]
+        out += [f"y row {i} = {code_span(', '.join(a))}"
+                for i, (a, b) in enumerate(zip(old.y_rows, new.y_rows, strict=True)) if a != b]
         out += [f"{'bias' if name[0] == 'b' else 'weight'} {name} = {code_span(a)}"
                 for name, a, b in zip(old.params, old.flat_texts(), new.flat_texts(), strict=True) if a != b]
     if old.lr != new.lr:
@@ -335,6 +385,15 @@ def page_link(url_path: str, label: str, help: str | None = None, **query) -> No
 
 def _on_setting(name: str) -> None:
     value = st.session_state[SETTINGS[name]]
+    if name == "outputs":
+        try:
+            said = state.set_outputs(int(value))
+        except bp.InputError as err:
+            st.toast(f"Cannot change the outputs: {err}", icon=":material/error:")
+            return
+        if said:
+            st.toast(said, icon=":material/output:")
+        return
     also = state.update(**{name: value.strip() if isinstance(value, str) else value})
     if also:
         sync_settings()
@@ -385,9 +444,14 @@ def settings_ui() -> Model:
             st.number_input("Random seed", min_value=0, max_value=2**31 - 1, step=1, key=state.RANDOM_SEED,
                             on_change=_on_random_seed, help="The same seed always gives the same data.")
         architecture_ui()
-        st.selectbox("Output activation" if st.session_state.get(DEPTH) else "Activation", ACTIVATION_CHOICES,
-                     key=SETTINGS["activation"], on_change=_on_setting, args=("activation",),
-                     format_func=lambda k: bp.ACTIVATIONS[k].label)
+        left, right = st.columns([3, 2])
+        left.selectbox("Output activation" if st.session_state.get(DEPTH) else "Activation", OUTPUT_CHOICES,
+                       key=SETTINGS["activation"], on_change=_on_setting, args=("activation",),
+                       format_func=lambda k: bp.ACTIVATIONS[k].label,
+                       help="Softmax turns K ≥ 2 outputs into class probabilities (it proposes cross-entropy).")
+        right.number_input("Outputs K", *OUTPUTS_RANGE, step=1, key=SETTINGS["outputs"], on_change=_on_setting,
+                           args=("outputs",), help="Output units: one per target column, or one per class. A change "
+                                                   "keeps the weights and targets that still fit.")
         st.selectbox("Loss", LOSS_CHOICES, key=SETTINGS["loss"], on_change=_on_setting, args=("loss",),
                      format_func=lambda k: bp.LOSSES[k].label)
         st.text_input("Learning rate η", key=SETTINGS["lr"], on_change=_on_setting, args=("lr",))
