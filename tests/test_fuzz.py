@@ -50,22 +50,35 @@ def _cells(rng: np.random.Generator, shape) -> np.ndarray:
 @st.composite
 def models(draw) -> Model:
     """Any model the app can hold: one neuron or a network of up to bp.MAX_HIDDEN layers of up to
-    MAX_SHOWN_WIDTH units, any activation and loss it accepts together, targets the loss takes, any cells within
-    the engine's limits (drawn from a seeded generator: one draw, so hundreds of examples stay fast)."""
+    MAX_SHOWN_WIDTH units, K outputs, any activation and loss it accepts together, targets the loss takes (class
+    labels, with or without names, or one-hot rows for cross-entropy), any cells within the engine's limits (drawn
+    from a seeded generator: one draw, so hundreds of examples stay fast)."""
     rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
     n, d = draw(st.integers(1, 5)), draw(st.integers(1, 4))
     loss = draw(st.sampled_from(LOSS_CHOICES))
     activation = bp.LOSSES[loss].output or draw(st.sampled_from(ACTIVATION_CHOICES))
+    k = draw(st.integers(max(1, bp.ACTIVATIONS[activation].min_outputs), 4))
     hidden = draw(st.lists(st.tuples(st.integers(1, MAX_SHOWN_WIDTH), st.sampled_from(ACTIVATION_CHOICES)),
                            max_size=bp.MAX_HIDDEN))
     X = _cells(rng, (n, d))
-    y = rng.random(n) if bp.LOSSES[loss].targets == "unit" else _cells(rng, n)
+    classes = ()
+    if bp.LOSSES[loss].targets == "classes":
+        y = rng.integers(0, k, size=n).astype(float)
+        if draw(st.booleans()):
+            y = np.eye(k)[y.astype(int)]
+        elif draw(st.booleans()):
+            classes = tuple(f"class {chr(97 + i)}" for i in range(k))
+    elif bp.LOSSES[loss].targets == "unit":
+        y = rng.random((n, k) if k > 1 else n)
+    else:
+        y = _cells(rng, (n, k) if k > 1 else n)
     settings_ = dict(lr=draw(st.floats(1e-12, bp.validation.MAX_LR)), activation=activation, loss=loss,
-                     precision=draw(st.integers(*PRECISION_RANGE)))
+                     precision=draw(st.integers(*PRECISION_RANGE)), outputs=k, classes=classes)
     if not hidden:
-        return from_arrays(X, y, _cells(rng, d), _cells(rng, ()), **settings_)
-    net = bp.Network(inputs=d, hidden=hidden, output=activation, loss=loss)
-    return network_model(X, y, hidden, {k: _cells(rng, s) for k, s in net.shapes.items()}, **settings_)
+        return from_arrays(X, y, _cells(rng, (d, k) if k > 1 else d), _cells(rng, (k,) if k > 1 else ()),
+                           **settings_)
+    net = bp.Network(inputs=d, hidden=hidden, output=activation, loss=loss, outputs=k)
+    return network_model(X, y, hidden, {name: _cells(rng, s) for name, s in net.shapes.items()}, **settings_)
 
 
 @st.composite
@@ -81,6 +94,8 @@ def sessions(draw, m: Model) -> dict:
             out[f.key] = tuple(draw(st.lists(st.sampled_from(m.params), min_size=2, max_size=2, unique=True)))
         elif f.kind == "choices":
             out[f.key] = tuple(draw(st.lists(st.sampled_from(f.choices), unique=True)))
+        elif f.kind == "choice":
+            out[f.key] = draw(st.sampled_from(f.choices))
         elif f.kind == "int":
             out[f.key] = draw(st.sampled_from(f.values) if f.values else st.integers(*map(int, f.bounds)))
         elif f.kind == "float":
