@@ -415,6 +415,14 @@ def test_the_example_reads_your_own_data_after_an_edit_an_import_or_a_link():
     assert open_link("lr=10").selectbox(key="preset_select").value == "own"
 
 
+def test_a_link_to_a_prepared_example_names_it():
+    for name in ("xor", "dead_relu"):
+        query = share.query_string(share.encode(PRESETS[name][1]))
+        at = open_link(query)
+        assert at.selectbox(key="preset_select").value == name, name
+        assert at.session_state["model"].same_example(PRESETS[name][1])
+
+
 def test_the_landscape_settings_stay_in_the_address_on_other_pages():
     at = open_app("landscape")
     at.slider(key="landscape_steps").set_value(7).run()

@@ -111,8 +111,9 @@ def editors_ui() -> Model:
     """The X|y table (samples as rows; add and delete rows) and the w|b table; returns the model. The tables are
     drawn from the editors' base (see apply_pending_edits): the edits since are the grids' own state."""
     m, base = state.model(), state.editor_base()
-    text_columns = {c: st.column_config.TextColumn(c, help=f"feature {c}") for c in m.features}
-    text_columns["y"] = st.column_config.TextColumn("y", help="target")
+    # a new row starts with empty cells (default ""), not the grid's grey "None"
+    text_columns = {c: st.column_config.TextColumn(c, help=f"feature {c}", default="") for c in m.features}
+    text_columns["y"] = st.column_config.TextColumn("y", help="target", default="")
     left, right = st.columns([3, 2])
     with left:
         st.markdown("**Samples: X and y** — one row per sample, numbered from 0 as the results and messages name "
@@ -140,7 +141,9 @@ def editors_ui() -> Model:
             st.button("Remove feature", icon=":material/remove:", on_click=_change_features, args=(False,),
                       disabled=m.n_features <= 1, key="remove_feature")
             init_ui()
-        st.caption(f"{len(m.X)} samples × {m.n_features} features. Cells take any number, e.g. 0.5, -2, 1e-3.")
+        filled = len(m.X) - len(m.unfilled_rows())  # the samples the results use; rows being filled in are not
+        st.caption(f"{filled} sample{'s' if filled != 1 else ''} × {m.n_features} features. Cells take any number, "
+                   "e.g. 0.5, -2, 1e-3.")
     return m
 
 
@@ -231,12 +234,12 @@ def network_ui(trace: bp.Trace, precision: int, current: lesson.Step | None = No
     from viz import network
 
     n = trace.X.shape[0]
-    left, right = st.columns([3, 2])
-    show = left.segmented_control("Edges show", list(network.SHOWS), key=f"{key}_{EDGES_SHOW}", default="weights",
+    # the choice on a row of its own, so that no option is cut short in the overview's narrower column
+    show = st.segmented_control("Edges show", list(network.SHOWS), key=f"{key}_{EDGES_SHOW}", default="weights",
                                   format_func=lambda k: {"weights": "weights W", "grad": "batch gradient dL/dW",
                                                          "sample": "one sample's share"}[k],
                                   help="Blue edges are positive, orange negative; thicker is larger.") or "weights"
-    sample = right.selectbox("Sample", list(range(n)), key=f"{key}_{EDGES_SAMPLE}",
+    sample = st.selectbox("Sample", list(range(n)), key=f"{key}_{EDGES_SAMPLE}",
                              format_func=lambda i: f"sample {i}",
                              help="Whose z and a the units show (and whose share, for “one sample's share”).")
     sample = min(int(sample or 0), n - 1)
