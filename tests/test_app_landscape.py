@@ -247,6 +247,6 @@ def test_in_presenter_mode_the_charts_come_before_the_settings():
     at = open_app("landscape")
     chart, axis = order(at)
     assert axis < chart and landscape(at)["presenter"] is False
-    at.toggle(key="presenter").set_value(True).run()
+    at.toggle(key="presenter_toggle").set_value(True).run()
     chart, axis = order(at)
     assert chart < axis and landscape(at)["presenter"] is True
