@@ -77,6 +77,17 @@ CSS = """
 .stMain [data-testid="stSliderThumbValue"], .stMain [data-testid="stSliderTickBar"] p {
   font-size: 1.125rem !important;
 }
+/* Buttons, metrics, messages, code and links at 18 px too: every text the room reads (the floor a browser
+   test checks on every page, tests/e2e/test_readability_e2e.py). */
+.stMain button p, .st-key-presenter_bar button p, .stMain [data-testid="stMetricLabel"] p,
+.stMain [data-testid="stMetricLabel"] label, .stMain [data-testid^="stAlert"] :is(p, li, strong, em, code),
+.stMain table :is(td, th) p, .stMain [data-testid="stPageLink"] p, .stMain [data-testid="stPageLink"] span,
+.stMain [data-testid="stExpander"] summary p, .stMain [data-testid="stCheckbox"] p,
+.stMain [data-testid="stMarkdown"] code,
+.stMain [data-testid="stCode"] code, .stMain [data-testid="stCode"] span, .stMain [data-testid="stMetricDelta"] div,
+.stMain [data-baseweb="tag"] span, .stMain [data-testid="stDataFrame"],
+.stMain [data-testid="stFileUploaderDropzoneInstructions"] span { font-size: 1.125rem !important; }
+.stMain [data-testid="stMetricValue"] { font-size: 2.2rem; }
 .stMain h3 { font-size: 1.8rem; padding: 0.2rem 0 0; }
 .stMain [role="tab"] p { font-size: 1.25rem; } /* tabs name the sections under them, as headings do */
 .stMain .katex { font-size: 1.25em; }

@@ -30,7 +30,7 @@ LAYOUT_JS = """() => {
   return {
     doc: document.documentElement.scrollHeight, viewport: innerHeight,
     main: main.scrollHeight, mainClient: main.clientHeight,
-    heading: shown('.title').map(box), formulas: shown('.lesson math').map(box),
+    heading: shown('.title').map(box), formulas: shown('.lesson .formula, .lesson .numbers').map(box),
     tables: shown('table.values').map(box), graph: box(root.querySelector('.graph')),
     nodes: shown('.node').map(box),
     cellFont: font(shown('table.values td')[0]), textFont: font(root.querySelector('.why')),
