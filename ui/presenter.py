@@ -49,7 +49,9 @@ SHORTCUTS = (
 
 CSS = """
 <style>
-/* Presenter mode (ui/presenter.py). A constant: it never holds user text. */
+/* Presenter mode (ui/presenter.py). A constant: it never holds user text. A room's screen only: on a phone
+   (a lecturer's link opened by a student) the page stays in normal mode. */
+@media (min-width: 641px) {
 [data-testid="stToolbarActions"], [data-testid="stAppDeployButton"],
 [data-testid="stStatusWidget"], [data-testid="stDecoration"] { display: none !important; }
 /* The ⋮ menu stays, beside the presenter bar: its Settings switch the theme (light, dark) in the room. */
@@ -108,6 +110,8 @@ CSS = """
 .st-key-step_intro, .st-key-step_editors, .st-key-step_network_panel { display: none !important; }
 /* The loss landscape: its title and help (the page puts the charts above its settings in this mode). */
 .st-key-landscape_intro { display: none !important; }
+}
+@media (max-width: 640px) { .st-key-presenter_bar { display: none !important; } }
 </style>
 """
 
