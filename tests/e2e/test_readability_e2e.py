@@ -212,3 +212,31 @@ def test_on_a_phone_a_presenter_link_opens_one_column_that_swipes_and_fits(room_
         stepper(page).locator(".graph").screenshot(path=str(ARTIFACTS / "phone-graph-390x844.png"))
     finally:
         context.close()
+
+
+# ---- slides ------------------------------------------------------------------------------------------------------
+
+def test_a_step_downloads_as_a_png_an_svg_and_latex_slide(room_browser, app_url, tmp_path):
+    page = new_page(room_browser, {"width": 1920, "height": 1080})
+    try:
+        open_app(page, f"{app_url}/step_by_step?step=1")
+        stepper(page).locator(".slide summary").click()
+        saved = {}
+        for kind in ("png", "svg", "tex"):
+            with page.expect_download() as info:
+                stepper(page).locator(f".save-{kind}").click()
+            saved[kind] = tmp_path / info.value.suggested_filename
+            info.value.save_as(saved[kind])
+        assert saved["tex"].name == "step-1.tex"
+        tex = saved["tex"].read_text()
+        assert "z = Xw + b" in tex and "1.5000" in tex  # the formula, then with the numbers
+        svg = saved["svg"].read_text()
+        assert svg.startswith("<svg") and "Pre-activation z = Xw + b" in svg and "1.5000" in svg
+        png = saved["png"].read_bytes()
+        assert png[:8] == b"\x89PNG\r\n\x1a\n"
+        width = int.from_bytes(png[16:20], "big")
+        assert width >= 1280, width  # drawn at twice the size: sharp on a 1920x1080 slide
+        page.goto(f"file://{saved['png']}")  # the PNG, looked at as an image
+        page.screenshot(path=str(ARTIFACTS / "slide-step-1.png"))
+    finally:
+        page.context.close()

@@ -68,6 +68,10 @@ function create(root) {
     if (s.playing) { stop(s); play(s); }
     root.focus({ preventScroll: true });
   };
+  q(".save-png").onclick = () => saveSlide(s, "png");
+  q(".save-svg").onclick = () => saveSlide(s, "svg");
+  q(".save-tex").onclick = () => download(`step-${s.k}.tex`, new Blob([s.data.steps[s.k - 1].latex + "\n"],
+                                                                      { type: "text/x-tex" }));
   q(".predict-choice").onchange = (e) => {
     s.predict = e.target.checked; s.revealed = new Set(); show(s);
     root.focus({ preventScroll: true }); // the keys go on driving the stepper (R reveals), not the checkbox
@@ -306,4 +310,61 @@ function fillTable(table, t) {
     return tr;
   });
   table.tBodies[0].replaceChildren(...rows);
+}
+
+// A slide of the current step: its title, explanation, formula with the numbers and table (the lesson as
+// shown, result revealed), as SVG (the lesson's HTML in a foreignObject, with the stepper's style sheet) or
+// as PNG drawn from that SVG at twice the size (sharp at 1920x1080). White behind it, or transparent.
+function slideSvg(s) {
+  const lesson = s.q(".lesson");
+  const width = Math.max(640, Math.ceil(lesson.scrollWidth)), height = Math.ceil(lesson.scrollHeight) + 24;
+  const clone = lesson.cloneNode(true);
+  clone.querySelectorAll(".reveal, .bars, .origin").forEach((e) => e.remove());
+  const result = clone.querySelector(".result");
+  if (result) result.hidden = false;
+  const sheet = s.root.getRootNode();
+  const css = [...(sheet.adoptedStyleSheets || []), ...(sheet.styleSheets || [])]
+    .flatMap((st) => [...st.cssRules].map((r) => r.cssText)).join("\n");
+  const clear = s.q(".save-clear").checked;
+  const ink = getComputedStyle(s.root).color;
+  const paper = clear ? "transparent" : getComputedStyle(document.body).backgroundColor;
+  const xhtml = "http://www.w3.org/1999/xhtml";
+  const box = document.createElementNS(xhtml, "div");
+  box.setAttribute("class", `stepper ${s.root.classList.contains("presenter") ? "presenter" : ""}`);
+  box.setAttribute("style", `color: ${ink}; background: ${paper}; padding: 12px; width: ${width}px;`);
+  const style = document.createElementNS(xhtml, "style");
+  style.textContent = css;
+  box.append(style, clone);
+  const body = new XMLSerializer().serializeToString(box);
+  return {
+    width: width + 24, height,
+    text: `<svg xmlns="http://www.w3.org/2000/svg" width="${width + 24}" height="${height}">`
+      + `<foreignObject x="0" y="0" width="100%" height="100%">${body}</foreignObject></svg>`,
+  };
+}
+
+function saveSlide(s, kind) {
+  const svg = slideSvg(s);
+  const blob = new Blob([svg.text], { type: "image/svg+xml" });
+  if (kind === "svg") { download(`step-${s.k}.svg`, blob); return; }
+  const img = new Image();
+  img.onload = () => {
+    const canvas = document.createElement("canvas");
+    canvas.width = svg.width * 2;
+    canvas.height = svg.height * 2;
+    const g = canvas.getContext("2d");
+    g.scale(2, 2);
+    g.drawImage(img, 0, 0);
+    canvas.toBlob((png) => download(`step-${s.k}.png`, png), "image/png");
+  };
+  img.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg.text)}`;
+}
+
+function download(name, blob) {
+  const a = document.createElement("a");
+  a.href = URL.createObjectURL(blob);
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  setTimeout(() => { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
 }
