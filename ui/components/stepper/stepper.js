@@ -91,6 +91,9 @@ function create(root) {
   s.onWindowKey = (e) => {
     const active = document.activeElement;
     if (!active || active === host || root.contains(active)) return;
+    // in normal mode, with nothing focused (say an edit just rebuilt the data editor), an arrow may be meant
+    // for the grid: only presenter mode (no editors on screen) takes the keys from the page's background
+    if (!s.presenter && active === document.body) return;
     if (takesKeys(active) || document.querySelector("[data-testid='stPopoverBody'], [role='listbox'], [role='menu']"))
       return;
     if (onKey(s, e)) root.focus({ preventScroll: true });
