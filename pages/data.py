@@ -43,9 +43,9 @@ shown = state.results_with_update()
 widgets.editors_expander(expanded=shown is None or shown.stale)
 
 st.subheader("Share link", anchor=False)
-st.markdown("The link holds X, y, w, b, the learning rate, the activation, the loss, the decimals, presenter "
-            "mode and the loss landscape's settings, in plain text you can read and edit. Opening it in any "
-            "browser restores them.")
+st.markdown("The link holds X, y, w, b, the learning rate, the activation, the loss, the decimals, the loss "
+            "landscape's settings and, when ticked, presenter mode, in plain text you can read and edit. Opening it "
+            "in any browser restores them.")
 path, step = share_ui.page_choice_ui()
 share_ui.link_ui(path, step)
 

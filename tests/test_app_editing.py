@@ -1,9 +1,10 @@
 """AppTest: editing the model — bad input, presets, features, rows — on every page, never lost or replayed."""
 
+import json
 from dataclasses import replace
 
 import pytest
-from conftest import drawn_table, edit_wb, edit_xy, editor_table, open_app
+from conftest import _editor_element, drawn_table, edit_wb, edit_xy, editor_table, open_app
 
 from ui.model import SEED
 from ui.widgets import differences
@@ -119,6 +120,9 @@ def test_an_added_row_is_left_out_quietly_until_it_is_filled_in():
     at = edit_xy(open_app(), added=[{}])
     assert not at.error and not at.warning, "an empty new row is not an error"
     assert any("Row 3: not filled in yet" in c.value for c in at.caption)
+    assert any(c.value.startswith("3 samples × 2 features") for c in at.caption), "the count is of the samples used"
+    columns = json.loads(_editor_element(at, "xy").proto.columns)  # a new row's cells start empty, not "None"
+    assert all(columns[c]["default"] == "" for c in ("x0", "x1", "y"))
     assert loss(at) == "0.8200"
     at = edit_xy(at, edited={3: {"x0": "1"}})
     assert not at.error and loss(at) == "0.8200"
@@ -194,3 +198,16 @@ def test_differences_name_the_last_valid_inputs_cells_with_their_old_values():
     assert differences(SEED, replace(SEED, X=SEED.X[:2], y=SEED.y[:2])) == ["3 samples × 2 features"]
     assert differences(SEED, replace(SEED, loss="bce")) == ["loss Mean squared error"]
     assert differences(SEED, SEED) == []
+
+
+def test_leaving_bce_for_mse_brings_back_the_activation_bce_replaced():
+    at = open_app()
+    at.selectbox(key="setting_loss").select("bce").run()
+    assert at.session_state["model"].activation == "sigmoid"
+    at.selectbox(key="setting_loss").select("mse").run()
+    assert at.session_state["model"].activation == "relu" and at.selectbox(key="setting_activation").value == "relu"
+    assert any("ReLU again" in t.value for t in at.toast)
+    at.selectbox(key="setting_activation").select("sigmoid").run()  # chosen by hand: MSE on a sigmoid stays
+    at.selectbox(key="setting_loss").select("bce").run()
+    at.selectbox(key="setting_loss").select("mse").run()
+    assert at.session_state["model"].activation == "sigmoid"

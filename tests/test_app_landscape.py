@@ -161,6 +161,8 @@ def test_a_learning_rate_of_10_stops_sgd_at_step_3_and_says_so():
     assert any("SGD diverged at step 3" in e and "ends at step 2" in e for e in errors)
     assert summary(at).loc["SGD", "diverged at step"] == "3"
     assert summary(at).loc["SGD", "steps run"] == "2"
+    hint = next(e for e in errors if "diverged" in e)  # it names the checkbox by the label the page shows
+    assert "*Log-scale loss*" in hint and at.checkbox(key="landscape_log").label == "Log-scale loss"
     assert json.dumps(model_view(at), allow_nan=False)  # the model view: no NaN either
     sent = json.dumps(landscape(at), allow_nan=False)  # raises on a NaN or an infinity
     assert landscape(at)["paths"][0]["divergedAt"] == 3 and len(landscape(at)["paths"][0]["loss"]) == 3 and sent
@@ -245,6 +247,6 @@ def test_in_presenter_mode_the_charts_come_before_the_settings():
     at = open_app("landscape")
     chart, axis = order(at)
     assert axis < chart and landscape(at)["presenter"] is False
-    at.toggle(key="presenter").set_value(True).run()
+    at.toggle(key="presenter_toggle").set_value(True).run()
     chart, axis = order(at)
     assert chart < axis and landscape(at)["presenter"] is True

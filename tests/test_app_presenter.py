@@ -39,13 +39,13 @@ def cells(node: dict, head: str) -> list[str]:
 
 
 def turn_on(at: AppTest) -> AppTest:
-    return at.toggle(key=state.PRESENTER).set_value(True).run()
+    return at.toggle(key=presenter.TOGGLE).set_value(True).run()
 
 
 def test_presenter_mode_is_off_by_default_with_its_toggle_in_the_sidebar():
     at = open_app("step_by_step")
     assert not at.exception
-    assert at.sidebar.toggle(key=state.PRESENTER).value is False
+    assert at.sidebar.toggle(key=presenter.TOGGLE).value is False
     assert not styled(at) and not switch_scripts(at)
     assert "presenter_exit" not in [b.key for b in at.button]
 
@@ -57,7 +57,7 @@ def test_toggling_presenter_mode_adds_then_removes_its_style_sheet_and_bar():
     assert switch_scripts(at) == [sent(presenter.SIDEBAR_JS % "collapsed")]  # collapse the sidebar, once
     settle_step(at, 2)
     assert styled(at) and not switch_scripts(at) and stepper_data(at)["presenter"] is True
-    at.toggle(key=state.PRESENTER).set_value(False).run()
+    at.toggle(key=presenter.TOGGLE).set_value(False).run()
     assert not styled(at) and "presenter_exit" not in [b.key for b in at.button]
     assert switch_scripts(at) == [sent(presenter.SIDEBAR_JS % "expanded")]
 
@@ -67,14 +67,14 @@ def test_presenter_mode_survives_page_switches():
     for page in ("overview", "gradient_check", "step_by_step"):
         at.switch_page(f"../pages/{page}.py").run()
         assert not at.exception, page
-        assert styled(at) and at.toggle(key=state.PRESENTER).value is True, page
+        assert styled(at) and at.toggle(key=presenter.TOGGLE).value is True, page
         assert not switch_scripts(at), page  # nothing to switch: the sidebar stays collapsed
 
 
 def test_exit_button_leaves_presenter_mode():
     at = turn_on(open_app("overview"))
     at.button(key="presenter_exit").click().run()
-    assert at.session_state[state.PRESENTER] is False and at.toggle(key=state.PRESENTER).value is False
+    assert at.session_state[state.PRESENTER] is False and at.toggle(key=presenter.TOGGLE).value is False
     assert not styled(at)
 
 
@@ -195,3 +195,12 @@ def test_the_step_pages_caption_lists_every_shortcut_play_included():
 def test_no_angle_bracket_inside_the_style_sheets_the_browsers_sanitizer_would_drop_them():
     body = presenter.CSS.strip().removeprefix("<style>").removesuffix("</style>")
     assert "<" not in body  # even in a comment: "st-key-<key>" once made the whole sheet vanish
+
+
+def test_presenter_mode_survives_the_overview_s_big_button_and_page_links():
+    at = turn_on(open_app())
+    at.button(key="to_step_by_step").click().run()
+    assert not at.exception and at.session_state[state.PRESENTER] is True and styled(at)
+    assert stepper_data(at)["presenter"] is True and at.toggle(key=presenter.TOGGLE).value is True
+    at.switch_page("../pages/overview.py").run()  # a page link is a page switch too
+    assert styled(at) and at.toggle(key=presenter.TOGGLE).value is True

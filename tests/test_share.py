@@ -192,7 +192,8 @@ def test_opening_a_link_restores_the_state_and_the_address_keeps_it():
     assert not at.exception
     m = at.session_state["model"]
     assert m.X[0] == ("3", "2") and m.precision == 3
-    assert any("Opened a shared example" in s.value for s in at.success)
+    assert any("Opened a shared example" in t.value for t in at.toast)  # a toast: dismissible, shown once
+    assert not at.success
     assert "Loss L 0.900" in _shown(at)  # X[0][0] = 3 makes the loss 0.9, shown with 3 decimals
     assert at.query_params == {k: v[0] for k, v in parse_qs(LINK).items()}  # a reload reopens the same work
     assert at.session_state["setting_precision"] == 3  # the sidebar shows the link's settings
@@ -209,7 +210,27 @@ def test_a_link_opens_at_its_page_and_step():
 def test_a_link_turns_presenter_mode_on():
     at = open_link("presenter=1")
     assert not at.exception and at.session_state["presenter"] is True
-    assert not at.success  # the default example in presenter mode is not "a shared example"
+    assert not at.toast  # the default example in presenter mode is not "a shared example"
+    assert at.query_params["presenter"] == "1" and at.checkbox(key="share_presenter_sidebar").value is True
+
+
+def test_the_shared_example_notice_shows_once():
+    at = open_link(LINK)
+    assert any("Opened a shared example" in t.value for t in at.toast)
+    for page in ("step_by_step", "overview"):
+        at.switch_page(f"../pages/{page}.py").run()
+        assert not any("shared example" in t.value for t in at.toast) and not at.success, page
+
+
+def test_links_from_presenter_mode_open_in_normal_mode_unless_ticked():
+    at = open_app()
+    at.toggle(key="presenter_toggle").set_value(True).run()
+    assert at.session_state["presenter"] is True
+    assert "presenter" not in at.query_params  # the address bar, copied, opens in normal mode
+    link = at.sidebar.code[0].value  # the sidebar's "Copy share link"
+    assert "X=1,2" in link and "presenter=" not in link
+    at.checkbox(key="share_presenter_sidebar").check().run()
+    assert at.query_params["presenter"] == "1" and "presenter=1" in at.sidebar.code[0].value
 
 
 def test_a_tampered_link_says_what_is_wrong_and_shows_the_defaults():
@@ -377,7 +398,8 @@ def test_every_valid_change_is_written_into_the_address_and_a_bad_cell_keeps_the
     assert at.query_params["X"] == "1,2;2,1;-1,-2" and at.query_params["lr"] == "0.01"
     edit_xy(at, edited={0: {"x0": "3"}})
     assert at.query_params["X"] == "3,2;2,1;-1,-2"
-    at.toggle(key="presenter").set_value(True).run()
+    at.toggle(key="presenter_toggle").set_value(True).run()
+    at.checkbox(key="share_presenter_sidebar").check().run()  # "open in presenter mode"
     assert at.query_params["presenter"] == "1"
     edit_xy(at, edited={1: {"y": "oops"}})
     assert at.query_params["y"] == "1,0,0", "while a cell is bad the address keeps the last valid state"
@@ -415,6 +437,14 @@ def test_the_example_reads_your_own_data_after_an_edit_an_import_or_a_link():
     assert open_link("X=3,2;2,1;-1,-2").selectbox(key="preset_select").value == "own"
     assert open_link("w=0.1,0.2&decimals=3").selectbox(key="preset_select").value == "seed"  # the seed's example
     assert open_link("lr=10").selectbox(key="preset_select").value == "own"
+
+
+def test_a_link_to_a_prepared_example_names_it():
+    for name in ("xor", "dead_relu"):
+        query = share.query_string(share.encode(PRESETS[name][1]))
+        at = open_link(query)
+        assert at.selectbox(key="preset_select").value == name, name
+        assert at.session_state["model"].same_example(PRESETS[name][1])
 
 
 def test_the_landscape_settings_stay_in_the_address_on_other_pages():

@@ -25,6 +25,7 @@ OPTIMIZERS = {"sgd": "SGD", "momentum": "Momentum (μ = 0.9)", "adam": "Adam (β
 RESOLUTIONS = (11, 21, 31, 41, 51, 61, 81, 101, 151, 201)  # odd: the current parameters sit on a grid point
 FIT_LIMIT = 10.0  # a fitted span grows to at most this many times the chosen one
 PROGRESS_WORK = 5e6  # sample-steps plus sample-grid points above which a progress bar is shown
+LOG_LABEL = "Log-scale loss"  # the checkbox's label, which the divergence hint names
 LR = "landscape_lr"
 AXIS_U, AXIS_V = "landscape_axis_u", "landscape_axis_v"
 FOLLOW = "landscape_follow"
@@ -122,7 +123,7 @@ def controls_ui(m: Model) -> Settings:
             show_3d = st.checkbox("Show the 3D surface", key="landscape_3d",
                                   help="Without it the animation runs faster on computers without graphics "
                                        "acceleration.")
-            log_loss = st.checkbox("Log-scale loss", key="landscape_log",
+            log_loss = st.checkbox(LOG_LABEL, key="landscape_log",
                                    help="The loss per step on a log scale: shows slow convergence near the minimum "
                                         "and divergence on one chart.")
             colour = st.radio("Colours of the loss", list(landscape_chart.COLOUR_SCALES), key="landscape_colour",
@@ -262,7 +263,7 @@ def divergence_note(trajectories, p: int) -> str | None:
     return ("\n".join(lines) + "\n\nA run stops at the first update that makes the loss more than 10⁶ × (its "
             f"starting loss + 1), a parameter larger than {bp.validation.MAX_ABS:,.0f} or a number non-finite. "
             f"The learning rate η = {render.fmt(stopped[0].lr, p)} is too large here: try a smaller one. Tick "
-            "*Log scale for the loss per step* to see every curve at once.")
+            f"*{LOG_LABEL}* to see every curve at once.")
 
 
 def _follow_ui(result: Result, m: Model) -> tuple[bp.Trajectory, tuple[int, int]]:

@@ -1,6 +1,11 @@
 """Presenter (lecture) mode: large type and one step per screen (the step page's stepper does the rest).
 
-Presenter mode is one bool in the session, `state.PRESENTER` (the share link carries it). `apply()`, called
+Presenter mode is one bool in the session, `state.PRESENTER`: a state of the session, not of a page, so every
+way to another page keeps it (the navigation, buttons that switch pages, page links, the browser's back). It
+is a plain session key, not the toggle's widget key: Streamlit forgets a widget's value when a button
+switches pages (the widget's identity includes its page), so the toggle (`TOGGLE`) shows the session's value
+and writes it back when clicked. A share link carries it only when the lecturer asks (`SHARE_ON`, "open in
+presenter mode"): a link copied in a lecture opens in normal mode on a student's phone. `apply()`, called
 by app.py on every run after the sidebar settings, draws the sidebar toggle; while the mode is on it adds a
 constant style sheet (larger type for formulas and tables, full-contrast text in the light and the dark
 theme, no toolbar, less padding; on the step page only the stepper, which lays out the step and its graph
@@ -22,6 +27,8 @@ import streamlit as st
 from . import state
 
 WAS_ON = "presenter_was_on"  # the mode in the previous run, to act once on a switch (bool)
+TOGGLE = "presenter_toggle"  # the sidebar toggle's widget key (it mirrors state.PRESENTER)
+SHARE_ON = "share_presenter"  # links open in presenter mode (bool; the lecturer ticks it)
 # The step page's containers, by key; the style sheet finds each by its class st-key-KEY. (No "<" in the
 # style sheet, not even in a comment: the browser's HTML sanitizer drops a <style> holding one.)
 INTRO_KEY = "step_intro"  # title and help: hidden
@@ -42,9 +49,12 @@ SHORTCUTS = (
 
 CSS = """
 <style>
-/* Presenter mode (ui/presenter.py). A constant: it never holds user text. */
-[data-testid="stToolbarActions"], [data-testid="stAppDeployButton"], [data-testid="stMainMenu"],
+/* Presenter mode (ui/presenter.py). A constant: it never holds user text. A room's screen only: on a phone
+   (a lecturer's link opened by a student) the page stays in normal mode. */
+@media (min-width: 641px) {
+[data-testid="stToolbarActions"], [data-testid="stAppDeployButton"],
 [data-testid="stStatusWidget"], [data-testid="stDecoration"] { display: none !important; }
+/* The ⋮ menu stays, beside the presenter bar: its Settings switch the theme (light, dark) in the room. */
 /* The header stays (its button brings the sidebar back) but lets clicks through to the page below it. */
 [data-testid="stHeader"] { background: transparent !important; }
 [data-testid="stHeader"], [data-testid="stHeader"] * { pointer-events: none !important; }
@@ -69,6 +79,17 @@ CSS = """
 .stMain [data-testid="stSliderThumbValue"], .stMain [data-testid="stSliderTickBar"] p {
   font-size: 1.125rem !important;
 }
+/* Buttons, metrics, messages, code and links at 18 px too: every text the room reads (the floor a browser
+   test checks on every page, tests/e2e/test_readability_e2e.py). */
+.stMain button p, .st-key-presenter_bar button p, .stMain [data-testid="stMetricLabel"] p,
+.stMain [data-testid="stMetricLabel"] label, .stMain [data-testid^="stAlert"] :is(p, li, strong, em, code),
+.stMain table :is(td, th) p, .stMain [data-testid="stPageLink"] p, .stMain [data-testid="stPageLink"] span,
+.stMain [data-testid="stExpander"] summary p, .stMain [data-testid="stCheckbox"] p,
+.stMain [data-testid="stMarkdown"] code,
+.stMain [data-testid="stCode"] code, .stMain [data-testid="stCode"] span, .stMain [data-testid="stMetricDelta"] div,
+.stMain [data-baseweb="tag"] span, .stMain [data-testid="stDataFrame"],
+.stMain [data-testid="stFileUploaderDropzoneInstructions"] span { font-size: 1.125rem !important; }
+.stMain [data-testid="stMetricValue"] { font-size: 2.2rem; }
 .stMain h3 { font-size: 1.8rem; padding: 0.2rem 0 0; }
 .stMain [role="tab"] p { font-size: 1.25rem; } /* tabs name the sections under them, as headings do */
 .stMain .katex { font-size: 1.25em; }
@@ -79,7 +100,7 @@ CSS = """
 
 /* The presenter bar: shortcuts and the way out, where the toolbar was. */
 .st-key-presenter_bar {
-  position: fixed; top: 0.5rem; right: 1rem; z-index: 999991; width: auto !important;
+  position: fixed; top: 0.5rem; right: 3.5rem; z-index: 999991; width: auto !important;
   flex-direction: row !important; gap: 0.5rem !important;
 }
 
@@ -89,6 +110,8 @@ CSS = """
 .st-key-step_intro, .st-key-step_editors, .st-key-step_network_panel { display: none !important; }
 /* The loss landscape: its title and help (the page puts the charts above its settings in this mode). */
 .st-key-landscape_intro { display: none !important; }
+}
+@media (max-width: 640px) { .st-key-presenter_bar { display: none !important; } }
 </style>
 """
 
@@ -121,8 +144,9 @@ def is_on() -> bool:
 
 def apply() -> None:
     """The sidebar toggle; while presenter mode is on, its style sheet, its bar and a collapsed sidebar."""
+    st.session_state[TOGGLE] = is_on()
     with st.sidebar:
-        st.toggle("Presenter mode", key=state.PRESENTER,
+        st.toggle("Presenter mode", key=TOGGLE, on_change=_toggled,
                   help="For lectures: large type, high contrast, no sidebar or toolbar, one step per screen. "
                        "Keys on the step page: → next, ← previous, P play/pause, R reveal, Home first, End last.")
     on = is_on()
@@ -137,8 +161,26 @@ def apply() -> None:
         _bar_ui()
 
 
+def _toggled() -> None:
+    st.session_state[state.PRESENTER] = bool(st.session_state[TOGGLE])
+
+
 def _leave() -> None:
     st.session_state[state.PRESENTER] = False
+
+
+def share_choice_ui(key: str) -> bool:
+    """The "open in presenter mode" tick for a share link (widget `key`; every such tick shows one session
+    value, SHARE_ON). Returns whether links carry presenter mode."""
+    st.session_state[key] = bool(st.session_state.get(SHARE_ON, False))
+    st.checkbox("Open in presenter mode", key=key, on_change=_share_ticked, args=(key,),
+                help="Without it the link (and the address bar) opens in normal mode, which suits a phone or a "
+                     "student's laptop.")
+    return st.session_state[key]
+
+
+def _share_ticked(key: str) -> None:
+    st.session_state[SHARE_ON] = bool(st.session_state[key])
 
 
 def _bar_ui() -> None:

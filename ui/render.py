@@ -280,8 +280,9 @@ def neuron_dot(trace: bp.Trace, precision: int) -> str:
 CURVE_STYLES = ({"color": "#d62728", "dash": "dash"}, {"color": "#2ca02c", "dash": "solid"})
 
 
-def loss_curves_figure(curves: Sequence[tuple[str, bp.Trajectory]]) -> go.Figure:
-    """Loss per step for each named trajectory (the first red and dashed, the second green)."""
+def loss_curves_figure(curves: Sequence[tuple[str, bp.Trajectory]], large: bool = False) -> go.Figure:
+    """Loss per step for each named trajectory (the first red and dashed, the second green); `large`: every
+    text at 18 px, for presenter mode."""
     fig = go.Figure()
     for k, (name, traj) in enumerate(curves):
         style = CURVE_STYLES[k % len(CURVE_STYLES)]
@@ -289,6 +290,12 @@ def loss_curves_figure(curves: Sequence[tuple[str, bp.Trajectory]]) -> go.Figure
                         line=style, marker=dict(size=5, color=style["color"]))
     fig.update_layout(xaxis_title="update step", yaxis_title="loss L", height=360, legend_title="update rule",
                       margin=dict(t=30, b=40, l=40, r=20))
+    if large:
+        big = dict(size=18)  # each text named: Streamlit's chart theme sets the axes' and the legend's own sizes
+        fig.update_layout(font=big, legend=dict(font=big, title_font=big), height=400,
+                          margin=dict(t=30, b=60, l=70, r=20))
+        fig.update_xaxes(tickfont=big, title_font=big)
+        fig.update_yaxes(tickfont=big, title_font=big)
     return fig
 
 

@@ -13,7 +13,7 @@ import streamlit as st
 
 import backprop as bp
 
-from . import landscape, share, state, training, widgets
+from . import landscape, presenter, share, state, training, widgets
 from .model import SEED
 
 RESTORED = "share_restored"  # this session has read its link (bool)
@@ -116,10 +116,12 @@ def _restore(params: dict[str, list[str]]) -> None:
                                "the address."))
     if shared is not None:
         _apply(shared)
+        st.session_state[presenter.SHARE_ON] = bool(shared.session.get("presenter"))  # the link's own choice
         if shared.model != SEED or set(shared.session) - {"presenter"}:  # the untouched app's address, in
-            # presenter mode or not, reopens quietly: a lecturer's `?presenter=1` shows no banner above the lesson
-            notes.append(("success", f"Opened a shared example: {len(shared.model.X)} samples × "
-                                     f"{shared.model.n_features} features."))
+            # presenter mode or not, reopens quietly: a lecturer's `?presenter=1` shows no banner above the lesson.
+            # A toast: it shows once, on the page the link opens, and its × dismisses it.
+            st.toast(f"Opened a shared example: {len(shared.model.X)} samples × {shared.model.n_features} "
+                     "features.", icon=":material/link:")
     if unknown:
         names = ", ".join(f"`{k[:30].replace('`', '')}`" for k in unknown[:10])
         notes.append(("warning", f"The link's parameter{'s' if len(unknown) > 1 else ''} {names} "
@@ -155,6 +157,8 @@ def _session_values() -> dict[str, Any]:
     out = {}
     saved = {**st.session_state.get(landscape.SAVED, {}), **st.session_state.get(training.SAVED, {})}
     for field, (keys, _, value_of) in BINDINGS.items():
+        if field == "presenter" and not st.session_state.get(presenter.SHARE_ON):
+            continue  # links open in normal mode unless the lecturer ticks "open in presenter mode"
         if all(k in st.session_state or k in saved for k in keys):
             out[field] = value_of([st.session_state[k] if k in st.session_state else saved[k] for k in keys])
     return out
@@ -228,8 +232,10 @@ def _too_long() -> str:
             "imports too")
 
 
-def link_ui(page_path: str = "", step: int | None = None) -> str | None:
-    """The link as copyable code (its copy button is at its top right), or the reason there is none."""
+def link_ui(page_path: str = "", step: int | None = None, where: str = "page") -> str | None:
+    """The link as copyable code (its copy button is at its top right), or the reason there is none; above it
+    the "open in presenter mode" tick (its widget key ends in `where`, one per place it is drawn)."""
+    presenter.share_choice_ui(f"{presenter.SHARE_ON}_{where}")
     try:
         url = link(page_path, step)
     except share.ShareError as err:
@@ -250,7 +256,7 @@ def sidebar_ui(page: Any) -> None:
     with st.sidebar, st.expander("Copy share link", icon=":material/share:"):
         st.caption("Opens this example" + (f" at step {step}" if step else "") + " in any browser. Copy it "
                    "with the button at the top right of the box.")
-        link_ui(path, step)
+        link_ui(path, step, where="sidebar")
 
 
 def page_choice_ui() -> tuple[str, int | None]:

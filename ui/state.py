@@ -34,6 +34,7 @@ RANDOM_SEED = "random_seed"  # the random example's seed (its widget's key)
 STEP = "step"  # the step page's current step, 1-based (int)
 STEP_IN_URL = "step_in_url"  # the `step` query parameter this session last wrote (str)
 PAGES = "pages"  # the registered st.Page objects by url path, for st.page_link
+ACTIVATION_BEFORE = "activation_before"  # the output activation a loss replaced by its own (BCE: sigmoid), or absent
 LAST_GOOD = "last_good"  # (Model, Trace) of the last input the engine accepted whole, learning rate included
 
 T = TypeVar("T")
@@ -110,25 +111,36 @@ def editor_base() -> Model:
 
 def update(**changes) -> str:
     """Change settings (lr, activation, loss, precision) of the model. A loss that needs a particular output
-    activation (BCE: the sigmoid; cross-entropy: softmax) brings it along; choosing another activation under such
-    a loss goes back to MSE; choosing softmax proposes cross-entropy. Returns what else changed, in words (empty
-    when nothing did). A pair that cannot be (softmax with one output) is kept: the engine's error explains it."""
-    m = replace(model(), **changes)
+    activation (BCE: the sigmoid; cross-entropy: softmax) brings it along, and leaving that loss for one that needs
+    none brings the activation it replaced back; choosing another activation under such a loss goes back to MSE;
+    choosing softmax proposes cross-entropy. Returns what else changed, in words (empty when nothing did). A pair
+    that cannot be (softmax with one output) is kept: the engine's error explains it."""
+    was = model()
+    m = replace(was, **changes)
     also = ""
     needs = bp.LOSSES[m.loss].output
+    before = st.session_state.pop(ACTIVATION_BEFORE, None)
     if changes.get("activation") == "softmax" and m.loss != "ce":
         m = replace(m, loss="ce")
         also = (f"Softmax turns the outputs into class probabilities, so the loss is now {bp.LOSSES['ce'].label} "
                 "(softmax + MSE works too: choose MSE again to see its Jacobian on the step page).")
-    elif needs and m.activation != needs:
+        needs = None
+    elif "loss" in changes and not needs and bp.LOSSES[was.loss].output == m.activation and before:
+        # leaving the loss that chose the activation (BCE -> MSE): the activation it replaced comes back
+        m = replace(m, activation=before)
+        also = f"The activation is {bp.ACTIVATIONS[before].label} again, as before {bp.LOSSES[was.loss].label}."
+    elif needs and m.activation == needs and "loss" not in changes and before:
+        st.session_state[ACTIVATION_BEFORE] = before  # the loss still holds the activation it chose
+    if needs and m.activation != needs:
         if "loss" in changes:
+            st.session_state[ACTIVATION_BEFORE] = m.activation
             m = replace(m, activation=needs)
             also = (f"{bp.LOSSES[m.loss].label} scores a probability, so the activation is now "
                     f"{bp.ACTIVATIONS[needs].label}.")
         else:
             m = replace(m, loss="mse")
-            also = (f"{bp.LOSSES['bce'].label} needs the {bp.ACTIVATIONS[needs].label.lower()} output, so the loss "
-                    f"is now {bp.LOSSES['mse'].label.lower()}.")
+            also = (f"{bp.LOSSES[was.loss].label} needs the {bp.ACTIVATIONS[needs].label.lower()} output, so the "
+                    f"loss is now {bp.LOSSES['mse'].label.lower()}.")
     set_model(m)
     return also
 
@@ -151,22 +163,27 @@ def set_one_hot(on: bool) -> str:
 
 def load_preset(name: str) -> None:
     """Replace the data with a preset's; the chosen number of decimals stays."""
+    st.session_state.pop(ACTIVATION_BEFORE, None)
     set_model(replace(PRESETS[name][1], precision=model().precision), rebuild_editors=True)
     st.session_state[PRESET] = name
 
 
 def load_random(seed: int) -> None:
     """Replace the data with the random example drawn with `seed`."""
+    st.session_state.pop(ACTIVATION_BEFORE, None)
     set_model(replace(random_model(seed), precision=model().precision), rebuild_editors=True)
     st.session_state[PRESET] = "random"
 
 
 def example() -> str:
     """The sidebar's Example: the example last loaded while the cells and settings are still its (the decimals
-    aside), else OWN: after an edit, an import, a new setting or an opened link with other data."""
+    aside), else a prepared example whose cells and settings they are (an opened link, an edit back), else OWN:
+    after an edit, an import, a new setting or an opened link with other data."""
     name = st.session_state.get(PRESET, "seed")
     loaded = random_model(int(st.session_state.get(RANDOM_SEED, 0))) if name == "random" else PRESETS[name][1]
-    return name if model().same_example(loaded) else OWN
+    if model().same_example(loaded):
+        return name
+    return next((k for k, (_, preset, _) in PRESETS.items() if k != "random" and model().same_example(preset)), OWN)
 
 
 def editor_key(name: str) -> str:

@@ -229,6 +229,7 @@ def payload(trace: bp.Trace, precision: int) -> dict:
         steps.append({
             "title": step.title, "short": render.short_title(step), "phase": step.phase, "phaseLabel": label,
             "formula": mathml(step.formula), "numbers": mathml(step.formula_numbers),
+            "latex": "\n".join(f"\\[\n{tex}\n\\]" for tex in (step.formula, step.formula_numbers) if tex),
             "details": [mathml(line) for line in step.details], "explanation": plain(step.explanation),
             "note": render.inactive_note(trace) if step.marked else None,
             "table": _table(step, trace, precision), "shape": render.shape_text(step, trace),

@@ -53,13 +53,13 @@ def _target_columns(m: Model) -> dict:
     """The targets' column configs: y; a class column (labels 0..K-1, named when the data named them); or one
     column per output."""
     if m.outputs == 1:
-        return {"y": st.column_config.TextColumn("y", help="target")}
+        return {"y": st.column_config.TextColumn("y", help="target", default="")}
     if m.labelled:
         names = ", ".join(m.class_name(k) for k in range(m.outputs))
         return {"class": st.column_config.TextColumn("class", help=f"the class label, a whole number 0 to "
-                                                     f"{m.outputs - 1}: {names}")}
+                                                     f"{m.outputs - 1}: {names}", default="")}
     return {c: st.column_config.TextColumn(c, help=f"output {k}'s target" + (
-        f" (class {m.class_name(k)})" if m.loss == "ce" else "")) for k, c in enumerate(m.output_names)}
+        f" (class {m.class_name(k)})" if m.loss == "ce" else ""), default="") for k, c in enumerate(m.output_names)}
 
 
 def _wb_frame(m: Model) -> pd.DataFrame:
@@ -135,7 +135,8 @@ def editors_ui() -> Model:
     """The X|y table (samples as rows; add and delete rows) and the w|b table; returns the model. The tables are
     drawn from the editors' base (see apply_pending_edits): the edits since are the grids' own state."""
     m, base = state.model(), state.editor_base()
-    text_columns = {c: st.column_config.TextColumn(c, help=f"feature {c}") for c in m.features}
+    # a new row starts with empty cells (default ""), not the grid's grey "None"
+    text_columns = {c: st.column_config.TextColumn(c, help=f"feature {c}", default="") for c in m.features}
     text_columns |= _target_columns(base)
     left, right = st.columns([3, 2])
     with left:
@@ -165,7 +166,9 @@ def editors_ui() -> Model:
             st.button("Remove feature", icon=":material/remove:", on_click=_change_features, args=(False,),
                       disabled=m.n_features <= 1, key="remove_feature")
             init_ui()
-        st.caption(f"{len(m.X)} samples × {m.n_features} features. Cells take any number, e.g. 0.5, -2, 1e-3.")
+        filled = len(m.X) - len(m.unfilled_rows())  # the samples the results use; rows being filled in are not
+        st.caption(f"{filled} sample{'s' if filled != 1 else ''} × {m.n_features} features. Cells take any number, "
+                   "e.g. 0.5, -2, 1e-3.")
     return m
 
 
@@ -275,12 +278,12 @@ def network_ui(trace: bp.Trace, precision: int, current: lesson.Step | None = No
     from viz import network
 
     n = trace.X.shape[0]
-    left, right = st.columns([3, 2])
-    show = left.segmented_control("Edges show", list(network.SHOWS), key=f"{key}_{EDGES_SHOW}", default="weights",
+    # the choice on a row of its own, so that no option is cut short in the overview's narrower column
+    show = st.segmented_control("Edges show", list(network.SHOWS), key=f"{key}_{EDGES_SHOW}", default="weights",
                                   format_func=lambda k: {"weights": "weights W", "grad": "batch gradient dL/dW",
                                                          "sample": "one sample's share"}[k],
                                   help="Blue edges are positive, orange negative; thicker is larger.") or "weights"
-    sample = right.selectbox("Sample", list(range(n)), key=f"{key}_{EDGES_SAMPLE}",
+    sample = st.selectbox("Sample", list(range(n)), key=f"{key}_{EDGES_SAMPLE}",
                              format_func=lambda i: f"sample {i}",
                              help="Whose z and a the units show (and whose share, for “one sample's share”).")
     sample = min(int(sample or 0), n - 1)
@@ -327,7 +330,8 @@ def capacity_ui(m: Model) -> None:
         else:
             st.markdown("**Here one neuron does about as well**: a straight boundary (a plane) already fits this "
                         "data, so the hidden layers add little.")
-        st.plotly_chart(render.loss_curves_figure([("one neuron", alone), (f"{widths} network", mine)]),
+        st.plotly_chart(render.loss_curves_figure([("one neuron", alone), (f"{widths} network", mine)],
+                                                  large=bool(st.session_state.get(state.PRESENTER))),
                         key="capacity_chart")
         st.caption(f"Both trained with Adam, η = 0.05, {state.CAPACITY_STEPS:,} steps; the network from its current "
                    "weights, the neuron from He / Xavier weights with seed 0.")

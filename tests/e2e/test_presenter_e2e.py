@@ -30,7 +30,7 @@ LAYOUT_JS = """() => {
   return {
     doc: document.documentElement.scrollHeight, viewport: innerHeight,
     main: main.scrollHeight, mainClient: main.clientHeight,
-    heading: shown('.title').map(box), formulas: shown('.lesson math').map(box),
+    heading: shown('.title').map(box), formulas: shown('.lesson .formula, .lesson .numbers').map(box),
     tables: shown('table.values').map(box), graph: box(root.querySelector('.graph')),
     nodes: shown('.node').map(box),
     cellFont: font(shown('table.values td')[0]), textFont: font(root.querySelector('.why')),
@@ -77,7 +77,8 @@ def test_presenter_mode_shows_one_step_its_formula_numbers_and_graph_without_scr
         for v in (*ref["z"], *ref["delta"]):
             assert f"{v:.4f}" in node_text, (v, node_text)
         expect(step_label(page)).to_have_text("Step 6 of 9")
-        expect(page.get_by_test_id("stMainMenu")).to_be_hidden()  # toolbar hidden
+        expect(page.get_by_test_id("stToolbarActions")).to_be_hidden()  # toolbar hidden
+        expect(page.get_by_test_id("stMainMenu")).to_be_visible()  # its Settings switch the theme
         expect(page.get_by_role("button", name="Exit")).to_be_visible()
 
         ARTIFACTS.mkdir(parents=True, exist_ok=True)

@@ -49,7 +49,7 @@ def test_a_link_copied_in_one_browser_opens_the_same_state_in_another(browser, p
         ref = relu_mse(X_EDITED, SEED["y"], SEED["w"], SEED["b"])
         expect(metric(other, "Loss L")).to_have_text("0.9000")
         expect(metric(other, "dL/db")).to_have_text(fmt(ref["grad_b"]))
-        expect(other.get_by_test_id("stAlertContentSuccess")).to_contain_text("Opened a shared example")
+        expect(other.get_by_test_id("stToast")).to_contain_text("Opened a shared example")  # once, dismissible
         text = main_text(other)
         assert all(fmt(v) in text for v in [*ref["grad_w"], *ref["new_w"], ref["new_b"]]), text
         assert "X=3" in other.url.replace("%2C", ","), "the address bar keeps the work the link opened"

@@ -64,26 +64,53 @@ function create(root) {
   s.playButton.onclick = () => togglePlay(s);
   q(".reveal").onclick = () => reveal(s);
   s.slider.oninput = () => go(s, Number(s.slider.value));
-  q(".speed-choice").onchange = () => { if (s.playing) { stop(s); play(s); } };
-  q(".predict-choice").onchange = (e) => { s.predict = e.target.checked; s.revealed = new Set(); show(s); };
+  q(".speed-choice").onchange = () => {
+    if (s.playing) { stop(s); play(s); }
+    root.focus({ preventScroll: true });
+  };
+  q(".save-png").onclick = () => saveSlide(s, "png");
+  q(".save-svg").onclick = () => saveSlide(s, "svg");
+  q(".save-tex").onclick = () => download(`step-${s.k}.tex`, new Blob([s.data.steps[s.k - 1].latex + "\n"],
+                                                                      { type: "text/x-tex" }));
+  q(".predict-choice").onchange = (e) => {
+    s.predict = e.target.checked; s.revealed = new Set(); show(s);
+    root.focus({ preventScroll: true }); // the keys go on driving the stepper (R reveals), not the checkbox
+  };
   root.onkeydown = (e) => {
     // the slider and the speed list keep their own arrows, Home and End (the slider steps with them too)
     const native = ["ArrowLeft", "ArrowRight", "ArrowUp", "ArrowDown", "Home", "End"].includes(e.key);
     if (native && e.target.closest && e.target.closest("input, select")) return;
     onKey(s, e);
   };
-  // In presenter mode (no editors on screen) the keys drive the stepper also while the focus is elsewhere
-  // on the page, say after a click on its background; never from a field or a grid that takes keys itself,
-  // and not twice while the stepper has the focus (its own handler runs then).
+  // The keys drive the stepper also while the focus is elsewhere on the page: after a click on its
+  // background, a closed popover (its button keeps the focus), a checkbox, a page link or the button that
+  // opened the page. Never from a field, a list or a grid that takes keys itself, nor from an open menu or
+  // popover, and not twice while the stepper has the focus (its own handler runs then). A key it handles
+  // gives the stepper the focus back.
   const host = root.getRootNode().host;
   s.onWindowKey = (e) => {
     const active = document.activeElement;
-    if (!s.presenter || !active || active === host || root.contains(active)) return;
-    if (active.isContentEditable || active.matches("input, textarea, select, button, [role='grid']")
-        || active.closest("[data-testid='stDataFrame'], [data-testid='stDataFrameResizable']")) return;
-    onKey(s, e);
+    if (!active || active === host || root.contains(active)) return;
+    // in normal mode, with nothing focused (say an edit just rebuilt the data editor), an arrow may be meant
+    // for the grid: only presenter mode (no editors on screen) takes the keys from the page's background
+    if (!s.presenter && active === document.body) return;
+    if (takesKeys(active) || document.querySelector("[data-testid='stPopoverBody'], [role='listbox'], [role='menu']"))
+      return;
+    if (onKey(s, e)) root.focus({ preventScroll: true });
   };
   window.addEventListener("keydown", s.onWindowKey, true);
+  // Touch: a swipe left is the next step, a swipe right the previous one
+  root.addEventListener("touchstart", (e) => {
+    const t = e.changedTouches[0];
+    s.touch = { x: t.clientX, y: t.clientY };
+  }, { passive: true });
+  root.addEventListener("touchend", (e) => {
+    if (!s.touch || e.target.closest("input, select, .graph-area, .values-box, .formula, .numbers")) return;
+    const t = e.changedTouches[0];
+    const dx = t.clientX - s.touch.x, dy = t.clientY - s.touch.y;
+    s.touch = null;
+    if (Math.abs(dx) > 60 && Math.abs(dx) > 2 * Math.abs(dy)) go(s, s.k + (dx < 0 ? 1 : -1));
+  }, { passive: true });
   s.resize = new ResizeObserver(() => drawEdges(s));
   s.resize.observe(q(".graph-area"));
   return s;
@@ -97,10 +124,20 @@ function onKey(s, e) {
     p: () => togglePlay(s), P: () => togglePlay(s), r: () => reveal(s), R: () => reveal(s),
   };
   const act = actions[e.key];
-  if (!act) return;
+  if (!act) return false;
   e.preventDefault();
   e.stopPropagation(); // Streamlit's own hotkeys (r: rerun) must not see the keys handled here
   act();
+  return true;
+}
+
+// An element that uses these keys itself: a text field, a list, a slider, a grid, tabs.
+function takesKeys(e) {
+  return e.isContentEditable
+    || e.matches("input:not([type='checkbox']):not([type='radio']):not([type='button']), textarea, select, "
+      + "[role='grid'], [role='slider'], [role='combobox'], [role='listbox'], [role='tab'], [role='spinbutton']")
+    || Boolean(e.closest("[data-testid='stDataFrame'], [data-testid='stDataFrameResizable'], "
+      + "[data-testid='stPlotlyChart'], [role='radiogroup'], [role='tablist']"));
 }
 
 function go(s, k) {
@@ -109,6 +146,12 @@ function go(s, k) {
   s.k = k;
   show(s);
   settleLater(s);
+  // one column (a phone, a narrow window): the new step's lesson starts at the top of the screen
+  if (narrow()) s.q(".lesson").scrollIntoView({ block: "start" });
+}
+
+function narrow() {
+  return window.matchMedia("(max-width: 640px)").matches;
 }
 
 function settleLater(s) {
@@ -216,15 +259,44 @@ function show(s) {
   q(".result").hidden = hide;
   q(".reveal").hidden = !hide;
   s.root.classList.toggle("predicting", hide);
+  breakLines(q(".formula"));
+  breakLines(q(".numbers"));
   fit(q(".formula"));
   fit(q(".numbers"));
   showGraph(s, hide);
 }
 
-// A formula wider than its box is set smaller (down to 60 %), not cut off.
+// A formula wider than its box breaks into lines before its top-level = + − (the browser's MathML sets no line
+// breaks itself): each piece becomes a <math> of its own in a wrapping row. A piece still wider is set smaller
+// (down to 80 %), then scrolls with a visible scrollbar: never cut off.
+const MATHML = "http://www.w3.org/1998/Math/MathML";
+const BREAK_BEFORE = new Set(["=", "+", "−", "-", "≈"]);
+
+function breakLines(box) {
+  const math = box.querySelector(":scope > math");
+  if (!math || box.scrollWidth <= box.clientWidth + 1) return;
+  // mrows only group: their children join the top level (a bracket stays beside its matrix, so it still
+  // stretches), and so a sum inside brackets can break too
+  const flat = (e) => [...e.children].flatMap((c) => (c.localName === "mrow" ? flat(c) : [c]));
+  const pieces = [[]];
+  for (const child of flat(math)) {
+    const op = child.localName === "mo" && BREAK_BEFORE.has(child.textContent.trim());
+    if (op && pieces[pieces.length - 1].length) pieces.push([]);
+    pieces[pieces.length - 1].push(child);
+  }
+  if (pieces.length < 2) return;
+  const lines = el("div", "math-lines");
+  for (const piece of pieces) {
+    const part = document.createElementNS(MATHML, "math");
+    part.append(...piece);
+    lines.append(part);
+  }
+  math.replaceWith(lines);
+}
+
 function fit(box) {
   box.style.fontSize = "";
-  for (let size = 90; box.scrollWidth > box.clientWidth + 1 && size >= 60; size -= 10) {
+  for (let size = 90; box.scrollWidth > box.clientWidth + 1 && size >= 80; size -= 10) {
     box.style.fontSize = `${size}%`;
   }
 }
@@ -241,4 +313,61 @@ function fillTable(table, t) {
     return tr;
   });
   table.tBodies[0].replaceChildren(...rows);
+}
+
+// A slide of the current step: its title, explanation, formula with the numbers and table (the lesson as
+// shown, result revealed), as SVG (the lesson's HTML in a foreignObject, with the stepper's style sheet) or
+// as PNG drawn from that SVG at twice the size (sharp at 1920x1080). White behind it, or transparent.
+function slideSvg(s) {
+  const lesson = s.q(".lesson");
+  const width = Math.max(640, Math.ceil(lesson.scrollWidth)), height = Math.ceil(lesson.scrollHeight) + 24;
+  const clone = lesson.cloneNode(true);
+  clone.querySelectorAll(".reveal, .bars, .origin").forEach((e) => e.remove());
+  const result = clone.querySelector(".result");
+  if (result) result.hidden = false;
+  const sheet = s.root.getRootNode();
+  const css = [...(sheet.adoptedStyleSheets || []), ...(sheet.styleSheets || [])]
+    .flatMap((st) => [...st.cssRules].map((r) => r.cssText)).join("\n");
+  const clear = s.q(".save-clear").checked;
+  const ink = getComputedStyle(s.root).color;
+  const paper = clear ? "transparent" : getComputedStyle(document.body).backgroundColor;
+  const xhtml = "http://www.w3.org/1999/xhtml";
+  const box = document.createElementNS(xhtml, "div");
+  box.setAttribute("class", `stepper ${s.root.classList.contains("presenter") ? "presenter" : ""}`);
+  box.setAttribute("style", `color: ${ink}; background: ${paper}; padding: 12px; width: ${width}px;`);
+  const style = document.createElementNS(xhtml, "style");
+  style.textContent = css;
+  box.append(style, clone);
+  const body = new XMLSerializer().serializeToString(box);
+  return {
+    width: width + 24, height,
+    text: `<svg xmlns="http://www.w3.org/2000/svg" width="${width + 24}" height="${height}">`
+      + `<foreignObject x="0" y="0" width="100%" height="100%">${body}</foreignObject></svg>`,
+  };
+}
+
+function saveSlide(s, kind) {
+  const svg = slideSvg(s);
+  const blob = new Blob([svg.text], { type: "image/svg+xml" });
+  if (kind === "svg") { download(`step-${s.k}.svg`, blob); return; }
+  const img = new Image();
+  img.onload = () => {
+    const canvas = document.createElement("canvas");
+    canvas.width = svg.width * 2;
+    canvas.height = svg.height * 2;
+    const g = canvas.getContext("2d");
+    g.scale(2, 2);
+    g.drawImage(img, 0, 0);
+    canvas.toBlob((png) => download(`step-${s.k}.png`, png), "image/png");
+  };
+  img.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg.text)}`;
+}
+
+function download(name, blob) {
+  const a = document.createElement("a");
+  a.href = URL.createObjectURL(blob);
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  setTimeout(() => { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
 }

@@ -1,0 +1,69 @@
+"""What a room can read: every visible text's font size and every element that overflows, in one pass.
+
+`audit(page)` walks the main area and the presenter bar, into the shadow roots of the app's components, and
+returns the visible texts set smaller than the room needs (18 px; 16 px for captions marked secondary: a
+Streamlit caption, or an element of class `secondary`) and the elements whose content is wider than their
+box without a visible scrollbar (clipped silently, or cut with an ellipsis). Used by the readability walk
+(test_readability_e2e.py) and the phone tests.
+"""
+
+from __future__ import annotations
+
+AUDIT_JS = r"""
+({minimum, secondary}) => {
+  const small = [], clipped = [];
+  const roots = [document.querySelector('[data-testid="stMain"]'), document.querySelector('.st-key-presenter_bar')]
+    .filter(Boolean);
+  const visible = (e) => {
+    if (!e.getClientRects().length) return false;
+    const cs = getComputedStyle(e);
+    return cs.visibility !== 'hidden' && parseFloat(cs.opacity) > 0;
+  };
+  const name = (e) => {
+    const id = e.closest('[data-testid]');
+    const key = e.closest('[class*="st-key-"]');
+    const keyName = key ? [...key.classList].find((c) => c.startsWith('st-key-')) : '';
+    const where = id ? id.dataset.testid : '?';
+    return `${e.tagName.toLowerCase()}.${[...e.classList].slice(0, 3).join('.')} in ${where} ${keyName}`;
+  };
+  const isSecondary = (e) => !!e.closest('[data-testid="stCaptionContainer"], .secondary, [data-secondary]')
+    || (e.getRootNode().host && e.getRootNode().host.closest('[data-testid="stCaptionContainer"]'));
+  const skip = (e) => !!e.closest('[data-testid="stTooltipContent"], [role="tooltip"], .modebar, '
+    + '[data-testid="stGraphVizChart"], [aria-hidden="true"], .hovertext, .katex-mathml');
+  const seen = new Set();
+  const walk = (root) => {
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT);
+    for (let n = walker.currentNode; n; n = walker.nextNode()) {
+      if (n.nodeType === Node.ELEMENT_NODE) {
+        if (n.shadowRoot) walk(n.shadowRoot);
+        if (!visible(n) || skip(n)) continue;
+        const cs = getComputedStyle(n);
+        const over = n.scrollWidth - n.clientWidth;
+        if (over > 2 && n.clientWidth > 1 && cs.display !== 'inline') {  // 1 px: visually hidden (a11y)
+          const scrolls = ['auto', 'scroll'].includes(cs.overflowX);
+          const borders = parseFloat(cs.borderTopWidth) + parseFloat(cs.borderBottomWidth);
+          const bar = n.offsetHeight - n.clientHeight - borders;  // the horizontal scrollbar's height
+          const clips = ['hidden', 'clip'].includes(cs.overflowX) || (scrolls && bar < 1);
+          if (clips) clipped.push({what: name(n), scrollWidth: n.scrollWidth, clientWidth: n.clientWidth,
+                                   text: (n.textContent || '').trim().slice(0, 60)});
+        }
+        continue;
+      }
+      const text = n.textContent.trim();
+      const e = n.parentElement;
+      if (!text || !e || seen.has(e) || !visible(e) || skip(e)) continue;
+      seen.add(e);
+      const size = parseFloat(getComputedStyle(e).fontSize);
+      const floor = isSecondary(e) ? secondary : minimum;
+      if (size < floor - 0.05) small.push({what: name(e), size, text: text.slice(0, 40)});
+    }
+  };
+  roots.forEach(walk);
+  return {small, clipped};
+}
+"""
+
+
+def audit(page, minimum: float = 18, secondary: float = 16) -> dict:
+    """{"small": [texts under the floor], "clipped": [elements cut without a scrollbar]} of the page as shown."""
+    return page.evaluate(AUDIT_JS, {"minimum": minimum, "secondary": secondary})
