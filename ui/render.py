@@ -216,32 +216,18 @@ def headline_ui(trace: bp.Trace, precision: int) -> None:
                          help="The length of the gradient of every bias.")
 
 
-def neuron_dot(trace: bp.Trace, precision: int) -> str:
-    """A compact Graphviz picture of the neuron with its numbers: each input x_j with its weight w_j and
-    ∂L/∂w_j, the bias, z = Xw + b, a = f(z) and the loss L (white boxes, readable on light and dark pages)."""
-    d = trace.X.shape[1]
-    shown = list(range(d)) if d <= 4 else [0, 1, d - 1]
-    act = bp.ACTIVATIONS[trace.activation].abbrev
-    loss = bp.LOSSES[trace.loss_name].short
-    nodes = [f'x{j} [label="x{subscript(j)} · w{subscript(j)}\\nw{subscript(j)} = {fmt(trace.w[j], precision)}\\n'
-             f'∂L/∂w{subscript(j)} = {fmt(trace.grad_w[j], precision)}"]' for j in shown]
-    if len(shown) < d:
-        nodes.append(f'more [label="… {d - len(shown)} more inputs", color="transparent"]')
-    nodes += [f'b [label="bias\\nb = {fmt(trace.b, precision)}\\n∂L/∂b = {fmt(trace.grad_b, precision)}"]',
-              'z [label="z = Xw + b"]', f'a [label="a = {act}(z)"]',
-              f'L [label="L = {loss}(a, y)\\n= {fmt(trace.loss, precision)}", penwidth=2]', 'y [label="targets y"]']
-    edges = [f"{n} -> z" for n in [f"x{j}" for j in shown] + (["more"] if len(shown) < d else []) + ["b"]]
-    edges += ["z -> a", "a -> L", "y -> L"]
-    return "\n".join([
-        "digraph neuron {",
-        '  graph [rankdir=LR, bgcolor="transparent", nodesep=0.12, ranksep=0.3];',
-        '  node [shape=box, style="rounded,filled", fillcolor="#ffffff", color="#8a94a6", fontname="Helvetica", '
-        'fontsize=12, fontcolor="#111111", margin="0.1,0.04"];',
-        '  edge [color="#8a94a6", arrowsize=0.7];',
-        *(f"  {n};" for n in nodes),
-        *(f"  {e};" for e in edges),
-        "}",
-    ])
+DIAGRAM_MIN_SCALE = 0.75  # a narrow column (a phone) scrolls the diagram sideways rather than shrink its text more
+
+
+def diagram_ui(svg: str) -> None:
+    """A diagram's SVG text (viz.network) in the page as DOM: as wide as its column (its text grows with it), never
+    below DIAGRAM_MIN_SCALE of its natural size (a narrower column scrolls it sideways). Replacing it on a rerun
+    costs the browser a few milliseconds. The SVG escapes every text it holds; the rest here is constant."""
+    natural = float(re.search(r'viewBox="0 0 ([\d.]+) ', svg)[1])
+    least = natural * DIAGRAM_MIN_SCALE
+    sized = svg.replace("<svg ", f'<svg style="width: 100%; height: auto; min-width: {least:.0f}px; display: block" ',
+                        1)
+    st.markdown(f'<div class="bpx-diagram-box" style="overflow-x: auto">{sized}</div>', unsafe_allow_html=True)
 
 
 CURVE_STYLES = ({"color": "#d62728", "dash": "dash"}, {"color": "#2ca02c", "dash": "solid"})

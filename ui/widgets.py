@@ -240,8 +240,7 @@ def network_ui(trace: bp.Trace, precision: int, current: lesson.Step | None = No
                              format_func=lambda i: f"sample {i}",
                              help="Whose z and a the units show (and whose share, for “one sample's share”).")
     sample = min(int(sample or 0), n - 1)
-    st.graphviz_chart(network.network_dot(trace, show, sample, current, precision),
-                      alt=network.alt_text(trace, show))
+    render.diagram_ui(network.network_svg(trace, show, sample, current, precision))
     rows = []
     for layer in trace.network.layers:
         W, b = network.values(trace, show, layer.index, sample)
