@@ -1,7 +1,7 @@
 """Rendering shared by the pages: numbers at the chosen precision, step tables, inactive-sample marks.
 
 Everything here formats what the engine computed; nothing computes model quantities. Figures are pure
-functions of a trace (or trajectories) returning a plotly `go.Figure`.
+functions of a trace (or trajectories) in `viz/`.
 """
 
 from __future__ import annotations
@@ -11,11 +11,11 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 import backprop as bp
 import lesson
+from viz import curves as curves_svg
 
 ROW_LIMIT = 200  # tables show at most this many sample rows; the caption says how many there are
 ACTIVE, INACTIVE = "✓ yes", "✗ no — δ = 0"
@@ -129,7 +129,8 @@ def dead_units(trace: bp.Trace, layer: int) -> list[str] | None:
 
 
 def styled(frame: pd.DataFrame):
-    """Grey, struck-through rows for inactive samples and a bold sum row (the text says it too)."""
+    """Grey rows for inactive samples and a bold sum row (the text says it too); the frame itself, a plain table
+    that costs the browser less, when no row needs a style."""
 
     def row_style(row: pd.Series) -> list[str]:
         if row.name == SUM_ROW:
@@ -138,6 +139,8 @@ def styled(frame: pd.DataFrame):
             return ["color: #888; background-color: rgba(128, 128, 128, 0.15)"] * len(row)
         return [""] * len(row)
 
+    if SUM_ROW not in frame.index and not (frame.get("active?", pd.Series(dtype=object)) == INACTIVE).any():
+        return frame
     return frame.style.apply(row_style, axis=1)
 
 
@@ -230,19 +233,10 @@ def diagram_ui(svg: str) -> None:
     st.markdown(f'<div class="bpx-diagram-box" style="overflow-x: auto">{sized}</div>', unsafe_allow_html=True)
 
 
-CURVE_STYLES = ({"color": "#d62728", "dash": "dash"}, {"color": "#2ca02c", "dash": "solid"})
-
-
-def loss_curves_figure(curves: Sequence[tuple[str, bp.Trajectory]]) -> go.Figure:
-    """Loss per step for each named trajectory (the first red and dashed, the second green)."""
-    fig = go.Figure()
-    for k, (name, traj) in enumerate(curves):
-        style = CURVE_STYLES[k % len(CURVE_STYLES)]
-        fig.add_scatter(x=np.arange(len(traj.loss)), y=traj.loss, mode="lines+markers", name=name,
-                        line=style, marker=dict(size=5, color=style["color"]))
-    fig.update_layout(xaxis_title="update step", yaxis_title="loss L", height=360, legend_title="update rule",
-                      margin=dict(t=30, b=40, l=40, r=20))
-    return fig
+def loss_curves_ui(curves: Sequence[tuple[str, bp.Trajectory]]) -> None:
+    """Loss per step for each named trajectory (the first red and dashed, the second green), as a small SVG
+    chart (viz.curves): no Plotly on a page for a chart this simple."""
+    diagram_ui(curves_svg.loss_curves_svg([(name, traj.loss) for name, traj in curves]))
 
 
 def same(a, b) -> bool:

@@ -280,8 +280,7 @@ def capacity_ui(m: Model) -> None:
         else:
             st.markdown("**Here one neuron does about as well**: a straight boundary (a plane) already fits this "
                         "data, so the hidden layers add little.")
-        st.plotly_chart(render.loss_curves_figure([("one neuron", alone), (f"{widths} network", mine)]),
-                        key="capacity_chart")
+        render.loss_curves_ui([("one neuron", alone), (f"{widths} network", mine)])
         st.caption(f"Both trained with Adam, η = 0.05, {state.CAPACITY_STEPS:,} steps; the network from its current "
                    "weights, the neuron from He / Xavier weights with seed 0.")
 
