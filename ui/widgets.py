@@ -363,6 +363,12 @@ def sync_settings() -> None:
         st.session_state[_width_key(l)], st.session_state[_act_key(l)] = width, act
 
 
+def settings_stale() -> bool:
+    """Whether the sidebar's settings, drawn in the last full run, no longer say what the model is (an edit turned
+    an example into "Your own data")."""
+    return st.session_state.get("preset_select") != state.example()
+
+
 def settings_ui() -> Model:
     """Preset, activation, loss, learning rate and precision, in the sidebar."""
     m = state.model()
