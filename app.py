@@ -7,6 +7,7 @@ import streamlit as st
 from ui import presenter, share_ui, state, widgets
 
 PAGES = Path(__file__).parent / "pages"  # absolute, so tests can run this file from tests/
+FULL_RUN = "app_full_run"  # set by each run of the whole script, taken by the page's fragment (bool)
 
 st.set_page_config(page_title="Backprop Explorer", page_icon="🧮", layout="wide")
 state.init()
@@ -26,6 +27,23 @@ widgets.apply_pending_edits(page.url_path)
 share_ui.restore_once()
 widgets.settings_ui()
 presenter.apply()
-share_ui.sidebar_ui(page)
-share_ui.write_url()
-page.run()
+st.session_state[FULL_RUN] = True
+
+
+@st.fragment
+def body() -> None:
+    """The page, its share link and the address bar. An edit inside the page (a cell, a page's widget) reruns only
+    this, so the sidebar's settings are not sent again unchanged; the link and the address follow every edit."""
+    if not st.session_state.pop(FULL_RUN, False):  # this part alone reruns: fold in the edit first
+        widgets.apply_pending_edits(page.url_path)
+        if widgets.settings_stale():  # the edit changed what the sidebar says ("Your own data"): redraw it too
+            st.rerun(scope="app")
+        # Streamlit lets a page run once per run of this script; a rerun of this fragment alone is a new run of the
+        # page within the same page (its hash, so its widgets keep their identity). Private flag of st.Page (1.67).
+        page._can_be_called = True
+    share_ui.sidebar_ui(page)
+    share_ui.write_url()
+    page.run()
+
+
+body()

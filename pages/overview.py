@@ -5,6 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from ui import render, state, widgets
+from viz import network
 
 st.title("Backprop Explorer", anchor=False)
 st.caption("A neuron, a = f(Xw + b), or a small network of them learns from your numbers: the forward pass, the "
@@ -21,9 +22,7 @@ if t is not None:
     picture, numbers = st.columns(2 if t.network.is_neuron else [3, 2], vertical_alignment="center")
     with picture:
         if t.network.is_neuron:
-            st.graphviz_chart(render.neuron_dot(t, p), alt=f"The neuron: inputs weighted by w = "
-                              f"{render.fmt_list(t.w, p)} and the bias b = {render.fmt(t.b, p)} make z = Xw + b, then "
-                              f"a, then the loss L = {render.fmt(t.loss, p)}.")
+            render.diagram_ui(network.neuron_svg(t, p))
         else:
             widgets.network_ui(t, p)
     with numbers:

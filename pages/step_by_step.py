@@ -43,7 +43,7 @@ if not t.network.is_neuron:
     with st.container(key=presenter.NETWORK_KEY):
         st.subheader("The network at this step", anchor=False)
         st.caption("The outlined layer is the settled step's. Edges are coloured by sign and sized by magnitude; "
-                   "hover a unit or an edge for its formula with the numbers.")
+                   "tap or hover a unit or an edge for its formula with the numbers.")
         widgets.network_ui(t, shown.model.precision, current=steps[current - 1], key="step_network")
 if fine:
     with st.container(key=presenter.EDITORS_KEY):  # presenter mode hides them

@@ -39,8 +39,8 @@ def test_the_xor_preset_shows_the_network_its_numbers_and_that_one_neuron_cannot
     table = next(tb.value for tb in xor.table if "gradient dL/dθ" in tb.value.columns)
     assert list(table.index) == XOR.params
     assert list(table["gradient dL/dθ"]) == [f"{g:.4f}" for g in t.grad]
-    dot = next(c.proto.spec for c in xor.get("graphviz_chart"))
-    assert "unit_1_0" in dot and "edge_2_1_0" in dot  # units are nodes, weights are edges
+    svg = next(md.value for md in xor.markdown if "<svg" in md.value)
+    assert 'id="unit_1_0"' in svg and 'id="edge_2_1_0"' in svg  # units are boxes, weights are edges
 
 
 def test_editing_a_weight_cell_changes_the_loss_to_the_engines(xor):

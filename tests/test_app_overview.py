@@ -134,8 +134,8 @@ def test_a_bad_learning_rate_and_a_bad_cell_show_both_errors_and_the_last_valid_
 
 def test_the_landing_page_pictures_the_neuron_with_its_numbers():
     at = open_app()
-    dot = at.get("graphviz_chart")[0].proto.spec
-    assert "w₀ = 0.1000" in dot and "∂L/∂w₀ = 1.8667" in dot and "b = 1.0000" in dot and "= 0.8200" in dot
+    svg = next(md.value for md in at.markdown if "<svg" in md.value)
+    assert "w₀ = 0.1000" in svg and "∂L/∂w₀ = 1.8667" in svg and "b = 1.0000" in svg and "= 0.8200" in svg
 
 
 def test_the_new_loss_shows_its_change_as_a_delta():

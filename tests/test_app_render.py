@@ -1,6 +1,7 @@
 """Unit tests of the pages' rendering helpers: formatting, step tables, inactive marks, figures."""
 
 import re
+import xml.etree.ElementTree as ET
 
 import numpy as np
 import pytest
@@ -9,6 +10,7 @@ import backprop as bp
 import lesson
 from ui import render
 from ui.model import PRESETS
+from viz import curves
 
 
 def trace_of(name: str) -> bp.Trace:
@@ -59,12 +61,38 @@ def test_shape_text_describes_each_kind_of_value():
     assert render.shape_text(lesson.step(t, "shares1"), t).startswith("Shape (3, 3): 3 samples × 3 parameters")
 
 
-def test_loss_curves_figure_plots_each_trajectory():
+def test_loss_curves_draw_each_trajectory_through_its_losses():
     m = PRESETS["seed"][1]
     runs = [(name, bp.train(m.X, m.w, m.b, m.y, lr=0.01, steps=5, optimizer=name)) for name in ("notebook", "sgd")]
-    fig = render.loss_curves_figure(runs)
-    assert [s.name for s in fig.data] == ["notebook", "sgd"]
-    np.testing.assert_array_equal(fig.data[1].y, runs[1][1].loss)
+    root = ET.fromstring(curves.loss_curves_svg([(name, t.loss) for name, t in runs]))
+    svg = "{http://www.w3.org/2000/svg}"
+    grid = sorted((float(g.get("data-value")), float(g.get("y1"))) for g in root.iter(f"{svg}line")
+                  if g.get("class") == "bpx-grid")
+    (v0, y0), (v1, y1) = grid[0], grid[-1]
+    assert v0 <= min(min(t.loss) for _, t in runs) and v1 >= max(max(t.loss) for _, t in runs)
+    lines = root.findall(f".//{svg}polyline")
+    assert [line.get("data-name") for line in lines] == ["notebook", "sgd"]
+    for line, (_, t) in zip(lines, runs, strict=True):  # each point, read back on the axis, is the loss
+        heights = [float(p.split(",")[1]) for p in line.get("points").split()]
+        np.testing.assert_allclose([v0 + (h - y0) * (v1 - v0) / (y1 - y0) for h in heights], t.loss,
+                                   atol=(v1 - v0) / 500)
+    assert "notebook" in "".join(root.itertext()) and "sgd" in "".join(root.itertext())
+
+
+def test_curves_of_many_steps_are_thinned_but_keep_their_extremes():
+    y = np.sin(np.arange(5000) / 50.0) + (np.arange(5000) == 1234) * 5
+    x, v = curves._thin(y)
+    assert len(x) <= curves.MAX_POINTS + 2 and v.max() == y.max() and v.min() == y.min() and x[-1] == 4999
+
+
+def test_ticks_are_round_and_cover_the_range():
+    assert curves.ticks(0.0, 0.5) == [0.0, 0.2, 0.4, 0.6]
+    assert curves.ticks(0, 999) == [0, 500, 1000]
+    for low, high in ((-3.7, 12.2), (0.25, 0.2501), (1e-9, 3e-9), (5, 5)):
+        t = curves.ticks(low, high)
+        gaps = {round(b - a, 15) for a, b in zip(t, t[1:], strict=False)}
+        assert t[0] <= low and t[-1] >= high and 2 <= len(t) <= 6 and len({f"{g:.6g}" for g in gaps}) == 1
+        assert f"{gaps.pop():.6g}".lstrip("0.").rstrip("0").replace("e-", "")[0] in "125"
 
 
 def test_every_step_explanation_is_free_of_markdown_emphasis_and_latex():

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import math
+import re
 from dataclasses import replace
 from pathlib import Path
 from urllib.parse import parse_qs
@@ -275,8 +277,14 @@ def test_user_text_in_a_link_is_shown_escaped():
 
 # ---- the share control -------------------------------------------------------------------------------------
 
+def share_links(at: AppTest) -> list[str]:
+    """The share links on screen: the text of each share box's <code> (ui.share_ui.LINK_HTML)."""
+    bodies = [h.proto.body for h in at.get("html") if "bpx-share-link" in h.proto.body]
+    return [html.unescape(m[1]) for body in bodies for m in re.finditer(r"<code[^>]*>(.*?)</code>", body)]
+
+
 def _link_query(at: AppTest) -> str:
-    links = [c.value for c in at.code if "X=" in c.value]
+    links = [c for c in share_links(at) if "X=" in c]
     assert links, "no share link on screen"
     return links[0].split("?", 1)[1]
 
@@ -295,7 +303,7 @@ def test_the_data_page_link_can_open_at_a_chosen_step():
     at = open_app("data")
     at.selectbox(key="share_link_page").set_value("step_by_step").run()
     at.number_input(key="share_link_step").set_value(6).run()
-    links = [c.value for c in at.code if c.value.startswith("/step_by_step?")]
+    links = [c for c in share_links(at) if c.startswith("/step_by_step?")]
     assert len(links) == 1 and links[0].endswith("&step=6")
     opened = open_link(links[0].split("?", 1)[1], page="step_by_step")
     assert stepper_data(opened)["step"] == 6
@@ -304,7 +312,7 @@ def test_the_data_page_link_can_open_at_a_chosen_step():
 def test_no_link_while_a_cell_is_bad_and_a_note_says_why():
     at = open_app("data")
     edit_xy(at, edited={2: {"y": "abc"}})
-    assert not [c for c in at.code if "X=" in c.value]
+    assert not [c for c in share_links(at) if "X=" in c]
     assert any("fix the input before sharing" in i.value and "y row 2" in i.value for i in at.info)
 
 
@@ -387,7 +395,7 @@ def test_the_schema_and_the_csv_reader_need_no_streamlit():
 
 def test_the_sidebar_link_on_a_deep_linked_step_page_keeps_the_step():
     at = open_link("step=5", page="step_by_step")
-    links = [c.value for c in at.code if c.value.startswith("/step_by_step?")]
+    links = [c for c in share_links(at) if c.startswith("/step_by_step?")]
     assert links and links[0].endswith("&step=5")
 
 

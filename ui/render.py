@@ -1,7 +1,7 @@
 """Rendering shared by the pages: numbers at the chosen precision, step tables, inactive-sample marks.
 
 Everything here formats what the engine computed; nothing computes model quantities. Figures are pure
-functions of a trace (or trajectories) returning a plotly `go.Figure`.
+functions of a trace (or trajectories) in `viz/`.
 """
 
 from __future__ import annotations
@@ -11,11 +11,11 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 import backprop as bp
 import lesson
+from viz import curves as curves_svg
 
 ROW_LIMIT = 200  # tables show at most this many sample rows; the caption says how many there are
 ACTIVE, INACTIVE = "✓ yes", "✗ no — δ = 0"
@@ -129,7 +129,8 @@ def dead_units(trace: bp.Trace, layer: int) -> list[str] | None:
 
 
 def styled(frame: pd.DataFrame):
-    """Grey, struck-through rows for inactive samples and a bold sum row (the text says it too)."""
+    """Grey rows for inactive samples and a bold sum row (the text says it too); the frame itself, a plain table
+    that costs the browser less, when no row needs a style."""
 
     def row_style(row: pd.Series) -> list[str]:
         if row.name == SUM_ROW:
@@ -138,6 +139,8 @@ def styled(frame: pd.DataFrame):
             return ["color: #888; background-color: rgba(128, 128, 128, 0.15)"] * len(row)
         return [""] * len(row)
 
+    if SUM_ROW not in frame.index and not (frame.get("active?", pd.Series(dtype=object)) == INACTIVE).any():
+        return frame
     return frame.style.apply(row_style, axis=1)
 
 
@@ -249,54 +252,24 @@ def headline_ui(trace: bp.Trace, precision: int) -> None:
                          help="The length of the gradient of every bias.")
 
 
-def neuron_dot(trace: bp.Trace, precision: int) -> str:
-    """A compact Graphviz picture of the neuron with its numbers: each input x_j with its weight w_j and
-    ∂L/∂w_j, the bias, z = Xw + b, a = f(z) and the loss L (white boxes, readable on light and dark pages)."""
-    d = trace.X.shape[1]
-    shown = list(range(d)) if d <= 4 else [0, 1, d - 1]
-    act = bp.ACTIVATIONS[trace.activation].abbrev
-    loss = bp.LOSSES[trace.loss_name].short
-    nodes = [f'x{j} [label="x{subscript(j)} · w{subscript(j)}\\nw{subscript(j)} = {fmt(trace.w[j], precision)}\\n'
-             f'∂L/∂w{subscript(j)} = {fmt(trace.grad_w[j], precision)}"]' for j in shown]
-    if len(shown) < d:
-        nodes.append(f'more [label="… {d - len(shown)} more inputs", color="transparent"]')
-    nodes += [f'b [label="bias\\nb = {fmt(trace.b, precision)}\\n∂L/∂b = {fmt(trace.grad_b, precision)}"]',
-              'z [label="z = Xw + b"]', f'a [label="a = {act}(z)"]',
-              f'L [label="L = {loss}(a, y)\\n= {fmt(trace.loss, precision)}", penwidth=2]', 'y [label="targets y"]']
-    edges = [f"{n} -> z" for n in [f"x{j}" for j in shown] + (["more"] if len(shown) < d else []) + ["b"]]
-    edges += ["z -> a", "a -> L", "y -> L"]
-    return "\n".join([
-        "digraph neuron {",
-        '  graph [rankdir=LR, bgcolor="transparent", nodesep=0.12, ranksep=0.3];',
-        '  node [shape=box, style="rounded,filled", fillcolor="#ffffff", color="#8a94a6", fontname="Helvetica", '
-        'fontsize=12, fontcolor="#111111", margin="0.1,0.04"];',
-        '  edge [color="#8a94a6", arrowsize=0.7];',
-        *(f"  {n};" for n in nodes),
-        *(f"  {e};" for e in edges),
-        "}",
-    ])
+DIAGRAM_MIN_SCALE = 0.75  # a narrow column (a phone) scrolls the diagram sideways rather than shrink its text more
 
 
-CURVE_STYLES = ({"color": "#d62728", "dash": "dash"}, {"color": "#2ca02c", "dash": "solid"})
+def diagram_ui(svg: str) -> None:
+    """A diagram's SVG text (viz.network) in the page as DOM: as wide as its column (its text grows with it), never
+    below DIAGRAM_MIN_SCALE of its natural size (a narrower column scrolls it sideways). Replacing it on a rerun
+    costs the browser a few milliseconds. The SVG escapes every text it holds; the rest here is constant."""
+    natural = float(re.search(r'viewBox="0 0 ([\d.]+) ', svg)[1])
+    least = natural * DIAGRAM_MIN_SCALE
+    sized = svg.replace("<svg ", f'<svg style="width: 100%; height: auto; min-width: {least:.0f}px; display: block" ',
+                        1)
+    st.markdown(f'<div class="bpx-diagram-box" style="overflow-x: auto">{sized}</div>', unsafe_allow_html=True)
 
 
-def loss_curves_figure(curves: Sequence[tuple[str, bp.Trajectory]], large: bool = False) -> go.Figure:
-    """Loss per step for each named trajectory (the first red and dashed, the second green); `large`: every
-    text at 18 px, for presenter mode."""
-    fig = go.Figure()
-    for k, (name, traj) in enumerate(curves):
-        style = CURVE_STYLES[k % len(CURVE_STYLES)]
-        fig.add_scatter(x=np.arange(len(traj.loss)), y=traj.loss, mode="lines+markers", name=name,
-                        line=style, marker=dict(size=5, color=style["color"]))
-    fig.update_layout(xaxis_title="update step", yaxis_title="loss L", height=360, legend_title="update rule",
-                      margin=dict(t=30, b=40, l=40, r=20))
-    if large:
-        big = dict(size=18)  # each text named: Streamlit's chart theme sets the axes' and the legend's own sizes
-        fig.update_layout(font=big, legend=dict(font=big, title_font=big), height=400,
-                          margin=dict(t=30, b=60, l=70, r=20))
-        fig.update_xaxes(tickfont=big, title_font=big)
-        fig.update_yaxes(tickfont=big, title_font=big)
-    return fig
+def loss_curves_ui(curves: Sequence[tuple[str, bp.Trajectory]]) -> None:
+    """Loss per step for each named trajectory (the first red and dashed, the second green), as a small SVG
+    chart (viz.curves): no Plotly on a page for a chart this simple."""
+    diagram_ui(curves_svg.loss_curves_svg([(name, traj.loss) for name, traj in curves]))
 
 
 def same(a, b) -> bool:

@@ -6,6 +6,7 @@ their session-state keys, reads `st.query_params` when a session starts, and dra
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from typing import Any
 
@@ -232,16 +233,44 @@ def _too_long() -> str:
             "imports too")
 
 
+# The link as plain text with a Copy button: no code highlighter (1.5 MB of JavaScript) for one line. The script
+# is constant; the link is escaped into the HTML (and is percent-encoded anyway). Clipboard API where the page is
+# a secure context, else the selection and execCommand("copy").
+LINK_HTML = """<div class="bpx-share-link" style="display: flex; gap: 0.5rem; align-items: flex-start">
+<code style="flex: 1; min-width: 0; word-break: break-all; white-space: normal; font-size: 0.85em">{url}</code>
+<button type="button" class="bpx-copy" style="flex: none; padding: 0.2rem 0.7rem; border-radius: 0.5rem;
+ border: 1px solid rgba(128, 128, 128, 0.5); background: transparent; color: inherit; cursor: pointer;
+ font: inherit">Copy</button>
+<script>
+(() => {{
+  const box = document.currentScript.parentElement;
+  const button = box.querySelector(".bpx-copy"), code = box.querySelector("code");
+  button.addEventListener("click", async () => {{
+    const text = code.textContent;
+    try {{ await navigator.clipboard.writeText(text); }}
+    catch (err) {{
+      const range = document.createRange(); range.selectNodeContents(code);
+      const sel = window.getSelection(); sel.removeAllRanges(); sel.addRange(range);
+      document.execCommand("copy");
+    }}
+    button.textContent = "Copied";
+    setTimeout(() => {{ button.textContent = "Copy"; }}, 1500);
+  }});
+}})();
+</script>
+</div>"""
+
+
 def link_ui(page_path: str = "", step: int | None = None, where: str = "page") -> str | None:
-    """The link as copyable code (its copy button is at its top right), or the reason there is none; above it
-    the "open in presenter mode" tick (its widget key ends in `where`, one per place it is drawn)."""
+    """The link as text with a Copy button, or the reason there is none; above it the "open in presenter mode"
+    tick (its widget key ends in `where`, one per place it is drawn)."""
     presenter.share_choice_ui(f"{presenter.SHARE_ON}_{where}")
     try:
         url = link(page_path, step)
     except share.ShareError as err:
         st.info(f"No share link yet: {escape('; '.join(err.problems))}", icon=":material/link_off:")
         return None
-    st.code(url, language=None, wrap_lines=True)
+    st.html(LINK_HTML.format(url=html.escape(url, quote=True)), unsafe_allow_javascript=True)
     if not base_url():
         st.caption("Put the app's address in front of the part starting with `/`.")
     return url
@@ -255,7 +284,7 @@ def sidebar_ui(page: Any) -> None:
         step = st.session_state.get(state.STEP) or share.page_value("step", st.query_params.get("step", "")) or 1
     with st.sidebar, st.expander("Copy share link", icon=":material/share:"):
         st.caption("Opens this example" + (f" at step {step}" if step else "") + " in any browser. Copy it "
-                   "with the button at the top right of the box.")
+                   "with the Copy button.")
         link_ui(path, step, where="sidebar")
 
 

@@ -287,8 +287,7 @@ def network_ui(trace: bp.Trace, precision: int, current: lesson.Step | None = No
                              format_func=lambda i: f"sample {i}",
                              help="Whose z and a the units show (and whose share, for “one sample's share”).")
     sample = min(int(sample or 0), n - 1)
-    st.graphviz_chart(network.network_dot(trace, show, sample, current, precision),
-                      alt=network.alt_text(trace, show))
+    render.diagram_ui(network.network_svg(trace, show, sample, current, precision))
     rows = []
     for layer in trace.network.layers:
         W, b = network.values(trace, show, layer.index, sample)
@@ -330,9 +329,7 @@ def capacity_ui(m: Model) -> None:
         else:
             st.markdown("**Here one neuron does about as well**: a straight boundary (a plane) already fits this "
                         "data, so the hidden layers add little.")
-        st.plotly_chart(render.loss_curves_figure([("one neuron", alone), (f"{widths} network", mine)],
-                                                  large=bool(st.session_state.get(state.PRESENTER))),
-                        key="capacity_chart")
+        render.loss_curves_ui([("one neuron", alone), (f"{widths} network", mine)])
         st.caption(f"Both trained with Adam, η = 0.05, {state.CAPACITY_STEPS:,} steps; the network from its current "
                    "weights, the neuron from He / Xavier weights with seed 0.")
 
@@ -426,6 +423,12 @@ def sync_settings() -> None:
     st.session_state[DEPTH] = len(m.hidden)
     for l, (width, act) in enumerate(m.hidden, 1):
         st.session_state[_width_key(l)], st.session_state[_act_key(l)] = width, act
+
+
+def settings_stale() -> bool:
+    """Whether the sidebar's settings, drawn in the last full run, no longer say what the model is (an edit turned
+    an example into "Your own data")."""
+    return st.session_state.get("preset_select") != state.example()
 
 
 def settings_ui() -> Model:

@@ -1,2 +1,3 @@
 """Pictures of the engine's results, as pure functions (no Streamlit): Plotly figures (`figures`: the loss
-landscape's model view, loss curves) and the network diagram as Graphviz DOT (`network`)."""
+landscape's model view), and SVG text: the neuron and network diagrams (`network`) and small loss curves
+(`curves`)."""

@@ -29,7 +29,7 @@ AUDIT_JS = r"""
   const isSecondary = (e) => !!e.closest('[data-testid="stCaptionContainer"], .secondary, [data-secondary]')
     || (e.getRootNode().host && e.getRootNode().host.closest('[data-testid="stCaptionContainer"]'));
   const skip = (e) => !!e.closest('[data-testid="stTooltipContent"], [role="tooltip"], .modebar, '
-    + '[data-testid="stGraphVizChart"], [aria-hidden="true"], .hovertext, .katex-mathml');
+    + '[aria-hidden="true"], .hovertext, .katex-mathml');
   const seen = new Set();
   const walk = (root) => {
     const walker = document.createTreeWalker(root, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT);

@@ -93,7 +93,7 @@ def test_30_sessions_at_once_each_see_only_their_own_numbers(browser, server, ap
             expect(metric(page, "Loss L")).to_have_text(losses[k])
             expect(page.get_by_test_id("stException")).to_have_count(0)
             expect(page.get_by_test_id("stAlertContentError")).to_have_count(0)
-            link = page.get_by_test_id("stSidebar").get_by_test_id("stCode").text_content()
+            link = page.get_by_test_id("stSidebar").locator(".bpx-share-link code").text_content()
             assert f"X={value(k)},2;" in link, f"session {k}'s share link holds another model: {link}"
             shown = main_text(page)
             strangers = [j for j, loss in enumerate(losses) if j != k and f"Loss L\n{loss}" in shown]

@@ -25,8 +25,13 @@ def test_the_xor_preset_shows_one_neuron_fail_and_the_network_succeed(page, app_
     expect(metric(page, "Loss L")).to_have_text(fmt(ref["loss"]))
     expect(metric(page, "New loss after one step")).to_have_text(fmt(ref["new_loss"]))
     expect(page.get_by_test_id("stMain")).to_contain_text("One neuron cannot learn this; the 2-2-1 network can")
-    svg = page.get_by_test_id("stGraphVizChart").first.locator("svg")
+    svg = page.locator("svg.bpx-diagram").first
     expect(svg).to_contain_text("0.7000")  # W2[0,0] on its edge, as SVG text
+    tip = svg.locator("#unit_1_0 .bpx-tip").first
+    expect(tip).to_be_hidden()
+    svg.locator("#unit_1_0").click()
+    expect(tip).to_be_visible()  # a tap (the focus) shows the unit's formula with its numbers
+    expect(tip).to_contain_text("layer 1, unit 0 (h1[0]), sample 0: z =")
     screenshot(page, "network-xor-overview")
 
 

@@ -21,15 +21,14 @@ def _go(page, name: str) -> None:
 
 
 def _sidebar_link(page) -> str:
-    """Open the sidebar's "Copy share link" item, press its copy button, and return the clipboard's text."""
+    """Open the sidebar's "Copy share link" item, press its Copy button, and return the clipboard's text."""
     sidebar = page.get_by_test_id("stSidebar")
     sidebar.get_by_text("Copy share link").click()
-    code = sidebar.get_by_test_id("stCode")
+    box = sidebar.locator(".bpx-share-link")
+    code = box.locator("code")
     expect(code).to_be_visible()
-    code.hover()
-    # The copy button shows only while the pointer is over the box, which a narrow sidebar can cut off:
-    # press it the way its click handler sees a press, without needing it on screen.
-    code.locator("button[aria-label='Copy to clipboard']").dispatch_event("click")
+    box.get_by_role("button", name="Copy").click()
+    expect(box.get_by_role("button", name="Copied")).to_be_visible()
     copied = page.evaluate("() => navigator.clipboard.readText()")
     assert copied.strip() == code.inner_text().strip()
     return copied.strip()

@@ -213,4 +213,4 @@ def test_the_share_box_link_follows_the_settled_step(page, app_url):
     press_stepper(page, "next")
     _wait_for_url_step(page, 3)
     page.get_by_test_id("stSidebar").get_by_text("Copy share link").click()
-    expect(page.get_by_test_id("stSidebar").get_by_test_id("stCode")).to_contain_text("step=3")
+    expect(page.get_by_test_id("stSidebar").locator(".bpx-share-link code")).to_contain_text("step=3")
