@@ -87,6 +87,7 @@ CSS = """
 .stMain [data-testid="stExpander"] summary p, .stMain [data-testid="stCheckbox"] p,
 .stMain [data-testid="stMarkdown"] code,
 .stMain [data-testid="stCode"] code, .stMain [data-testid="stCode"] span, .stMain [data-testid="stMetricDelta"] div,
+.stMain .bpx-share-link code, .stMain .bpx-share-link button,
 .stMain [data-baseweb="tag"] span, .stMain [data-testid="stDataFrame"],
 .stMain [data-testid="stFileUploaderDropzoneInstructions"] span { font-size: 1.125rem !important; }
 .stMain [data-testid="stMetricValue"] { font-size: 2.2rem; }
@@ -129,7 +130,8 @@ SIDEBAR_JS = """
     const button = collapsed
       ? document.querySelector('[data-testid="stExpandSidebarButton"]')
       : document.querySelector('[data-testid="stSidebarCollapseButton"] button');
-    if (collapsed !== (want === "collapsed") && button) { button.click(); return; }
+    if (collapsed === (want === "collapsed")) return;  // as wanted: a later click by the user is theirs
+    if (button) { button.click(); return; }
     if (++tries < 10) setTimeout(check, 100);
   };
   setTimeout(check, 150);
