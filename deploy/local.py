@@ -226,6 +226,19 @@ class Cluster:
             raise
         return self
 
+    def start_replicas_only(self) -> Cluster:
+        """The replicas without nginx (a load run against one server directly)."""
+        self.workdir = Path(tempfile.mkdtemp(prefix="bpx-deploy-"))
+        self.members = [Replica(free_port(), self.workdir / f"replica-{i}.log") for i in range(self.replicas)]
+        try:
+            for r in self.members:
+                r.start(self.app)
+            self.wait_healthy()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
     def _get(self, path: str) -> bytes | None:
         if self.nginx is not None and self.nginx.poll() is not None:
             raise RuntimeError(f"nginx exited:\n{self.log_tail('nginx.out')}\n{self.log_tail('error.log')}")
