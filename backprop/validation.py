@@ -215,10 +215,11 @@ def _target_cell(i: int, j: int, cols: int) -> str:
 
 
 def _one_hot(labels: np.ndarray, k: int) -> np.ndarray:
-    for i, v in enumerate(labels):
-        if v != math.floor(v) or not 0 <= v < k:
-            raise InputError(f"y row {i}: {v:g} is not a class label; the labels of {k} classes are the whole "
-                             f"numbers 0 to {k - 1}")
+    bad = np.flatnonzero((labels != np.floor(labels)) | (labels < 0) | (labels >= k))
+    if bad.size:
+        i = int(bad[0])
+        raise InputError(f"y row {i}: {labels[i]:g} is not a class label; the labels of {k} classes are the whole "
+                         f"numbers 0 to {k - 1}")
     out = np.zeros((len(labels), k))
     out[np.arange(len(labels)), labels.astype(np.intp)] = 1.0
     return out

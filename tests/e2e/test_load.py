@@ -2,7 +2,7 @@
 
 Every session must show its own numbers (never another session's) and no error; the server's resident
 memory before and after is reported per session (printed, and written to test-artifacts/e2e/load.txt).
-Speed is never asserted: the figures are for the README's capacity note.
+Speed is never asserted: the figures are for the capacity note in docs/deploy.md.
 """
 
 from __future__ import annotations
