@@ -87,6 +87,7 @@ class Student(User):
             self._fire(step, t0, time.perf_counter(), 0, err)
         finally:
             client.close()
+            self.environment.students_done = getattr(self.environment, "students_done", 0) + 1
         raise StopUser()
 
 
@@ -195,6 +196,7 @@ def run(url: str, pids: list[int], ports: set[int], students: int, seconds: floa
                      "p95_ms": s.get_response_time_percentile(0.95), "p99_ms": s.get_response_time_percentile(0.99)}
     out["errors"] = {f"{e.name}: {e.error}"[:200]: e.occurrences for e in stats.errors.values()}
     out["completed_students"] = stats.get("step", "student").num_requests // 3
+    out["unfinished_students"] = students - getattr(env, "students_done", 0)  # still running at the time limit
     out["server_cpu_s"] = round(sum(_proc(p)[0] - cpu0[p] for p in pids), 1)
     out["server_peak_rss_mb"] = {str(p): round(v) for p, v in peak["rss_mb"].items()}
     out["peak_sessions"] = peak["sessions"]
