@@ -25,6 +25,7 @@ state.register_pages(pages)
 page = st.navigation(pages)
 widgets.apply_pending_edits(page.url_path)
 share_ui.restore_once()
+share_ui.restore_after_reconnect()
 widgets.settings_ui()
 presenter.apply()
 st.session_state[FULL_RUN] = True

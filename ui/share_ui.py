@@ -103,6 +103,32 @@ def restore_once() -> None:
     _show_notice()
 
 
+# How often the browser reruns the empty fragment below (seconds): rarely, as it exists only for its side effect.
+RECONNECT_PERIOD = 6 * 3600
+
+
+@st.fragment(run_every=RECONNECT_PERIOD)
+def _reconnect_hook() -> None:
+    """Draws nothing: a fragment with `run_every` makes Streamlit's browser code ask for a full run as soon
+    as its WebSocket reconnects (it otherwise waits for the next click; frontend App.handleConnectionStateChanged
+    checks `autoRerunIntervals`)."""
+
+
+def restore_after_reconnect() -> None:
+    """Make a browser whose server went away (a replica killed or restarted behind the proxy) reopen its
+    work at once from its address bar (app.py calls it on every run).
+
+    A session lives in one server process's memory. When that process dies, the browser reconnects, through
+    the proxy, to a process that has never seen it: a new session. Without a run on reconnect, that new
+    session starts on the next click, and a click on another page sends no query string (Streamlit clears it
+    on a page change), so `restore_once` finds no link and the student's work is replaced by the default
+    example. With the run on reconnect, the new session's first run gets the address bar's query, which
+    `write_url` keeps current, and `restore_once` reopens the work. Cost per session: one empty fragment run
+    every RECONNECT_PERIOD, and one small message per run (docs/deploy.md has the measurement).
+    """
+    _reconnect_hook()
+
+
 def _restore(params: dict[str, list[str]]) -> None:
     known = {k: v for k, v in params.items() if k in share.FIELDS}
     unknown = [k for k in params if k not in share.FIELDS and k not in share.IGNORED]

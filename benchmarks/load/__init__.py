@@ -1,0 +1,1 @@
+"""Simulated students for load runs: benchmarks/load/students.py (Locust), speaking benchmarks/load/protocol.py."""

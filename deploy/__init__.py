@@ -1,0 +1,1 @@
+"""Deployment: deploy/local.py runs K replicas behind nginx on one machine (docs/deploy.md)."""
