@@ -4,13 +4,14 @@ from pathlib import Path
 
 import streamlit as st
 
-from ui import presenter, share_ui, state, widgets
+from ui import presenter, share_ui, state, throttle, widgets
 
 PAGES = Path(__file__).parent / "pages"  # absolute, so tests can run this file from tests/
 FULL_RUN = "app_full_run"  # set by each run of the whole script, taken by the page's fragment (bool)
 
 st.set_page_config(page_title="Backprop Explorer", page_icon="🧮", layout="wide")
 state.init()
+throttle.wait_turn()  # a session that asks for runs faster than a person clicks waits its turn
 
 pages = [
     st.Page(PAGES / "overview.py", title="Overview", icon=":material/home:", default=True),
@@ -36,6 +37,7 @@ def body() -> None:
     """The page, its share link and the address bar. An edit inside the page (a cell, a page's widget) reruns only
     this, so the sidebar's settings are not sent again unchanged; the link and the address follow every edit."""
     if not st.session_state.pop(FULL_RUN, False):  # this part alone reruns: fold in the edit first
+        throttle.wait_turn()
         widgets.apply_pending_edits(page.url_path)
         if widgets.settings_stale():  # the edit changed what the sidebar says ("Your own data"): redraw it too
             st.rerun(scope="app")

@@ -2,14 +2,17 @@
 
     python -m benchmarks.load.students --students 200 --seconds 60 --replicas 2     # nginx + 2 replicas
     python -m benchmarks.load.students --students 5 --seconds 5 --replicas 1 --direct  # one server, no proxy
+    python -m benchmarks.load.students --students 20 --seconds 20 --direct --adversaries flooder --baseline
 
 Each student, arriving uniformly over --seconds: opens a shared link (the XOR network), waits until the loss
 is in the delta stream, edits a cell of X three times (a data_editor widget state), goes to the step page and
 steps through three steps (the stepper component's trigger), and leaves. Reported: time to first numbers, edit
 latency and step latency at p50/p95/p99 (Locust's statistics), errors, the servers' CPU seconds and peak
 resident memory, and the most sessions (open connections) they held. --adversaries adds a client that never
-reads its socket and one that floods reruns. Runs go to 127.0.0.1 only; the servers it starts are stopped.
-Timing is reported, never asserted; figures on a shared machine must be re-measured on a quiet one.
+reads its socket and one that floods reruns (or one of them: --adversaries flooder); with --baseline the same
+students first run alone on the same servers, and the report gives the ratio of their p95. Runs go to 127.0.0.1
+only; the servers it starts are stopped. Timing is reported, never asserted; figures on a shared machine must be
+re-measured on a quiet one.
 """
 
 from __future__ import annotations
@@ -101,8 +104,7 @@ class SlowReader(User):
         client = StreamlitClient(self.host)
         client.connect("/?" + LINK)
         client.send_rerun(query=LINK, page_hash="")
-        with_deadline = time.monotonic() + self.environment.parsed_options.seconds
-        while time.monotonic() < with_deadline:
+        while time.monotonic() < self.environment.adversaries_until:
             gevent.sleep(1)
             try:
                 client.send_rerun(query=LINK)
@@ -121,10 +123,11 @@ class Flooder(User):
     def flood(self) -> None:
         client = StreamlitClient(self.host)
         client.open(LINK)
-        deadline = time.monotonic() + self.environment.parsed_options.seconds
-        while time.monotonic() < deadline:
+        self.environment.flood_requests = 0
+        while time.monotonic() < self.environment.adversaries_until:
             try:
                 client.send_rerun()
+                self.environment.flood_requests += 1
                 client.ws.settimeout(0.05)
                 with contextlib.suppress(Exception):  # reads what is there, at most 50 ms
                     client.ws.recv()
@@ -132,6 +135,9 @@ class Flooder(User):
                 break
         client.close()
         raise StopUser()
+
+
+ADVERSARIES = {"both": (SlowReader, Flooder), "slow": (SlowReader,), "flooder": (Flooder,)}
 
 
 def _proc(pid: int) -> tuple[float, float]:
@@ -154,13 +160,42 @@ def _connections(ports: set[int]) -> int:
     return n
 
 
-def run(url: str, pids: list[int], ports: set[int], students: int, seconds: float, adversaries: bool) -> dict:
-    """Students arriving over `seconds` (all gone by 4×seconds + 120 s at the latest), measured."""
-    parser = argparse.Namespace(seconds=seconds)
-    classes = [Student] + ([SlowReader, Flooder] if adversaries else [])
+def _students(env: Environment, runner, students: int, seconds: float) -> dict:
+    """Students arriving over `seconds`, until all have left (or 4×seconds + 120 s): their figures."""
+    env.stats.reset_all()
+    env.students_done = 0
+    t0 = time.monotonic()
+    rate = max(students / max(seconds, 0.1), 0.01)
+    for _ in range(students):
+        runner.spawn_users({"Student": 1})
+        gevent.sleep(1 / rate)
+    limit = t0 + 4 * seconds + 120
+    while env.students_done < students and time.monotonic() < limit:
+        gevent.sleep(0.2)
+    elapsed = time.monotonic() - t0
+    stats = env.stats
+    out = {"students": students, "seconds": seconds, "elapsed_s": round(elapsed, 1), "uptime": _uptime()}
+    for name in ("first numbers", "edit", "step page", "step"):
+        s = stats.get(name, "student")
+        out[name] = {"n": s.num_requests, "p50_ms": s.get_response_time_percentile(0.5),
+                     "p95_ms": s.get_response_time_percentile(0.95), "p99_ms": s.get_response_time_percentile(0.99)}
+    out["errors"] = {f"{e.name}: {e.error}"[:200]: e.occurrences for e in stats.errors.values()}
+    out["completed_students"] = stats.get("step", "student").num_requests // 3
+    out["unfinished_students"] = students - env.students_done  # still running at the time limit
+    out["edits_per_s"] = round(stats.get("edit", "student").num_requests / elapsed, 2)
+    return out
+
+
+def run(url: str, pids: list[int], ports: set[int], students: int, seconds: float, adversaries: str | None,
+        baseline: bool = False) -> dict:
+    """Students arriving over `seconds`, measured; with `adversaries`, those run beside them. With `baseline`
+    too, the same students first run alone on the same servers, and the report gives both and the ratios of
+    their p95 (with / alone)."""
+    classes = [Student, *ADVERSARIES.get(adversaries, ())]
     for c in classes:
         c.host = url
-    env = Environment(user_classes=classes, events=events, parsed_options=parser)
+    env = Environment(user_classes=classes, events=events, parsed_options=argparse.Namespace(seconds=seconds))
+    env.adversaries_until = 0.0
     runner = env.create_local_runner()
     cpu0 = {p: _proc(p)[0] for p in pids}
     peak = {"rss_mb": {p: _proc(p)[1] for p in pids}, "sessions": 0}
@@ -174,33 +209,27 @@ def run(url: str, pids: list[int], ports: set[int], students: int, seconds: floa
 
     sampler = gevent.spawn(sample)
     t0 = time.monotonic()
+    alone = _students(env, runner, students, seconds) if baseline and adversaries else None
     if adversaries:
-        runner.spawn_users({"SlowReader": 1, "Flooder": 1})
-    rate = max(students / max(seconds, 0.1), 0.01)
-    spawned = 0
-    while spawned < students:
-        runner.spawn_users({"Student": 1})
-        spawned += 1
-        gevent.sleep(1 / rate)
-    limit = t0 + 4 * seconds + 120
-    while runner.user_count > 0 and time.monotonic() < limit:
-        gevent.sleep(0.2)
-    elapsed = time.monotonic() - t0
+        env.adversaries_until = float("inf")
+        runner.spawn_users({c.__name__: 1 for c in ADVERSARIES[adversaries]})
+        gevent.sleep(3)  # they are at it before the first student arrives
+    out = _students(env, runner, students, seconds)
+    env.adversaries_until = 0.0
+    gevent.sleep(1.5)
     runner.quit()
     sampler.kill()
-    stats = env.stats
-    out = {"students": students, "seconds": seconds, "elapsed_s": round(elapsed, 1), "uptime": _uptime()}
-    for name in ("first numbers", "edit", "step page", "step"):
-        s = stats.get(name, "student")
-        out[name] = {"n": s.num_requests, "p50_ms": s.get_response_time_percentile(0.5),
-                     "p95_ms": s.get_response_time_percentile(0.95), "p99_ms": s.get_response_time_percentile(0.99)}
-    out["errors"] = {f"{e.name}: {e.error}"[:200]: e.occurrences for e in stats.errors.values()}
-    out["completed_students"] = stats.get("step", "student").num_requests // 3
-    out["unfinished_students"] = students - getattr(env, "students_done", 0)  # still running at the time limit
+    if adversaries:
+        out["adversaries"] = adversaries
+        out["flood_requests"] = getattr(env, "flood_requests", 0)
+    if alone is not None:
+        out = {"alone": alone, "with adversaries": out,
+               "p95_ratio": {k: round(out[k]["p95_ms"] / max(alone[k]["p95_ms"], 1), 2)
+                             for k in ("first numbers", "edit", "step page", "step")}}
+    out["elapsed_s"] = round(time.monotonic() - t0, 1)
     out["server_cpu_s"] = round(sum(_proc(p)[0] - cpu0[p] for p in pids), 1)
     out["server_peak_rss_mb"] = {str(p): round(v) for p, v in peak["rss_mb"].items()}
     out["peak_sessions"] = peak["sessions"]
-    out["edits_per_s"] = round(stats.get("edit", "student").num_requests / elapsed, 2)
     return out
 
 
@@ -214,7 +243,11 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--seconds", type=float, default=20, help="the students arrive over this many seconds")
     ap.add_argument("--replicas", type=int, default=1)
     ap.add_argument("--direct", action="store_true", help="one server, no proxy (--replicas 1 only)")
-    ap.add_argument("--adversaries", action="store_true", help="add a slow reader and a flooder")
+    ap.add_argument("--adversaries", nargs="?", const="both", choices=sorted(ADVERSARIES),
+                    help="add adversaries beside the students: a slow reader and a flooder (both, the default), or one")
+    ap.add_argument("--baseline", action="store_true",
+                    help="with --adversaries: the same students first run alone, on the same servers; report both "
+                         "and the ratios of their p95")
     ap.add_argument("--json", type=Path, help="write the report here too")
     args = ap.parse_args(argv)
     if not 1 <= args.students <= 1000 or not 0 < args.seconds <= 600:
@@ -228,7 +261,7 @@ def main(argv: list[str] | None = None) -> None:
         url = cluster.url
     try:
         report = run(url, cluster.pids(), {r.port for r in cluster.members}, args.students, args.seconds,
-                     args.adversaries)
+                     args.adversaries, args.baseline)
     finally:
         cluster.stop()
     report["replicas"], report["proxy"] = args.replicas, not args.direct
