@@ -23,7 +23,7 @@ t, m = shown.value, shown.model
 p = m.precision
 chart_slot = st.container() if presenter.is_on() else None  # in presenter mode the charts come first
 settings = landscape.controls_ui(m)
-settings = landscape.within_budget(m, settings)  # one rerun's work is bounded, and the page says so
+landscape.budget_note_ui(settings)  # one rerun's work is bounded (lowered before the widgets), and the page says so
 if chart_slot is None:  # a container, not st.empty(): a run empties a placeholder first, hiding the plots
     chart_slot = st.container()
 if not settings.optimizers:
@@ -40,7 +40,9 @@ listed = names if m.is_neuron else [u, v]  # a network's other parameters are in
 values = dict(zip(names, t.network.flatten(t.params), strict=True))
 here = ", ".join(f"{n} = {render.fmt(values[n], p)}" for n in listed) + (
     "" if m.is_neuron else f"; its {len(others)} other parameters as in the editors")
-st.markdown(f"**At the marker ◇ (the current parameters):** {here}; loss **L = {render.fmt(t.loss, p)}**.")
+st.markdown(f"**At the marker ◇ (the current parameters):** {here}; loss **L = {render.fmt(t.loss, p)}**" + (
+    "." if settings.rows is None else f" on all {len(m.X):,} samples, {render.fmt(result.start_loss, p)} on the "
+    f"sample of {settings.rows:,} that the surface and the paths use."))
 if not others:
     st.caption(f"The model has exactly two parameters, {u} and {v}: this surface is the whole loss, and every path "
                "lies on it.")
@@ -60,7 +62,8 @@ st.caption(landscape.grid_note(result, p))
 
 with chart_slot:
     landscape_chart.landscape_ui(landscape_chart.payload(
-        surface, runs, t.loss, p, scale=settings.colour, log_loss=settings.log_loss, show_3d=settings.show_3d),
+        surface, runs, t.loss if settings.rows is None else result.start_loss, p, scale=settings.colour,
+        log_loss=settings.log_loss, show_3d=settings.show_3d),
         presenter=presenter.is_on())
 if not runs:
     st.stop()

@@ -59,14 +59,17 @@ def test_bce_on_a_relu_output_with_hidden_layers_is_said_once():
     (1800, 177, 201, 1000, 4),
     (300, 177, 151, 1000, 3),
     (3, 3, 201, 1000, 4),  # small: nothing is lowered
+    (10_000, 177, 51, 100, 3),  # a 10,000-row CSV, 3×8 tanh, the landscape's defaults: a sample of the rows
+    (10_000, 700, 11, 1, 1),  # the widest network on the most rows, the least work offered
 ])
 def test_the_landscapes_work_stays_within_the_budget_and_says_so(n, n_params, resolution, updates, optimizers):
     from ui import budget, landscape
 
     fit = budget.landscape(n, n_params, resolution, updates, optimizers, landscape.RESOLUTIONS)
-    assert budget.work(n, n_params, fit.resolution, fit.updates, optimizers) <= budget.WORK_LIMIT
-    lowered = (fit.resolution, fit.updates) != (resolution, updates)
+    assert budget.work(fit.rows, n_params, fit.resolution, fit.updates, optimizers) <= budget.WORK_LIMIT
+    lowered = (fit.resolution, fit.updates, fit.rows) != (resolution, updates, n)
     assert bool(fit.note) == lowered and fit.resolution in landscape.RESOLUTIONS and fit.updates >= 1
+    assert 1 <= fit.rows <= n and (fit.rows == n or f"sample of {fit.rows:,} of the {n:,}" in fit.note)
     if lowered:
         assert "budget" in fit.note and f"{budget.WORK_LIMIT:.0e}" in fit.note
 
@@ -100,6 +103,68 @@ def test_a_heavy_link_runs_the_landscape_lowered_and_the_page_says_so(monkeypatc
     assert not at.exception and not at.error
     assert any("budget" in i.value for i in at.info)
     assert counted and sum(counted) <= budget.WORK_LIMIT
+    # The widgets show what ran (600 × 25 × (51² + 1,000 × 3) fits; 81² would not), not the link's 201.
+    assert at.select_slider(key="landscape_resolution").value == 51
+    assert at.slider(key="landscape_steps").value == 1000
+
+
+def _counting_rows(monkeypatch) -> list[tuple[str, int]]:
+    """(call, rows) of every surface and training call the engine makes from now on."""
+    import backprop as bp
+
+    seen = []
+    surface, train = bp.Network.loss_surface, bp.Network.train
+
+    def count_surface(self, X, *a, **kw):
+        seen.append(("surface", len(X)))
+        return surface(self, X, *a, **kw)
+
+    def count_train(self, X, *a, **kw):
+        seen.append(("train", len(X)))
+        return train(self, X, *a, **kw)
+
+    monkeypatch.setattr(bp.Network, "loss_surface", count_surface)
+    monkeypatch.setattr(bp.Network, "train", count_train)
+    return seen
+
+
+def _rows_link(n: int) -> str:
+    X = ";".join(f"{i % 10},{i % 3}" for i in range(n))
+    y = ",".join(str(i % 2) for i in range(n))
+    return f"X={X}&y={y}&hidden=2:tanh&W1=0.5,-0.4;0.3,0.8&b1=0.1,-0.2&W2=0.7;-0.6&b2=0.05&lr=0.1&activation=identity"
+
+
+def test_when_even_the_floors_do_not_fit_the_landscape_runs_on_a_seeded_sample_of_rows_and_says_so(monkeypatch):
+    """The last lever: at the floor resolution and updates, the surface and the paths use a sample of the rows
+    (the limit is lowered here so that a small table needs it, as 10,000 rows do at the real limit)."""
+    from ui import budget
+
+    monkeypatch.setattr(budget, "WORK_LIMIT", 2e5)
+    seen = _counting_rows(monkeypatch)
+    at = open_link(_rows_link(200), page="landscape")
+    fit = budget.landscape(200, 9, 51, 100, 3, (11, 21, 31, 41, 51, 61, 81, 101, 151, 201))
+    assert (fit.resolution, fit.updates) == (budget.FLOOR_RESOLUTION, budget.FLOOR_UPDATES) and fit.rows < 200
+    assert not at.exception and not at.error
+    assert seen and {rows for _, rows in seen} == {fit.rows}
+    assert any(f"random sample of {fit.rows:,} of the 200 samples" in i.value for i in at.info)
+    assert at.select_slider(key="landscape_resolution").value == budget.FLOOR_RESOLUTION
+    assert any(f"on the sample of {fit.rows:,}" in md.value for md in at.markdown)
+    again = _counting_rows(monkeypatch)
+    at.run()  # the same sample on every run: cached, nothing recomputed
+    assert again == []
+
+
+def test_the_capacity_comparison_trains_on_a_sample_when_the_budget_asks_and_says_so(monkeypatch):
+    from ui import budget, state
+
+    monkeypatch.setattr(budget, "WORK_LIMIT", 1e6)
+    seen = _counting_rows(monkeypatch)
+    at = open_link(_rows_link(600))
+    at.button(key="capacity_run").click().run()
+    rows = budget.capacity_rows(600, 9 + 3, state.CAPACITY_STEPS)
+    assert not at.exception and rows < 600
+    assert seen and {n for _, n in seen} == {rows}
+    assert any(f"random sample of {rows:,} of the 600 samples" in c.value for c in at.caption)
 
 
 def test_the_step_page_shows_a_saturated_bce_samples_fused_delta_and_why_dl_da_overflows():

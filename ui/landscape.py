@@ -9,7 +9,7 @@ view (`model_view_ui()`) and every step's table (`paths_ui()`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -45,6 +45,8 @@ class Settings:
     show_3d: bool
     log_loss: bool
     colour: str  # the colour scale of the loss: "log" or "clip" (to the paths' range)
+    rows: int | None = None  # the surface and the paths use a seeded sample of this many rows (None: all of them)
+    note: str = ""  # what the compute budget lowered, to be said on the page (empty when nothing)
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,7 @@ class Result:
     trajectories: tuple[bp.Trajectory, ...]
     fitted: bool  # the span was widened to fit the paths
     outside: tuple[str, ...]  # optimizers whose path leaves the plotted region
+    start_loss: float  # the loss at the current parameters on the rows used (the surface's centre)
 
 
 DEFAULTS = {"landscape_span": 2.0, "landscape_resolution": 51, "landscape_steps": 100, "landscape_only": True,
@@ -91,6 +94,7 @@ def controls_ui(m: Model) -> Settings:
     if "landscape_only" not in st.session_state.get(SAVED, {}):
         st.session_state.setdefault("landscape_only", m.is_neuron)  # a network's paths train the whole network
     _restore()
+    fit = _fit_budget(m)
     names = m.params
     with st.container(border=True):
         a, b, c, d = st.columns(4)
@@ -116,7 +120,7 @@ def controls_ui(m: Model) -> Settings:
         only = c.checkbox(f"Train only {u} and {v}", key="landscape_only", disabled=two,
                           help="The other parameters stay at their current values, so the paths lie exactly on "
                                "the surface. Off: all parameters train and the surface is a slice.")
-        fit = c.checkbox("Fit span to paths", key="landscape_fit",
+        fit_span = c.checkbox("Fit span to paths", key="landscape_fit",
                          help=f"Widen the span, up to {FIT_LIMIT:g}× the chosen one, so that each path stays on "
                               "the map.")
         with d:
@@ -131,8 +135,20 @@ def controls_ui(m: Model) -> Settings:
                               help="The paths cross a small part of the loss's range: a log scale, or colours "
                                    "clipped to the loss along the paths, separates the levels they cross.")
     _save()
-    return Settings((u, v), float(span), fit, int(resolution), chosen + (("notebook",) if notebook else ()),
-                    int(steps), only or two, show_3d, log_loss, colour)
+    return Settings((u, v), float(span), fit_span, int(resolution), chosen + (("notebook",) if notebook else ()),
+                    int(steps), only or two, show_3d, log_loss, colour, fit.rows if fit.rows < len(m.X) else None,
+                    fit.note)
+
+
+def _fit_budget(m: Model) -> budget.Fit:
+    """Lower the resolution and the update steps to the compute budget of one rerun (ui/budget.py) before their
+    widgets are drawn, so that the widgets show what runs; the Fit says what was lowered and how many rows run."""
+    optimizers = sum(bool(st.session_state.get(f"landscape_opt_{k}")) for k in OPTIMIZERS) + bool(
+        st.session_state.get("landscape_notebook"))
+    fit = budget.landscape(len(m.X), len(m.params), int(st.session_state["landscape_resolution"]),
+                           int(st.session_state["landscape_steps"]), optimizers, RESOLUTIONS)
+    st.session_state["landscape_resolution"], st.session_state["landscape_steps"] = fit.resolution, fit.updates
+    return fit
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -147,16 +163,16 @@ def _surface(m: Model, axes: tuple[str, str], spans: tuple[float, float], resolu
     return net.loss_surface(X, y, values, axes=axes, span=spans, resolution=resolution)
 
 
-def within_budget(m: Model, s: Settings) -> Settings:
-    """The settings lowered to the compute budget of one rerun (ui/budget.py), saying so on the page when they are."""
-    fit = budget.landscape(len(m.X), len(m.params), s.resolution, s.steps, len(s.optimizers), RESOLUTIONS)
-    if fit.note:
-        st.info(fit.note, icon=":material/speed:")
-    return replace(s, resolution=fit.resolution, steps=fit.updates)
+def budget_note_ui(s: Settings) -> None:
+    """Say what the compute budget lowered in this run, if anything."""
+    if s.note:
+        st.info(s.note, icon=":material/speed:")
 
 
 def compute(m: Model, s: Settings) -> Result | None:
-    """Train each chosen optimizer from the current parameters and evaluate the surface around them."""
+    """Train each chosen optimizer from the current parameters and evaluate the surface around them, on the rows
+    the budget allows (`s.rows`)."""
+    m = budget.sampled(m, s.rows)
     n = len(m.X)
     work = n * ((s.steps + 1) * len(s.optimizers) + s.resolution**2)
     bar = st.progress(0.0, text="Training…") if work > PROGRESS_WORK else None
@@ -182,7 +198,8 @@ def compute(m: Model, s: Settings) -> Result | None:
         if bar:
             bar.empty()
     outside = tuple(t.optimizer for t in trajectories if not surface.contains(t).all())
-    return Result(surface, tuple(trajectories), spans != (s.span, s.span), outside)
+    centre = float(surface.loss[len(surface.v) // 2, len(surface.u) // 2])  # odd resolutions: the current values
+    return Result(surface, tuple(trajectories), spans != (s.span, s.span), outside, centre)
 
 
 def grid_note(result: Result, p: int) -> str:

@@ -21,6 +21,7 @@ import streamlit as st
 import backprop as bp
 import lesson
 
+from . import budget
 from .model import PRESETS, SEED, Model, random_model
 
 MODEL = "model"
@@ -352,11 +353,17 @@ def _capacity(m: Model) -> tuple[bp.Trajectory, bp.Trajectory]:
     return mine, alone
 
 
+def capacity_rows(m: Model) -> int:
+    """How many rows the capacity comparison trains on: all of them, or as many as the compute budget allows."""
+    return budget.capacity_rows(len(m.X), len(m.params) + (m.n_features + 1) * m.outputs, CAPACITY_STEPS)
+
+
 def capacity(m: Model) -> tuple[bp.Trajectory, bp.Trajectory] | None:
     """This network and one neuron (same output and loss, He/Xavier start), each trained with Adam (η = 0.05)
-    for CAPACITY_STEPS steps on the model's data; None (the error shown) on bad input."""
+    for CAPACITY_STEPS steps on the model's data (a seeded sample of capacity_rows(m) rows when the budget asks);
+    None (the error shown) on bad input."""
     try:
-        return _capacity(m.filled())
+        return _capacity(budget.sampled(m.filled(), capacity_rows(m)))
     except bp.InputError as err:
         show_input_error(err)
         return None

@@ -306,8 +306,11 @@ def capacity_ui(m: Model) -> None:
     with st.expander("Does this data need the hidden layers? Train this network and one neuron" + (
             " per output" if m.outputs > 1 else ""), expanded=True,
                      icon=":material/compare_arrows:"):
+        rows = state.capacity_rows(m)
         if len(m.X) > 500 and not st.button("Train both (Adam, 1,000 steps)", key="capacity_run"):
-            st.caption(f"{len(m.X):,} samples: training both takes a moment.")
+            st.caption(f"{len(m.X):,} samples: training both takes a moment"
+                       + (f"; they train on a random sample of {rows:,} of them (the server's budget per run)."
+                          if rows < len(m.X) else "."))
             return
         result = state.capacity(m)
         if result is None:
@@ -331,7 +334,10 @@ def capacity_ui(m: Model) -> None:
                         "data, so the hidden layers add little.")
         render.loss_curves_ui([("one neuron", alone), (f"{widths} network", mine)])
         st.caption(f"Both trained with Adam, η = 0.05, {state.CAPACITY_STEPS:,} steps; the network from its current "
-                   "weights, the neuron from He / Xavier weights with seed 0.")
+                   "weights, the neuron from He / Xavier weights with seed 0"
+                   + (f"; on a random sample of {rows:,} of the {len(m.X):,} samples (the same on every run), to keep "
+                      "one run within the server's compute budget, so the losses are that sample's." if rows < len(m.X)
+                      else "."))
 
 
 def editors_expander(expanded: bool = False) -> Model:
