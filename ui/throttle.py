@@ -3,12 +3,12 @@
 A browser asks the server for a run on every change. A client that asks as fast as it can (a script, a stuck key)
 would keep the server computing its page back to back, and since one Streamlit process runs every session's
 script under one GIL, every other student in the room would wait. Each session may start BURST runs at once and
-RATE more per second. A run beyond that first waits, sleeping in short slices (which frees the CPU and the GIL for
-the others), until its token is there, and says so in a short notice. A token is spent only by a run that goes
-on. Each slice reads session state, which is where Streamlit stops a run that a newer request replaced (with its
-default `runner.fastReruns`, every request stops the running script and starts a new one): a flood of requests
-thus leaves one waiting run at a time and at most RATE short runs a second, each stopped by the next request. A
-person clicking quickly is delayed by a fraction of a second, never refused. Measured in docs/deploy.md.
+RATE more per second. A run beyond that first waits, sleeping (which frees the CPU and the GIL for the others)
+until its token is there, at most 1 / RATE seconds, and says so in a short notice; only a run that goes on spends
+a token. While it sleeps, Streamlit folds every further request of the session into one pending rerun (the newest
+widget states win; `.streamlit/config.toml` sets `runner.fastReruns = false`, so a request does not start a new
+script thread each time): a flood of requests becomes at most RATE short runs a second. A person clicking
+quickly is delayed by a fraction of a second, never refused. Measured in docs/deploy.md.
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ import streamlit as st
 RATE = 2.0  # runs per second, sustained, per session
 BURST = 8.0  # runs at once before the limit applies (a few quick clicks, the app's own reruns)
 BUCKET = "rerun_bucket"  # session state: (tokens, time.monotonic() of their count)
-POLL = 0.05  # seconds between the checks of a waiting run
 NOTICE = "Too many changes per second: waiting a moment before the next run."
 
 Bucket = tuple[float, float]
@@ -36,15 +35,10 @@ def take(bucket: Bucket | None, now: float) -> tuple[Bucket, float]:
 
 
 def wait_turn() -> None:
-    """Charge this run to the session's bucket; past the limit, show the notice and wait for its turn."""
-    noticed = False
-    while True:
-        # Reading session state is an interrupt point: a run replaced by a newer request stops here.
-        bucket, wait = take(st.session_state.get(BUCKET), time.monotonic())
-        if wait <= 0:
-            st.session_state[BUCKET] = bucket
-            return
-        if not noticed:
-            st.toast(NOTICE, icon=":material/hourglass_top:", duration="short")
-            noticed = True
-        time.sleep(min(wait, POLL))
+    """Charge this run to the session's bucket; past the limit, show the notice and sleep until its turn."""
+    bucket, wait = take(st.session_state.get(BUCKET), time.monotonic())
+    if wait > 0:
+        st.toast(NOTICE, icon=":material/hourglass_top:", duration="short")
+        time.sleep(wait)  # not interruptible, at most 1 / RATE: the requests meanwhile become one rerun
+        bucket, _ = take(st.session_state.get(BUCKET), time.monotonic())
+    st.session_state[BUCKET] = bucket
