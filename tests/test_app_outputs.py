@@ -192,3 +192,21 @@ def test_the_data_pages_numpy_script_reproduces_the_steps_numbers(model):
         cols = [j for j, c in enumerate(step["table"]["columns"], 1) if not c.startswith(("e^", "Σ", "before"))]
         for row in step["table"]["rows"][:4]:
             assert all(row[j] in out for j in cols if row[j][-1:].isdigit()), (step["title"], row)
+
+
+def test_csv_import_of_iris_with_its_species_column_as_classes():
+    from conftest import open_app
+
+    at = open_app("data")
+    from ui.model import IRIS_CSV
+
+    at.text_area(key="csv_text").input(IRIS_CSV.read_text()).run()
+    target = next(s for s in at.selectbox if str(s.key).startswith("csv_target_"))
+    target.select("species").run()
+    assert next(t for t in at.toggle if str(t.key).startswith("csv_classes_")).value  # text: classes
+    assert any("0 = setosa; 1 = versicolor; 2 = virginica" in c.value for c in at.caption)
+    at.button(key="csv_load").click().run()
+    m = at.session_state["model"]
+    assert (m.outputs, m.activation, m.loss, m.classes, len(m.X)) == (
+        3, "softmax", "ce", ("setosa", "versicolor", "virginica"), 150)
+    assert m.y[0] == "0" and m.y[-1] == "2" and not at.exception and not at.error
