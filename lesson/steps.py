@@ -381,7 +381,7 @@ def _penalty(ctx: _Context) -> list[Step]:
         "The penalty grows with the weights (never the biases), so minimising L + R trades fitting the data against "
         "keeping the weights small. It is part of the objective: its gradient adds to each weight's.",
         (), (), (), numbers, ())
-    names = [x for x in net.param_names() if x.startswith("W")]
+    names = [net.label(x) for x in net.param_names() if x.startswith("W")]  # one neuron's read w0, w1, ...
     grad = np.concatenate([rec.grads[k].ravel() for k in Ws])
     values = np.concatenate([rec.inputs[k].ravel() for k in Ws])
     details: tuple[str, ...] = ()

@@ -28,6 +28,8 @@ ACTIVATION_CHOICES = tuple(k for k, a in ACTIVATIONS.items() if a.hidden)
 OUTPUT_CHOICES = tuple(ACTIVATIONS)
 LOSS_CHOICES = tuple(LOSSES)
 OUTPUTS_RANGE = (1, bp.MAX_OUTPUTS)
+REGULARIZATIONS = {"none": "None", **{k: v.label for k, v in bp.PENALTIES.items()}}
+REG_RATE_RANGE = (0.0, 10.0)
 PRECISION_RANGE = (1, 10)
 MAX_SHOWN_WIDTH = 8  # units per hidden layer the app offers (the engine allows more)
 Rows = tuple[tuple[str, ...], ...]
@@ -44,7 +46,8 @@ class Model:
     """What the user edits. X rows of cell texts (N x d), y (N,) or (N, K); the output layer's weights w and
     bias b ((fan_in,) and one text for one output; (fan_in, K) rows and K texts for K); the hidden layers as
     (width, activation) pairs in `hidden` and their (W rows, b) texts in `layers`; lr; the output activation,
-    the loss, the number of outputs K; precision; the names of the classes (K of them, or none)."""
+    the loss, the number of outputs K; precision; the names of the classes (K of them, or none); the penalty on the
+    weights ("none", "l1", "l2") and its rate λ, part of the objective every page computes."""
 
     X: Rows
     y: Cells
@@ -58,6 +61,14 @@ class Model:
     layers: tuple[tuple[Rows, tuple[str, ...]], ...] = ()
     outputs: int = 1
     classes: tuple[str, ...] = ()
+    regularization: str = "none"
+    reg_rate: float = 0.001
+
+    @property
+    def penalty(self) -> dict:
+        """The network's regularization arguments: none, or the penalty's name and its rate λ."""
+        return {} if self.regularization == "none" else {"regularization": self.regularization,
+                                                         "reg_rate": self.reg_rate}
 
     @property
     def is_neuron(self) -> bool:
@@ -118,7 +129,7 @@ class Model:
     def network(self) -> bp.Network:
         """The engine's network of this model (InputError for a combination it refuses)."""
         return bp.Network(inputs=self.n_features, hidden=self.hidden, output=self.activation, loss=self.loss,
-                          outputs=self.outputs)
+                          outputs=self.outputs, **self.penalty)
 
     def shape_network(self, hidden: tuple[tuple[int, str], ...] | None = None, outputs: int | None = None
                       ) -> bp.Network:
@@ -132,11 +143,16 @@ class Model:
 
     def engine(self, activation: str | None = None, loss: str | None = None) -> tuple:
         """(network, X, y, params) checked by the engine, for the model's own output activation and loss or the
-        ones given; InputError names the bad cell (one neuron's as "weight w0", a network's as "W1[0,1]")."""
+        ones given, with the model's penalty; InputError names the bad cell (one neuron's as "weight w0", a network's
+        as "W1[0,1]")."""
         act, lossname = activation or self.activation, loss or self.loss
         if self.is_neuron:
-            return neuron_inputs(self.X, self.w, self.b, self.y, act, lossname)
-        net = bp.Network(inputs=self.n_features, hidden=self.hidden, output=act, loss=lossname, outputs=self.outputs)
+            net, X, y, params = neuron_inputs(self.X, self.w, self.b, self.y, act, lossname)
+            if self.penalty:
+                net = bp.Network(inputs=net.inputs, output=act, loss=lossname, **self.penalty)
+            return net, X, y, params
+        net = bp.Network(inputs=self.n_features, hidden=self.hidden, output=act, loss=lossname, outputs=self.outputs,
+                         **self.penalty)
         X, y = net.check_data(self.X, self._targets())
         return net, X, y, net.check_params(self.param_texts())
 

@@ -228,7 +228,14 @@ def headline_ui(trace: bp.Trace, precision: int) -> None:
     st.html(HEADLINE_CSS)
     with st.container(key=HEADLINE_KEY):
         top, bottom = st.columns(2), st.columns([3, 2])
-        top[0].metric("Loss L", fmt(trace.loss, p), help="The mean loss of the current w and b.")
+        if trace.has_penalty:
+            net = trace.network
+            top[0].metric("Loss L + penalty R", fmt(trace.loss, p),
+                          help=f"The objective: the data loss L = {fmt(trace.data_loss, p)} plus the "
+                               f"{net.penalty.label} penalty R = {fmt(trace.penalty, p)} (λ = {net.reg_rate:g}).")
+            top[0].caption(f"L = {fmt(trace.data_loss, p)}, R = {fmt(trace.penalty, p)}")
+        else:
+            top[0].metric("Loss L", fmt(trace.loss, p), help="The mean loss of the current w and b.")
         if trace.lr is not None:
             top[1].metric("New loss after one step", fmt(trace.new_loss, p), delta=fmt(trace.new_loss - trace.loss, p),
                           delta_color="inverse",

@@ -31,6 +31,8 @@ from .model import (
     OUTPUT_CHOICES,
     OUTPUTS_RANGE,
     PRECISION_RANGE,
+    REG_RATE_RANGE,
+    REGULARIZATIONS,
     SEED,
     Model,
 )
@@ -76,13 +78,21 @@ class Field:
     always: bool = False
 
 
+def _penalty_fields(prefix: str, whose: str, home: str) -> tuple[Field, ...]:
+    """A penalty and its rate: the model's (`reg`, `reg_rate`: every page's objective, the training page's first run)
+    or the training page's second run's (`b_reg`, `b_reg_rate`)."""
+    model = home == "model"
+    return (Field(f"{prefix}reg", "choice", home, f"{whose} regularization", "none", "regularization" if model else "",
+                  tuple(REGULARIZATIONS)),
+            Field(f"{prefix}reg_rate", "float", home, f"{whose} regularization rate", SEED.reg_rate,
+                  "reg_rate" if model else "", bounds=REG_RATE_RANGE))
+
+
 def _training_fields(prefix: str, whose: str) -> tuple[Field, ...]:
-    """A training run's own settings: optimizer, batch size (0: full batch), regularization and its rate."""
+    """A training run's own settings: optimizer, batch size (0: full batch)."""
     return (Field(f"{prefix}opt", "choice", "session", f"{whose} optimizer", "sgd" if not prefix else "adam",
                   choices=("sgd", "momentum", "adam")),
-            Field(f"{prefix}batch", "int", "session", f"{whose} batch size", 0, bounds=(0, 10_000)),
-            Field(f"{prefix}reg", "choice", "session", f"{whose} regularization", "none", choices=("none", "l1", "l2")),
-            Field(f"{prefix}reg_rate", "float", "session", f"{whose} regularization rate", 0.001, bounds=(0.0, 10.0)))
+            Field(f"{prefix}batch", "int", "session", f"{whose} batch size", 0, bounds=(0, 10_000)))
 
 
 LAYER_KEYS = tuple(f"{p}{l}" for l in range(1, bp.MAX_HIDDEN + 2) for p in ("W", "b"))  # W1, b1, ..., W4, b4
@@ -103,6 +113,8 @@ SCHEMA: tuple[Field, ...] = (
     Field("outputs", "int", "model", "the number of outputs K", 1, "outputs", bounds=OUTPUTS_RANGE),
     Field("classes", "names", "model", "the classes' names", (), "classes"),
     Field("loss", "choice", "model", "the loss", SEED.loss, "loss", LOSS_CHOICES, always=True),
+    # the penalty on the weights: part of the objective of every page (the training page's first run included)
+    *_penalty_fields("", "the", "model"),
     Field("decimals", "int", "model", "the decimals shown", SEED.precision, "precision", bounds=PRECISION_RANGE),
     Field("presenter", "bool", "session", "presenter mode", False),
     # the loss-landscape page's settings (ui/landscape.py); the defaults are its widgets' defaults
@@ -127,6 +139,7 @@ SCHEMA: tuple[Field, ...] = (
     Field("features", "choices", "session", "the feature transforms", (), choices=tuple(bp.features.TRANSFORMS)),
     Field("compare", "bool", "session", "comparing two training settings", False),
     *_training_fields("b_", "the second run's"),
+    *_penalty_fields("b_", "the second run's", "session"),
     Field("b_lr", "float", "session", "the second run's learning rate", None, bounds=(1e-6, 100.0)),
     Field("step", "int", "page", "the step shown by the step page", 1, bounds=(1, 99)),
 )
@@ -251,7 +264,7 @@ def decode(params: Mapping[str, str | Sequence[str]]) -> Shared | None:
 def _read_model(given: dict[str, str], problems: list[str]) -> dict[str, Any]:
     """The model attributes the link sets, as cell texts; appends to `problems` what is wrong."""
     out: dict[str, Any] = {}
-    for key in ("activation", "loss", "decimals", "outputs", "classes"):
+    for key in ("activation", "loss", "decimals", "outputs", "classes", "reg", "reg_rate"):
         if key in given:
             try:
                 out[FIELDS[key].attr] = _read(FIELDS[key], given[key])

@@ -40,14 +40,15 @@ _FEATURES = tuple(f"train_feat_{k}" for k in bp.features.TRANSFORMS)
 
 
 def _training_bindings(field: str, key: str) -> dict[str, Binding]:
-    """A training run's settings (ui/training.py): batch 0 is the Full batch toggle on."""
+    """A training run's settings (ui/training.py): batch 0 is the Full batch toggle on; the second run's own
+    penalty (the first run's is the model's, from the sidebar)."""
+    own = {f"{field}reg": _one(f"{key}reg"), f"{field}reg_rate": _one(f"{key}rate")} if field else {}
     return {
         f"{field}opt": _one(f"{key}opt"),
         f"{field}batch": ((f"{key}full", f"{key}batch"),
                           lambda v: {f"{key}full": v == 0, **({f"{key}batch": v} if v else {})},
                           lambda values: 0 if values[0] else int(values[1])),
-        f"{field}reg": _one(f"{key}reg"),
-        f"{field}reg_rate": _one(f"{key}rate"),
+        **own,
     }
 
 

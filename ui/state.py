@@ -110,11 +110,11 @@ def editor_base() -> Model:
 
 
 def update(**changes) -> str:
-    """Change settings (lr, activation, loss, precision) of the model. A loss that needs a particular output
-    activation (BCE: the sigmoid; cross-entropy: softmax) brings it along, and leaving that loss for one that needs
-    none brings the activation it replaced back; choosing another activation under such a loss goes back to MSE;
-    choosing softmax proposes cross-entropy. Returns what else changed, in words (empty when nothing did). A pair
-    that cannot be (softmax with one output) is kept: the engine's error explains it."""
+    """Change settings (lr, activation, loss, regularization, reg_rate, precision) of the model. A loss that needs a
+    particular output activation (BCE: the sigmoid; cross-entropy: softmax) brings it along, and leaving that loss
+    for one that needs none brings the activation it replaced back; choosing another activation under such a loss
+    goes back to MSE; choosing softmax proposes cross-entropy. Returns what else changed, in words (empty when
+    nothing did). A pair that cannot be (softmax with one output) is kept: the engine's error explains it."""
     was = model()
     m = replace(was, **changes)
     also = ""

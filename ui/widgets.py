@@ -22,12 +22,15 @@ from .model import (
     OUTPUTS_RANGE,
     PRECISION_RANGE,
     PRESETS,
+    REG_RATE_RANGE,
+    REGULARIZATIONS,
     Model,
 )
 from .render import code_span
 
 SETTINGS = {"lr": "setting_lr", "activation": "setting_activation", "outputs": "setting_outputs",
-            "loss": "setting_loss", "precision": "setting_precision"}
+            "loss": "setting_loss", "regularization": "setting_reg", "reg_rate": "setting_reg_rate",
+            "precision": "setting_precision"}
 ONE_HOT = "y_one_hot"  # cross-entropy's targets as one-hot columns (on) or one class column (off)
 DEPTH = "arch_depth"  # the sidebar's number of hidden layers; its layers' widths and activations below
 INIT_KIND, INIT_SEED, INIT_VALUE = "init_kind", "init_seed", "init_value"
@@ -374,6 +377,9 @@ def differences(old: Model, new: Model, limit: int = 3) -> list[str]:
         out.append(f"activation {bp.ACTIVATIONS[old.activation].label}")
     if old.loss != new.loss:
         out.append(f"loss {bp.LOSSES[old.loss].label}")
+    if old.penalty != new.penalty:
+        out.append("no regularization" if not old.penalty else
+                   f"{REGULARIZATIONS[old.regularization]}, λ = {old.reg_rate:g}")
     return out[:limit] + (["…"] if len(out) > limit else [])
 
 
@@ -432,7 +438,7 @@ def settings_stale() -> bool:
 
 
 def settings_ui() -> Model:
-    """Preset, activation, loss, learning rate and precision, in the sidebar."""
+    """Preset, activation, loss, regularization, learning rate and precision, in the sidebar."""
     m = state.model()
     for name, key in SETTINGS.items():
         st.session_state.setdefault(key, getattr(m, name))
@@ -461,6 +467,14 @@ def settings_ui() -> Model:
                                                    "keeps the weights and targets that still fit.")
         st.selectbox("Loss", LOSS_CHOICES, key=SETTINGS["loss"], on_change=_on_setting, args=("loss",),
                      format_func=lambda k: bp.LOSSES[k].label)
+        left, right = st.columns([3, 2])
+        left.selectbox("Regularization", list(REGULARIZATIONS), key=SETTINGS["regularization"],
+                       on_change=_on_setting, args=("regularization",), format_func=REGULARIZATIONS.get,
+                       help="A penalty on the weights (never the biases) added to the loss: L2 is (λ/2) Σ W², L1 is "
+                            "λ Σ |W|. Every page computes the loss plus the penalty; the step page shows the penalty "
+                            "and its gradient as steps of their own.")
+        right.number_input("Rate λ", *REG_RATE_RANGE, step=0.001, format="%g", key=SETTINGS["reg_rate"],
+                           on_change=_on_setting, args=("reg_rate",), disabled=m.regularization == "none")
         st.text_input("Learning rate η", key=SETTINGS["lr"], on_change=_on_setting, args=("lr",))
         st.slider("Decimals shown", *PRECISION_RANGE, key=SETTINGS["precision"], on_change=_on_setting,
                   args=("precision",))
