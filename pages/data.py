@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from lesson import export
-from ui import csv_import, share_ui, state, widgets
+from ui import csv_import, share_ui, state, training, widgets
 from ui.share_ui import escape
 
 RESULT = "csv_result"  # (kind, message) of the last "Load into the explorer"
@@ -98,10 +98,13 @@ if shown is None:
     st.stop()
 widgets.stale_ui(shown)
 t, precision = shown.value, shown.model.precision
-script = export.numpy_script(t, precision)
+settings = training.export_settings()
+script = export.numpy_script(t, precision, settings)
 st.markdown("The numbers are written exactly (full float64 precision). The NumPy script recomputes the forward "
             "pass, every gradient and the update with the same operations as the app and prints them as the "
-            "app shows them; it needs only NumPy.")
+            "app shows them; it needs only NumPy. The JSON and the script also hold the number of outputs, the loss, "
+            "the regularization and the training page's settings (optimizer, batch size, epochs, seed, test "
+            "fraction); the script prints the first epoch's mini-batches in the order the training page uses.")
 with st.container(horizontal=True):
     st.download_button("Samples (CSV)", lambda: export.samples_csv(t), "backprop_samples.csv", "text/csv",
                        key="dl_samples", icon=":material/table:", on_click="ignore",
@@ -112,7 +115,7 @@ with st.container(horizontal=True):
     st.download_button("Data X, y (CSV)", lambda: export.data_csv(t), "backprop_data.csv", "text/csv",
                        key="dl_data", icon=":material/dataset:", on_click="ignore",
                        help="Just the features and the target: imports back on this page.")
-    st.download_button("Whole trace (JSON)", lambda: export.trace_json(t, precision), "backprop_trace.json",
+    st.download_button("Whole trace (JSON)", lambda: export.trace_json(t, precision, settings), "backprop_trace.json",
                        "application/json", key="dl_json", icon=":material/data_object:", on_click="ignore")
     st.download_button("NumPy script (.py)", script, "backprop_step.py", "text/x-python", key="dl_script",
                        icon=":material/code:", on_click="ignore", type="primary")

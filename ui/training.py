@@ -109,6 +109,16 @@ def _save() -> None:
     st.session_state[SAVED] = {k: st.session_state[k] for k in KEPT if k in st.session_state}
 
 
+def export_settings() -> dict:
+    """The first run's training settings as the exports carry them (lesson.export.TRAINING_KEYS), from this page's
+    widgets, or their last values, or the defaults when the page has not been opened."""
+    saved = {**DEFAULTS, **st.session_state.get(SAVED, {})}
+    value = lambda key: st.session_state.get(key, saved[key])  # noqa: E731
+    return {"optimizer": value("train_opt"), "batch_size": None if value("train_full") else int(value("train_batch")),
+            "epochs": int(value("train_epochs")), "seed": int(value("train_seed")),
+            "test_fraction": float(value("train_test"))}
+
+
 def generated_preset(m: Model) -> str | None:
     """The generated example whose data the model holds (as loaded, or redrawn here with another noise)."""
     name = state.example()
