@@ -24,7 +24,7 @@ if t is not None:
         if t.network.is_neuron:
             render.diagram_ui(network.neuron_svg(t, p))
         else:
-            widgets.network_ui(t, p)
+            widgets.network_ui(t, p, inputs=shown.model.own_features)
     with numbers:
         render.headline_ui(t, p)
         if st.button("Step by step: every operation with its formula", type="primary", icon=":material/footprint:",

@@ -27,7 +27,9 @@ from backprop.validation import as_learning_rate, as_matrix, as_vector, to_numbe
 from .model import (
     ACTIVATION_CHOICES,
     LOSS_CHOICES,
+    MAX_NAME,
     MAX_SHOWN_WIDTH,
+    NAME_FORBIDDEN,
     OUTPUT_CHOICES,
     OUTPUTS_RANGE,
     PRECISION_RANGE,
@@ -35,13 +37,12 @@ from .model import (
     REGULARIZATIONS,
     SEED,
     Model,
+    names_problem,
 )
 
 MAX_LINK_CHARS = 8192  # the encoded query string; larger data travels as a CSV file instead
 ROW_SEP, COL_SEP = ";", ","
 IGNORED = frozenset({"embed", "embed_options"})  # Streamlit's own parameters
-MAX_NAME = 40  # characters of a class's name
-NAME_FORBIDDEN = ("<", ">", "&", "\"", "`")  # never needed in a class's name; safe in any context it is shown
 SAFE = ",;.-_~:"  # left unescaped in links, so numbers and separators stay readable
 
 
@@ -111,7 +112,9 @@ SCHEMA: tuple[Field, ...] = (
     Field("activation", "choice", "model", "the output activation", SEED.activation, "activation", OUTPUT_CHOICES,
           always=True),
     Field("outputs", "int", "model", "the number of outputs K", 1, "outputs", bounds=OUTPUTS_RANGE),
-    Field("classes", "names", "model", "the classes' names", (), "classes"),
+    Field("classes", "names", "model", "the classes' names", (), "classes", bounds=(0, bp.MAX_OUTPUTS)),
+    Field("xnames", "names", "model", "the features' names", (), "feature_names",
+          bounds=(0, bp.validation.MAX_FEATURES)),
     Field("loss", "choice", "model", "the loss", SEED.loss, "loss", LOSS_CHOICES, always=True),
     # the penalty on the weights: part of the objective of every page (the training page's first run included)
     *_penalty_fields("", "the", "model"),
@@ -175,7 +178,8 @@ def encode(model: Model, session: Mapping[str, Any] | None = None, page: Mapping
         raise ShareError([f"fix the input before sharing: {err}"]) from None
     if model.labelled:  # class labels stay labels (the engine reads them as one-hot rows)
         y = np.argmax(y, axis=1)
-    numbers: dict[str, Any] = {"X": X, "y": y, "lr": rate}
+    numbers: dict[str, Any] = {"X": X, "y": y, "lr": rate,
+                               "xnames": tuple(model.own_features or ())}
     if model.is_neuron:
         numbers |= {"w": params["W1"][:, 0], "b": float(params["b1"][0])}
     else:
@@ -264,7 +268,7 @@ def decode(params: Mapping[str, str | Sequence[str]]) -> Shared | None:
 def _read_model(given: dict[str, str], problems: list[str]) -> dict[str, Any]:
     """The model attributes the link sets, as cell texts; appends to `problems` what is wrong."""
     out: dict[str, Any] = {}
-    for key in ("activation", "loss", "decimals", "outputs", "classes", "reg", "reg_rate"):
+    for key in ("activation", "loss", "decimals", "outputs", "classes", "xnames", "reg", "reg_rate"):
         if key in given:
             try:
                 out[FIELDS[key].attr] = _read(FIELDS[key], given[key])
@@ -335,6 +339,8 @@ def _read_model(given: dict[str, str], problems: list[str]) -> dict[str, Any]:
     needs = bp.LOSSES[loss].output
     if needs and "activation" not in out:
         out["activation"] = needs  # choosing the loss chooses the output it scores, as the sidebar does
+    if out.get("feature_names") and names_problem(out["feature_names"], d):
+        problems.append(f"xnames: {names_problem(out['feature_names'], d)} (one name per column of X)")
     if out.get("classes") and len(out["classes"]) != k:
         problems.append(f"classes: {len(out['classes'])} names but the network has {k} output{'s' if k > 1 else ''} "
                         "(one name per class)")
@@ -440,9 +446,10 @@ def _read(f: Field, text: str, model: Model = SEED) -> Any:
         return items
     if f.kind == "names":
         items = tuple(_cells(text))
-        if len(items) > bp.MAX_OUTPUTS or len(set(items)) != len(items) or any(
+        most = int(f.bounds[1])
+        if len(items) > most or len(set(items)) != len(items) or any(
                 not i or len(i) > MAX_NAME or any(c in i for c in NAME_FORBIDDEN) for i in items):
-            raise bp.InputError(f"{f.key}: {text[:60]!r} must list at most {bp.MAX_OUTPUTS} distinct names of 1 to "
+            raise bp.InputError(f"{f.key}: {text[:60]!r} must list at most {most} distinct names of 1 to "
                                 f"{MAX_NAME} characters (no {' '.join(NAME_FORBIDDEN)})")
         return items
     if f.kind == "float":

@@ -275,9 +275,11 @@ def _on_architecture() -> None:
 EDGES_SHOW, EDGES_SAMPLE = "network_edges", "network_sample"
 
 
-def network_ui(trace: bp.Trace, precision: int, current: lesson.Step | None = None, key: str = "network") -> None:
+def network_ui(trace: bp.Trace, precision: int, current: lesson.Step | None = None, key: str = "network",
+               inputs: list[str] | None = None) -> None:
     """The network diagram (units as nodes, weights as edges coloured by sign and sized by magnitude) with a choice
-    of what the edges show, the chosen sample, and every drawn number as text in a table under it."""
+    of what the edges show, the chosen sample, and every drawn number as text in a table under it; `inputs` names
+    the features (default x₀, x₁, ...)."""
     from viz import network
 
     n = trace.X.shape[0]
@@ -290,7 +292,7 @@ def network_ui(trace: bp.Trace, precision: int, current: lesson.Step | None = No
                              format_func=lambda i: f"sample {i}",
                              help="Whose z and a the units show (and whose share, for “one sample's share”).")
     sample = min(int(sample or 0), n - 1)
-    render.diagram_ui(network.network_svg(trace, show, sample, current, precision))
+    render.diagram_ui(network.network_svg(trace, show, sample, current, precision, inputs))
     rows = []
     for layer in trace.network.layers:
         W, b = network.values(trace, show, layer.index, sample)

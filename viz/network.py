@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import html
 import textwrap
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -122,10 +123,10 @@ def _svg(width: float, height: float, body: list[str], label: str) -> str:
             f'<title>{_esc(label)}</title><style>{" ".join(STYLE.split())}</style>' + "".join(body) + "</svg>")
 
 
-def unit_names(net: bp.Network) -> list[list[str]]:
-    """Each layer's unit names as the diagram writes them: x₀ … for the inputs, h1[0] … for hidden units
-    (the tables' names), ŷ (one output) or ŷ₀ … ŷₖ₋₁ (K outputs)."""
-    names = [[f"x{str(j).translate(SUB)}" for j in range(net.inputs)]]
+def unit_names(net: bp.Network, inputs: Sequence[str] | None = None) -> list[list[str]]:
+    """Each layer's unit names as the diagram writes them: x₀ … for the inputs (or the features' own `inputs`
+    names), h1[0] … for hidden units (the tables' names), ŷ (one output) or ŷ₀ … ŷₖ₋₁ (K outputs)."""
+    names = [list(inputs) if inputs else [f"x{str(j).translate(SUB)}" for j in range(net.inputs)]]
     for layer in net.layers:
         if layer.index == net.depth:
             names.append(["ŷ"] if layer.fan_out == 1 else [f"ŷ{str(j).translate(SUB)}" for j in range(layer.fan_out)])
@@ -135,9 +136,10 @@ def unit_names(net: bp.Network) -> list[list[str]]:
 
 
 def network_svg(trace: Trace, show: str = "weights", sample: int = 0, current: Step | None = None,
-                precision: int = 4) -> str:
+                precision: int = 4, inputs: Sequence[str] | None = None) -> str:
     """The network diagram as SVG text; `show` picks the edges' numbers, `sample` the sample whose inputs and
-    activations (and share, for show="sample") are drawn, `current` the step whose layer is outlined."""
+    activations (and share, for show="sample") are drawn, `current` the step whose layer is outlined, `inputs` the
+    features' names (default x₀, x₁, ...)."""
     net = trace.network
     n = trace.X.shape[0]
     if not 0 <= sample < n:
@@ -148,7 +150,7 @@ def network_svg(trace: Trace, show: str = "weights", sample: int = 0, current: S
     lit = current.layer if current is not None and current.layer else None
     updating = current is not None and current.kind == "update"
     what = {"weights": "b", "grad": "∂L/∂b", "sample": "∂L/∂b"}[show]
-    names = unit_names(net)
+    names = unit_names(net, inputs)
 
     x = trace.X[sample]
     lines = [[[names[0][j], fmt(x[j])] for j in range(net.inputs)]]
