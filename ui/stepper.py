@@ -40,7 +40,7 @@ COMPONENT = st.components.v2.component(
 )
 
 GRAPH_ROWS = 6  # rows (samples) a graph node shows before it elides the middle
-GRAPH_COLS = 6  # feature columns of X likewise
+GRAPH_COLS = 6  # columns of X, and of any step's value, likewise (a 3-class Jacobian's 9: the first 4, …, the last)
 # Where a graph node sits: (rank along the forward pass, slot within the rank), by its name's stem and layer
 # ("z" or "z2"): layer l's input and θ_l, then z_l beside its shares of ∂L/∂θ_l, then a_l; y beside the last
 # a, then L. Other nodes follow, one rank each.
@@ -203,9 +203,10 @@ def _graph(trace: bp.Trace, precision: int) -> dict:
         if per_sample and step.marked:
             target["off"] = sorted(set(target["off"]) | {r for r, i in enumerate(rows) if i in set(step.marked)})
         table = value.reshape(-1, 1) if value.ndim == 1 else value
-        for j, head in enumerate(step.col_labels or ("value",)):
-            target["columns"].append({"head": str(head), "step": k, "part": part,
-                                      "cells": _cells(table[:, j], rows, fmt)})
+        heads = step.col_labels or ("value",)
+        for j in _shown(len(heads), GRAPH_COLS):  # a Jacobian's K² columns: the first, …, the last (the table: all)
+            target["columns"].append({"head": "…" if j is None else str(heads[j]), "step": k, "part": part,
+                                      "cells": [None] * len(rows) if j is None else _cells(table[:, j], rows, fmt)})
     place, edges = layout(list(nodes))
     for name, spot in place.items():
         nodes[name]["rank"], nodes[name]["slot"] = spot

@@ -323,7 +323,7 @@ def capacity_ui(m: Model) -> None:
         p = m.precision
         left, right = st.columns(2)
         left.metric(f"This {widths} network", render.fmt(ours, p), help="Its loss after training")
-        right.metric("One neuron" if m.outputs == 1 else f"One layer ({m.n_features}-{m.outputs})",
+        right.metric("One neuron" if m.outputs == 1 else f"No hidden layer ({m.n_features} → {m.outputs})",
                      render.fmt(theirs, p), help="Its loss after the same training")
         if theirs > 2 * ours and theirs - ours > 0.02:
             st.markdown(

@@ -59,13 +59,24 @@ function showGraph(s, hide) {
   keepInView(s.q(".graph-area"), s.boxes[step.nodes[0]]);
 }
 
-// A network's graph can be larger than its area: scroll the area (never the page) to the current node.
+// A network's graph can be larger than its area: scroll the area (never the page) to the current node. A node wider
+// than the area (a Jacobian's columns) shows its current columns, from their left edge, never a middle cut both ways.
 function keepInView(area, box) {
   if (!area || !box || !area.offsetWidth) return;
   const a = area.getBoundingClientRect();
-  const b = box.getBoundingClientRect();
-  if (b.left < a.left || b.right > a.right) area.scrollLeft += b.left - a.left - (a.width - b.width) / 2;
-  if (b.top < a.top || b.bottom > a.bottom) area.scrollTop += b.top - a.top - (a.height - b.height) / 2;
+  const lit = [...box.querySelectorAll("th.lit")];
+  let b = box.getBoundingClientRect();
+  if (b.width > a.width && lit.length) {
+    const first = lit[0].getBoundingClientRect(), last = lit[lit.length - 1].getBoundingClientRect();
+    b = {left: first.left, right: Math.min(last.right, first.left + a.width), top: b.top, bottom: b.bottom};
+    b.width = b.right - b.left;
+  }
+  if (b.width > a.width) {
+    area.scrollLeft += b.left - a.left;
+  } else if (b.left < a.left || b.right > a.right) {
+    area.scrollLeft += b.left - a.left - (a.width - b.width) / 2;
+  }
+  if (b.top < a.top || b.bottom > a.bottom) area.scrollTop += b.top - a.top - ((a.height - (b.bottom - b.top)) / 2);
 }
 
 function drawEdges(s) {

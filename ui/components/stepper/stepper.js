@@ -6,6 +6,9 @@
 // the component's one module.
 
 const SETTLE_MS = 600;
+// In presenter mode a table of more columns than this does not fit beside the graph: it takes the whole width
+// (stepper.css, .body.table-wide), under the title and the formulas, with the numbers beside them.
+const PRESENTER_COLUMNS = 5;
 const STATE = new WeakMap(); // the root element -> its stepper state; the module runs again on new data
 
 export default function ({ data, parentElement, setTriggerValue }) {
@@ -251,6 +254,7 @@ function show(s) {
   note.hidden = !step.note;
   fillTable(q(".values"), step.table);
   q(".lesson").classList.toggle("wide", step.table.columns.length > 3);
+  q(".body").classList.toggle("table-wide", step.table.columns.length > PRESENTER_COLUMNS);
   drawBars(q(".bars"), step.bars);
   q(".shape").textContent = step.shape;
   const origin = q(".origin");
