@@ -392,7 +392,7 @@ def _penalty(ctx: _Context) -> list[Step]:
                         rf"{lam} \cdot {latex.as_factor(v) if pen.name == 'l2' else latex.num(np.sign(values[k]), 0)}"
                         rf" = {g}" for k, (x, v, g) in enumerate(zip(names, vs, gs, strict=True)))
     backward = Step(
-        "penalty_grad", "penalty_grad", net.depth, "backward", "R", "grad", "Gradient of the penalty, dR/dW",
+        "penalty_grad", "penalty_grad", net.depth, "backward", "dR", "value", "Gradient of the penalty, dR/dW",
         "dR/dW", pen.grad_latex, grad,
         "The backward pass starts at the objective's two terms. The penalty's gradient needs no chain rule: it is "
         + ("λ times each weight, pulling every weight towards 0 in proportion to its size (weight decay)."

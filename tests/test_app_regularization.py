@@ -65,6 +65,9 @@ def test_l2_in_the_sidebar_is_the_step_pages_objective_and_its_update_is_torchs_
     rows = {r[0]: float(r[1]) for r in steps["Gradient of the penalty, dR/dW"]["table"]["rows"]}
     for name in (n for n in net.param_names() if n[0] == "W"):
         np.testing.assert_allclose(rows[name], 0.05 * net.flatten(params)[net.index(name)], atol=1e-10)
+    for node in stepper_data(at)["graph"]["nodes"]:  # every graph column has a cell per row of its node
+        assert all(len(col["cells"]) == len(node["rows"]) for col in node["columns"]), node["id"]
+    assert {"R", "dR"} <= {node["id"] for node in stepper_data(at)["graph"]["nodes"]}
     update = steps["Gradient-descent update"]["table"]
     cols = update["columns"]
     assert cols[:3] == ["before", "data gradient dL/dθ", "penalty gradient dR/dθ"]
