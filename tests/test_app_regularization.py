@@ -118,7 +118,7 @@ def test_the_gradient_check_and_the_link_carry_the_penalty(xor_l2):
 def test_the_training_pages_first_run_trains_the_sidebars_penalty(xor_l2):
     at = xor_l2.switch_page("../pages/training.py").run()
     assert not at.exception and not at.error
-    assert any("L2 (weight decay)" in md.value and "λ = 0.05" in md.value for md in at.markdown)
+    assert any("Regularization: **L2**, λ = 0.05" in md.value for md in at.markdown)
     assert "L2 λ = 0.05" in at.markdown[-1].value
 
 
