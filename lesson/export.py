@@ -61,24 +61,27 @@ def _class_labels(t: Trace) -> np.ndarray | None:
     return t.Y.argmax(axis=1)
 
 
-def data_csv(t: Trace) -> str:
-    """Just the data: the features and the targets, one row per sample (the app's CSV import reads it back)."""
+def data_csv(t: Trace, names: list[str] | None = None) -> str:
+    """Just the data: the features (named `names`, default x0, x1, ...) and the targets, one row per sample (the
+    app's CSV import reads it back, names included)."""
+    features = list(names) if names else feature_names(t.X.shape[1])
     labels = _class_labels(t)
     if labels is not None:
-        header = [*feature_names(t.X.shape[1]), "class"]
+        header = [*features, "class"]
         return _csv(header, [[*(exact(v) for v in t.X[i]), int(labels[i])] for i in range(t.X.shape[0])])
-    header = [*feature_names(t.X.shape[1]), *_outputs(t, "y")]
+    header = [*features, *_outputs(t, "y")]
     return _csv(header, [[*(exact(v) for v in t.X[i]), *(exact(v) for v in t.Y[i])] for i in range(t.X.shape[0])])
 
 
-def samples_csv(t: Trace) -> str:
-    """Per-sample table: features, targets, every per-sample quantity of the output layer and gradient share."""
+def samples_csv(t: Trace, names: list[str] | None = None) -> str:
+    """Per-sample table: features (named `names`, default x0, x1, ...), targets, every per-sample quantity of the
+    output layer and gradient share."""
     K = t.outputs
     elementwise = ACTIVATIONS[t.activation].elementwise
     local = (_outputs(t, "da_dz") if elementwise else
              [f"da{k}_dz{j}" for k in range(K) for j in range(K)])
-    header = ["sample", *feature_names(t.X.shape[1]), *_outputs(t, "y"), *_outputs(t, "z"), *_outputs(t, "a"),
-              *_outputs(t, "dL_da"), *local, *_outputs(t, "delta"),
+    header = ["sample", *(names or feature_names(t.X.shape[1])), *_outputs(t, "y"), *_outputs(t, "z"),
+              *_outputs(t, "a"), *_outputs(t, "dL_da"), *local, *_outputs(t, "delta"),
               *(f"share_dL_d{p}" for p in t.param_labels)]
     n = t.X.shape[0]
     table = [t.Y, t.record("linear").output, t.record("activation").output, np.reshape(t.dloss_dpred, (n, K)),

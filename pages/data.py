@@ -112,7 +112,7 @@ if shown is None:
     st.info("Fix the input (the message above names the cell) to export its trace.", icon=":material/info:")
     st.stop()
 widgets.stale_ui(shown)
-t, precision = shown.value, shown.model.precision
+t, precision, names = shown.value, shown.model.precision, shown.model.own_features
 settings = training.export_settings()
 script = export.numpy_script(t, precision, settings)
 st.markdown("The numbers are written exactly (full float64 precision). The NumPy script recomputes the forward "
@@ -121,13 +121,13 @@ st.markdown("The numbers are written exactly (full float64 precision). The NumPy
             "the regularization and the training page's settings (optimizer, batch size, epochs, seed, test "
             "fraction); the script prints the first epoch's mini-batches in the order the training page uses.")
 with st.container(horizontal=True):
-    st.download_button("Samples (CSV)", lambda: export.samples_csv(t), "backprop_samples.csv", "text/csv",
+    st.download_button("Samples (CSV)", lambda: export.samples_csv(t, names), "backprop_samples.csv", "text/csv",
                        key="dl_samples", icon=":material/table:", on_click="ignore",
                        help="One row per sample: x, y, z, a, dL/da, da/dz, δ and its share of each gradient.")
     st.download_button("Parameters (CSV)", lambda: export.parameters_csv(t), "backprop_parameters.csv",
                        "text/csv", key="dl_params", icon=":material/tune:", on_click="ignore",
                        help="One row per parameter: value, gradient, value after the update.")
-    st.download_button("Data X, y (CSV)", lambda: export.data_csv(t), "backprop_data.csv", "text/csv",
+    st.download_button("Data X, y (CSV)", lambda: export.data_csv(t, names), "backprop_data.csv", "text/csv",
                        key="dl_data", icon=":material/dataset:", on_click="ignore",
                        help="Just the features and the target: imports back on this page.")
     st.download_button("Whole trace (JSON)", lambda: export.trace_json(t, precision, settings), "backprop_trace.json",

@@ -75,3 +75,18 @@ def test_the_iris_preset_names_its_four_measurements():
     at = load_preset(open_app(), "iris")
     assert at.session_state["model"].features == ["sepal_length", "sepal_width", "petal_length", "petal_width"]
     assert PRESETS["iris"][1].own_features is not None
+
+
+def test_the_data_export_and_the_step_pages_graph_keep_the_names():
+    from lesson import export
+    from ui import state, stepper
+
+    at = _import(CSV)
+    m = at.session_state["model"]
+    t = state._trace(m.filled())
+    text = export.data_csv(t, m.own_features)
+    assert text.splitlines()[0] == "height cm,weight kg,y"
+    again = csv_import.to_model(csv_import.parse(text), ["height cm", "weight kg"], "y", SEED)
+    assert again.features == m.features and again.X == m.X
+    x = next(n for n in stepper.payload(t, 4, m.own_features)["graph"]["nodes"] if n["id"] == "X")
+    assert [c["head"] for c in x["columns"]] == ["height cm", "weight kg"]
