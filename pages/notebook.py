@@ -1,5 +1,7 @@
 """The notebook: the seed's code run on the current numbers, beside the correct step; its two bugs explained."""
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 import streamlit as st
@@ -112,6 +114,10 @@ if (m.activation, m.loss) != ("relu", "mse"):
             f"{bp.ACTIVATIONS[m.activation].label} and {bp.LOSSES[m.loss].label}. This page runs it, and the "
             "correct step beside it, with ReLU and MSE on your X, y, w, b and learning rate.",
             icon=":material/info:")
+if m.penalty:
+    st.info("The notebook has no regularization, so this page compares it with the correct step without the "
+            "sidebar's penalty too; the other pages add it.", icon=":material/info:")
+    m = replace(m, regularization="none")
 shown = state.notebook(m)
 widgets.editors_expander(expanded=shown is None or shown.stale)
 if shown is None:

@@ -134,3 +134,11 @@ def test_a_link_with_a_penalty_opens_it_in_the_sidebar():
     assert not at.exception and not at.error
     assert at.selectbox(key="setting_reg").value == "l1" and at.number_input(key="setting_reg_rate").value == 0.2
     assert any(mt.label == "Loss L + penalty R" for mt in at.metric)
+
+
+def test_the_notebook_page_compares_without_the_penalty_and_says_so():
+    at = _regularize(open_app(), "l2", 0.5)
+    at = at.switch_page("../pages/notebook.py").run()
+    assert not at.exception and not at.error
+    assert any("compares it with the correct step without the sidebar's penalty" in i.value for i in at.info)
+    assert at.session_state["model"].regularization == "l2"  # the page leaves the sidebar's setting as it is
