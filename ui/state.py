@@ -347,7 +347,7 @@ CAPACITY_STEPS = 1000
 def _capacity(m: Model) -> tuple[bp.Trajectory, bp.Trajectory]:
     net, X, y, params = m.engine()
     mine = net.train(X, y, params, lr=0.05, steps=CAPACITY_STEPS, optimizer="adam")
-    one = bp.Network(inputs=net.inputs, output=m.activation, loss=m.loss, outputs=m.outputs)
+    one = bp.Network(inputs=net.inputs, output=m.activation, loss=m.loss, outputs=m.outputs, **m.penalty)
     alone = one.train(X, y, one.init(seed=0), lr=0.05, steps=CAPACITY_STEPS, optimizer="adam")
     return mine, alone
 
