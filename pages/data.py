@@ -44,9 +44,10 @@ shown = state.results_with_update()
 widgets.editors_expander(expanded=shown is None or shown.stale)
 
 st.subheader("Share link", anchor=False)
-st.markdown("The link holds X, y, w, b, the learning rate, the activation, the loss, the decimals, the loss "
-            "landscape's settings and, when ticked, presenter mode, in plain text you can read and edit. Opening it "
-            "in any browser restores them.")
+st.markdown("The link holds X, y (and the features' and classes' names), the architecture with every weight and "
+            "bias, the learning rate, the activation, the loss, the regularization, the decimals, the loss "
+            "landscape's and the training page's settings and, when ticked, presenter mode, in plain text you can "
+            "read and edit. Opening it in any browser restores them.")
 path, step = share_ui.page_choice_ui()
 share_ui.link_ui(path, step)
 
