@@ -22,7 +22,7 @@ if t is not None:
     picture, numbers = st.columns(2 if t.network.is_neuron else [3, 2], vertical_alignment="center")
     with picture:
         if t.network.is_neuron:
-            render.diagram_ui(network.neuron_svg(t, p))
+            render.diagram_ui(network.neuron_svg(t, p, shown.model.own_features))
         else:
             widgets.network_ui(t, p, inputs=shown.model.own_features)
     with numbers:

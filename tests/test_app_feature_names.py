@@ -30,6 +30,8 @@ def test_an_imported_csvs_column_names_name_the_features_everywhere():
     assert m.features == ["height cm", "weight kg"] and m.own_features == ["height cm", "weight kg"]
     at.switch_page("../pages/overview.py").run()
     assert list(drawn_table(at, "xy").columns) == ["height cm", "weight kg", "y"]
+    neuron = next(md.value for md in at.markdown if "bpx-diagram" in md.value)
+    assert "height cm · w₀" in neuron and "weight kg · w₁" in neuron
     link = share.query_string(share.encode(m))
     assert "xnames=height%20cm,weight%20kg" in link
     # a network: the W1 table's rows and the diagram's inputs

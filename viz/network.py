@@ -257,22 +257,23 @@ def alt_text(trace: Trace, show: str = "weights") -> str:
 MAX_NEURON_INPUTS = 4  # more inputs: the first two, "… n more", the last
 
 
-def neuron_svg(trace: Trace, precision: int = 4) -> str:
-    """The neuron with its numbers as SVG text: each input x_j with its weight w_j and ∂L/∂w_j, the bias,
-    z = Xw + b, a = f(z) and the loss L with the targets y."""
+def neuron_svg(trace: Trace, precision: int = 4, names: Sequence[str] | None = None) -> str:
+    """The neuron with its numbers as SVG text: each input x_j (or its feature's name from `names`) with its weight
+    w_j and ∂L/∂w_j, the bias, z = Xw + b, a = f(z) and the loss L with the targets y."""
     fmt = lambda v: latex.text(v, precision)  # noqa: E731
     d = trace.X.shape[1]
     shown = list(range(d)) if d <= MAX_NEURON_INPUTS else [0, 1, d - 1]
     act = bp.ACTIVATIONS[trace.activation].abbrev
     loss = bp.LOSSES[trace.loss_name].short
     sub = lambda j: str(j).translate(SUB)  # noqa: E731
-    inputs = [[f"x{sub(j)} · w{sub(j)}", f"w{sub(j)} = {fmt(trace.w[j])}", f"∂L/∂w{sub(j)} = {fmt(trace.grad_w[j])}"]
+    x = (lambda j: names[j]) if names else (lambda j: f"x{sub(j)}")  # noqa: E731
+    inputs = [[f"{x(j)} · w{sub(j)}", f"w{sub(j)} = {fmt(trace.w[j])}", f"∂L/∂w{sub(j)} = {fmt(trace.grad_w[j])}"]
               for j in shown]
     if len(shown) < d:
         inputs.insert(2, [f"… {d - len(shown)} more inputs"])
     inputs.append(["bias", f"b = {fmt(trace.b)}", f"∂L/∂b = {fmt(trace.grad_b)}"])
-    tips = [f"input x{j}, weight w{j} = {fmt(trace.w[j])}; the gradient ∂L/∂w{j} = {fmt(trace.grad_w[j])}"
-            for j in shown]
+    tips = [f"input {names[j] if names else f'x{j}'}, weight w{j} = {fmt(trace.w[j])}; the gradient ∂L/∂w{j} = "
+            f"{fmt(trace.grad_w[j])}" for j in shown]
     if len(shown) < d:
         tips.insert(2, f"{d - len(shown)} more inputs: every weight and gradient is in the table")
     tips.append(f"the bias b = {fmt(trace.b)}; its gradient ∂L/∂b = {fmt(trace.grad_b)}")
