@@ -26,12 +26,12 @@ if t is not None:
             render.diagram_ui(diagram, "neuron-diagram")
         else:
             diagram = widgets.network_ui(t, p)
-        render.save_ui(slide.overview_svg(diagram, t, p), "overview-slide", "Slide of this state")
     with numbers:
         render.headline_ui(t, p)
         if st.button("Step by step: every operation with its formula", type="primary", icon=":material/footprint:",
                      key="to_step_by_step", width="stretch") and state.page("step_by_step") is not None:
             st.switch_page(state.page("step_by_step"))
+        render.save_ui(slide.overview_svg(diagram, t, p), "overview-slide", "Slide of this state")
     render.overshoot_ui(t, p)
 
 m = widgets.editors_ui()

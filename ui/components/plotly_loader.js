@@ -16,6 +16,18 @@ function loadPlotly(url) {
   return window.__bpxPlotly;
 }
 
+// Whether the page is dark: its text colour (`ink`, "rgb(r, g, b)") is light.
+function isDark(ink) {
+  const [r, g, b] = (ink.match(/\d+(\.\d+)?/g) || [0, 0, 0]).map(Number);
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b > 128;
+}
+
+// Items (paths, runs) with the colour made for the page's theme: `colorDark` on a dark page.
+function themed(items, ink) {
+  const dark = isDark(ink);
+  return items.map((item) => ({ ...item, color: dark && item.colorDark ? item.colorDark : item.color }));
+}
+
 // WebGL at the screen's own resolution: Plotly draws 3D scenes and WebGL traces at twice the CSS size by
 // default, four times the pixels a screen of ratio 1 (a projector, often) shows, and slow in software WebGL.
 // The camera button gives way to four: PNG and SVG, each on the page's background or transparent.
