@@ -137,8 +137,12 @@ def test_every_landscape_chart_downloads_as_png_and_svg(browser, app_url, tmp_pa
         for i in range(plots.count()):
             plot = plots.nth(i)
             plot.hover()
-            for button, clear in (("save-svg", False), ("save-png", False), ("save-png-clear", True),
-                                  ("save-svg-clear", True)):
+            # every plot: an SVG and a transparent PNG; the contour map all four buttons (each file costs the
+            # browser a redraw: the 3D surface's in software WebGL)
+            buttons = [("save-svg", False), ("save-png-clear", True)]
+            if i == 1:
+                buttons += [("save-png", False), ("save-svg-clear", True)]
+            for button, clear in buttons:
                 path = _save(page, plot.locator(f'.modebar-btn[data-title="{_title(button)}"]'), tmp_path)
                 if path.suffix == ".svg":
                     svg = assert_legible_svg(path)
