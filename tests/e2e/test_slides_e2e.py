@@ -1,6 +1,6 @@
 """Slides in a real browser: the overview's slide, the network and neuron diagrams, the small SVG charts and the
-Plotly charts download as PNG and SVG, on the page's background or transparent, legible on a 1920x1080 slide.
-
+Plotly charts (the landscape's, the training curves) download as PNG and SVG, on the page's background or
+transparent, legible on a 1920x1080 slide.
 "Legible" here: shown as large as it fits on a 1920x1080 slide, the file's smallest text is at least 18 px (for
 an SVG, read from its own font sizes); a PNG is the same picture at twice the size of its SVG.
 """
@@ -159,3 +159,15 @@ def test_every_landscape_chart_downloads_as_png_and_svg(browser, app_url, tmp_pa
 def _title(button: str) -> str:
     fmt = button.split("-")[1].upper()
     return f"Download as {fmt}" + (", transparent background" if button.endswith("clear") else "")
+
+
+def test_the_training_curves_download_as_png_and_svg(tab, app_url, tmp_path):
+    spiral = query_string(encode(PRESETS["spiral"][1]))
+    open_app(tab, f"{app_url}/training?{spiral}&opt=adam&epochs=20", timeout=SLOW_MS)
+    curve = tab.locator(".bpx-training .bpx-curve")
+    expect(tab.locator(".bpx-training")).to_have_attribute("data-draws", "1", timeout=SLOW_MS)
+    curve.hover()
+    svg = assert_legible_svg(_save(tab, curve.locator(f'.modebar-btn[data-title="{_title("save-svg")}"]'), tmp_path))
+    assert "train loss" in ET.tostring(svg, encoding="unicode")  # the legend, as text
+    assert_png_of(_save(tab, curve.locator(f'.modebar-btn[data-title="{_title("save-png-clear")}"]'), tmp_path), svg,
+                  clear=True)
