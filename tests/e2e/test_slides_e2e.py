@@ -1,6 +1,7 @@
 """Slides in a real browser: the overview's slide, the network and neuron diagrams, the small SVG charts and the
 Plotly charts (the landscape's, the training curves) download as PNG and SVG, on the page's background or
 transparent, legible on a 1920x1080 slide.
+
 "Legible" here: shown as large as it fits on a 1920x1080 slide, the file's smallest text is at least 18 px (for
 an SVG, read from its own font sizes); a PNG is the same picture at twice the size of its SVG.
 """
