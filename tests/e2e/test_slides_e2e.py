@@ -168,6 +168,8 @@ def test_the_training_curves_download_as_png_and_svg(tab, app_url, tmp_path):
     curve = tab.locator(".bpx-training .bpx-curve")
     expect(tab.locator(".bpx-training")).to_have_attribute("data-draws", "1", timeout=SLOW_MS)
     curve.hover()
+    titles = curve.locator(".modebar-btn").evaluate_all("bs => bs.map(b => b.dataset.title)")
+    assert "Share chart..." not in titles  # no upload of the class's data to Plotly Cloud
     svg = assert_legible_svg(_save(tab, curve.locator(f'.modebar-btn[data-title="{_title("save-svg")}"]'), tmp_path))
     assert "train loss" in ET.tostring(svg, encoding="unicode")  # the legend, as text
     assert_png_of(_save(tab, curve.locator(f'.modebar-btn[data-title="{_title("save-png-clear")}"]'), tmp_path), svg,

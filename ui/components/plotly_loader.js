@@ -30,11 +30,12 @@ function themed(items, ink) {
 
 // WebGL at the screen's own resolution: Plotly draws 3D scenes and WebGL traces at twice the CSS size by
 // default, four times the pixels a screen of ratio 1 (a projector, often) shows, and slow in software WebGL.
-// The camera button gives way to four: PNG and SVG, each on the page's background or transparent.
+// The camera button gives way to four: PNG and SVG, each on the page's background or transparent. Plotly's
+// "Share chart..." (an upload to Plotly Cloud) goes: the app sends nobody's data anywhere.
 function plotConfig() {
   return { displaylogo: false, responsive: true,
            plotGlPixelRatio: Math.min(2, Math.max(1, window.devicePixelRatio || 1)),
-           modeBarButtonsToRemove: ["toImage"], modeBarButtonsToAdd: saveButtons() };
+           modeBarButtonsToRemove: ["toImage", "sendChartToCloud"], modeBarButtonsToAdd: saveButtons() };
 }
 
 // The modebar's download buttons, each an icon of its format's name (a checkered square: transparent)
