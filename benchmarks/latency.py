@@ -382,7 +382,7 @@ def report(rows: list[Row]) -> list[str]:
         verdict = "" if met is None else ("met" if met else "MISSED")
         if met is False:
             missed.append(r.label)
-        print(f"{r.label:<46}{len(r.values):>3}{med:>7.{d}f} {r.unit:<3}{spread:<14}"
+        print(f"{r.label:<46}{len(r.values):>3}{med:>7.{d}f} {r.unit:<4}{spread:<13}"
               f"{floor:>9}{ratio:>8}  {r.goal():<10}{verdict:<8}{r.note}")
     print("Missed: " + "; ".join(missed) if missed else "Every goal met.")
     return missed
