@@ -22,14 +22,15 @@ def _parse(data: bytes | str) -> csv_import.Table | str:
         return str(err)
 
 
-def _load(table: csv_import.Table, features: list[str], target: str, source: str) -> None:
+def _load(table: csv_import.Table, features: list[str], target: str, source: str, more: tuple[str, ...] = (),
+          as_classes: bool = False) -> None:
     try:
-        new = csv_import.to_model(table, features, target, state.model())
+        new = csv_import.to_model(table, features, [target, *more] if more else target, state.model(), as_classes)
     except csv_import.CsvError as err:
         st.session_state[RESULT] = ("error", f"Cannot import {escape(source)}: {escape(err)}. Nothing was "
                                              "changed; the explorer keeps its current data.")
         return
-    kept = "kept" if new.w == state.model().w else f"set to {csv_import.DEFAULT_WEIGHT}"
+    kept = "kept" if new.w == state.model().w else "set afresh"
     state.set_model(new, rebuild_editors=True)
     widgets.sync_settings()
     st.session_state[RESULT] = ("success", f"Loaded {table.n_rows:,} samples × {len(features)} features from "
@@ -81,12 +82,26 @@ if data is not None:
         left, right = st.columns([1, 2])
         target = left.selectbox("Target column (y)", table.header, key=f"csv_target_{digest}",
                                 index=table.header.index(csv_import.default_target(table)))
-        others = [c for c in table.header if c != target]
+        as_classes = left.toggle("Classes", key=f"csv_classes_{digest}_{target}",
+                                 value=not all(csv_import._is_number(r[table.header.index(target)])
+                                               for r in table.rows[:50]),
+                                 help="The target column names classes (text such as “setosa”, or numbers): its "
+                                      "distinct values become the classes 0..K−1, with softmax and cross-entropy.")
+        more: list[str] = []
+        if as_classes:
+            names = csv_import.classes_of(table, target)
+            left.caption("Classes: " + "; ".join(f"{k} = {escape(n)}" for k, n in enumerate(names[:8]))
+                         + (f" … ({len(names)} distinct values)" if len(names) > 8 else ""))
+        else:
+            more = left.multiselect("More target columns (K outputs)", [c for c in table.header if c != target],
+                                    key=f"csv_more_{digest}_{target}", max_selections=7)
+        others = [c for c in table.header if c != target and c not in more]
         features = right.multiselect("Feature columns (X)", others, default=others[: csv_import.MAX_COLUMNS - 1],
-                                     key=f"csv_features_{digest}_{target}",
+                                     key=f"csv_features_{digest}_{target}_{len(more)}",
                                      max_selections=csv_import.MAX_COLUMNS - 1)
         st.button("Load into the explorer", type="primary", icon=":material/upload:", key="csv_load",
-                  on_click=_load, args=(table, features, target, source), disabled=not features,
+                  on_click=_load, args=(table, features, target, source, tuple(more), as_classes),
+                  disabled=not features,
                   help="Replaces X and y with the chosen columns; you can undo by loading an example.")
 result = st.session_state.pop(RESULT, None)
 if result:

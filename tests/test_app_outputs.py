@@ -177,3 +177,36 @@ def test_the_k_output_presets_open_on_the_overview_and_the_step_page(name):
         assert samples["class"].iloc[0] == "0 (setosa)" and samples["class"].iloc[-1] == "2 (virginica)"
     at.switch_page("../pages/step_by_step.py").run()
     assert not at.exception and not at.error
+
+
+@pytest.mark.parametrize("model", [CE, MSE2], ids=["3-class softmax CE", "2-output MSE"])
+def test_the_data_pages_numpy_script_reproduces_the_steps_numbers(model):
+    import subprocess
+    import sys
+
+    at = open_link(model, "data")
+    script = next(c.value for c in at.code if "import numpy" in c.value)
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True).stdout
+    at.switch_page("../pages/step_by_step.py").run()
+    for step in stepper_data(at)["steps"]:  # the values (worked columns e^(z−max), Σ, "before" aside)
+        cols = [j for j, c in enumerate(step["table"]["columns"], 1) if not c.startswith(("e^", "Σ", "before"))]
+        for row in step["table"]["rows"][:4]:
+            assert all(row[j] in out for j in cols if row[j][-1:].isdigit()), (step["title"], row)
+
+
+def test_csv_import_of_iris_with_its_species_column_as_classes():
+    from conftest import open_app
+
+    at = open_app("data")
+    from ui.model import IRIS_CSV
+
+    at.text_area(key="csv_text").input(IRIS_CSV.read_text()).run()
+    target = next(s for s in at.selectbox if str(s.key).startswith("csv_target_"))
+    target.select("species").run()
+    assert next(t for t in at.toggle if str(t.key).startswith("csv_classes_")).value  # text: classes
+    assert any("0 = setosa; 1 = versicolor; 2 = virginica" in c.value for c in at.caption)
+    at.button(key="csv_load").click().run()
+    m = at.session_state["model"]
+    assert (m.outputs, m.activation, m.loss, m.classes, len(m.X)) == (
+        3, "softmax", "ce", ("setosa", "versicolor", "virginica"), 150)
+    assert m.y[0] == "0" and m.y[-1] == "2" and not at.exception and not at.error

@@ -26,7 +26,8 @@ def styled(at: AppTest) -> bool:
 
 
 def switch_scripts(at: AppTest) -> list[str]:
-    return [b for b in html_bodies(at, at.sidebar) if "<script>" in b]
+    """The sidebar's scripts that collapse or expand it (not the share link's Copy button)."""
+    return [b for b in html_bodies(at, at.sidebar) if "<script>" in b and "bpx-share-link" not in b]
 
 
 def graph(at: AppTest) -> dict:

@@ -229,10 +229,10 @@ def test_links_from_presenter_mode_open_in_normal_mode_unless_ticked():
     at.toggle(key="presenter_toggle").set_value(True).run()
     assert at.session_state["presenter"] is True
     assert "presenter" not in at.query_params  # the address bar, copied, opens in normal mode
-    link = at.sidebar.code[0].value  # the sidebar's "Copy share link"
+    [link] = share_links(at, at.sidebar)  # the sidebar's "Copy share link"
     assert "X=1,2" in link and "presenter=" not in link
     at.checkbox(key="share_presenter_sidebar").check().run()
-    assert at.query_params["presenter"] == "1" and "presenter=1" in at.sidebar.code[0].value
+    assert at.query_params["presenter"] == "1" and "presenter=1" in share_links(at, at.sidebar)[0]
 
 
 def test_a_tampered_link_says_what_is_wrong_and_shows_the_defaults():
@@ -277,9 +277,10 @@ def test_user_text_in_a_link_is_shown_escaped():
 
 # ---- the share control -------------------------------------------------------------------------------------
 
-def share_links(at: AppTest) -> list[str]:
-    """The share links on screen: the text of each share box's <code> (ui.share_ui.LINK_HTML)."""
-    bodies = [h.proto.body for h in at.get("html") if "bpx-share-link" in h.proto.body]
+def share_links(at: AppTest, where=None) -> list[str]:
+    """The share links on screen (or in `where`, e.g. at.sidebar): the text of each share box's <code>
+    (ui.share_ui.LINK_HTML)."""
+    bodies = [h.proto.body for h in (where or at).get("html") if "bpx-share-link" in h.proto.body]
     return [html.unescape(m[1]) for body in bodies for m in re.finditer(r"<code[^>]*>(.*?)</code>", body)]
 
 

@@ -143,7 +143,56 @@ def default_target(table: Table) -> str:
     return table.header[-1]
 
 
-def to_model(table: Table, features: list[str] | tuple[str, ...], target: str, base: Model) -> Model:
+def classes_of(table: Table, target: str) -> tuple[str, ...]:
+    """A class column's distinct values in class order: numbers by value, else names in order of first appearance
+    (class k is the k-th)."""
+    values = list(dict.fromkeys(row[table.header.index(target)] for row in table.rows))
+    return tuple(sorted(values, key=float)) if all(_is_number(v) for v in values) else tuple(values)
+
+
+def to_model(table: Table, features: list[str] | tuple[str, ...], target: str | list[str], base: Model,
+             as_classes: bool = False) -> Model:
+    """As `_to_model` for one target column; for several numeric target columns a model of K = that many outputs;
+    `as_classes`: the one target column's distinct values (text such as "setosa", or numbers) become the classes
+    0..K-1 (their names kept in `Model.classes`), with softmax and cross-entropy."""
+    targets = [target] if isinstance(target, str) else list(target)
+    if not targets:
+        raise CsvError("choose a target column")
+    if as_classes and len(targets) > 1:
+        raise CsvError("a class column is one column: choose one target column for classes")
+    overlap = [c for c in targets if c in features]
+    if overlap:
+        raise CsvError(f"the target column {overlap[0]!r} cannot also be a feature")
+    if len(targets) > bp.MAX_OUTPUTS:
+        raise CsvError(f"{len(targets)} target columns chosen; the limit is {bp.MAX_OUTPUTS} outputs")
+    if base.outputs > 1:  # start from one output; the new K follows from the chosen targets
+        base = replace(base.with_outputs(1)[0], activation="identity" if base.activation == "softmax"
+                       else base.activation, loss="mse" if base.loss == "ce" else base.loss, classes=())
+    if not as_classes and len(targets) == 1:
+        return _to_model(table, features, targets[0], base)
+    if as_classes:
+        names = classes_of(table, targets[0])
+        if not 2 <= len(names) <= bp.MAX_OUTPUTS:
+            raise CsvError(f"the class column {targets[0]!r} holds {len(names)} distinct value"
+                           f"{'s' if len(names) != 1 else ''}; classes need 2 to {bp.MAX_OUTPUTS}")
+        t = table.header.index(targets[0])
+        labelled = Table(table.header, tuple(row[:t] + (str(names.index(row[t])),) + row[t + 1:] for row in table.rows),
+                         table.lines, table.delimiter)
+        one = _to_model(labelled, features, targets[0], replace(base, loss="mse"))
+        k, y = len(names), one.y
+        settings = dict(activation="softmax", loss="ce", classes=() if all(_is_number(v) for v in names) else names)
+    else:
+        one = _to_model(table, features, targets[0], base)
+        for extra in targets[1:]:
+            _to_model(table, features, extra, base)  # checks its cells
+        cols = [table.header.index(c) for c in targets]
+        k, y = len(targets), tuple(tuple(row[j] for j in cols) for row in table.rows)
+        settings = {}
+    moved, _ = replace(one, activation="identity" if settings else one.activation).with_outputs(k)
+    return replace(moved, y=y, **settings)
+
+
+def _to_model(table: Table, features: list[str] | tuple[str, ...], target: str, base: Model) -> Model:
     """`base` with X from the `features` columns and y from `target`; every cell checked as a number.
 
     The weights stay when the number of features is unchanged, else each starts at DEFAULT_WEIGHT (a network
@@ -175,7 +224,7 @@ def to_model(table: Table, features: list[str] | tuple[str, ...], target: str, b
                                "target; choose MSE in the sidebar, or another target column")
     X = tuple(tuple(row[j] for j in cols) for row in table.rows)
     y = tuple(row[t] for row in table.rows)
-    if not base.is_neuron:  # a network keeps its architecture; its first layer takes the new features
+    if base.hidden:  # a network keeps its architecture; its first layer takes the new features
         if base.n_features == len(features):
             return replace(base, X=X, y=y)
         (W1, b1), *rest = base.layers

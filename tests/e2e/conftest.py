@@ -6,6 +6,8 @@ Screenshots (FAILED-<test>.png when a test fails) and the server's log go to tes
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from .browser import (
@@ -67,8 +69,10 @@ def browser(artifacts):
 
 @pytest.fixture(scope="session")
 def server(artifacts):
-    """The app (`streamlit run app.py`), started once for the whole session and always stopped."""
-    with StreamlitServer(REPO / "app.py", log=artifacts / "server.log") as running:
+    """The app (`streamlit run app.py`), started once for the whole session (one per xdist worker: the log
+    names the worker) and always stopped."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    with StreamlitServer(REPO / "app.py", log=artifacts / f"server{'-' + worker if worker else ''}.log") as running:
         yield running
 
 

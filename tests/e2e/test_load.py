@@ -1,4 +1,8 @@
-"""Load: 30 browser sessions at once against one server, each editing its own X[0][0].
+"""Load: many browser sessions at once against one server, each editing its own X[0][0].
+
+CI holds 10 sessions (what is checked, isolation, needs no more; the simulated students of benchmarks/load/
+measure capacity); `BPX_LOAD_SESSIONS=30 python -m pytest tests/e2e/test_load.py -s` gives the 30-session
+figures of docs/deploy.md.
 
 Every session must show its own numbers (never another session's) and no error; the server's resident
 memory before and after is reported per session (printed, and written to test-artifacts/e2e/load.txt).
@@ -17,8 +21,8 @@ from .app_helpers import metric
 from .browser import ARTIFACTS, MONITOR_JS, cell_box, column_index, editor, main_text, runs_started, settle
 from .oracle import SEED, fmt, relu_mse
 
-SESSIONS = 30
-TIMEOUT_MS = 120_000  # 30 pages share two cores here: each wait is generous, none is a speed check
+SESSIONS = int(os.environ.get("BPX_LOAD_SESSIONS", "10"))
+TIMEOUT_MS = 120_000  # the pages share two cores here: each wait is generous, none is a speed check
 
 
 def session_page(browser):
@@ -55,7 +59,7 @@ def expected_loss(k: int) -> str:
     return fmt(relu_mse(X, SEED["y"], SEED["w"], SEED["b"])["loss"])
 
 
-def test_30_sessions_at_once_each_see_only_their_own_numbers(browser, server, app_url):
+def test_sessions_at_once_each_see_only_their_own_numbers(browser, server, app_url):
     losses = [expected_loss(k) for k in range(SESSIONS)]
     assert len(set(losses)) == SESSIONS
     pid = server.process.pid
