@@ -99,7 +99,10 @@ _ARM_JS = f"""
 () => {{
   {_NUMBERS}
   const root = document.querySelector("[data-testid='stMain']");
-  const lat = window.__latency = {{t0: null, last: null, charts: null, shown: numbers(root)}};
+  const lossText = () => [...root.querySelectorAll("[data-testid='stMetric']")]
+    .find((m) => m.textContent.startsWith('Loss L'))?.textContent;
+  const lat = window.__latency = {{t0: null, last: null, charts: null, loss: null, shown: numbers(root),
+                                   lossWas: lossText()}};
   const inside = (c, where) => (c.target.nodeType === 1 ? c.target : c.target.parentElement)?.closest(where);
   window.__latencyObserver = new MutationObserver((changes) => {{
     if (lat.t0 === null) return;
@@ -110,6 +113,7 @@ _ARM_JS = f"""
     if (changes.every((c) => inside(c, ".js-plotly-plot, [data-testid='stDataFrame']"))) return;
     const shown = numbers(root);
     if (shown !== lat.shown) {{ lat.shown = shown; lat.last = now; }}
+    if (lat.loss === null && lat.lossWas !== undefined && lossText() !== lat.lossWas) lat.loss = now;
   }});
   for (const part of [root, ...shadows(root)])
     window.__latencyObserver.observe(part, {{subtree: true, childList: true, characterData: true, attributes: true}});
@@ -173,6 +177,7 @@ class Target:
     edits: int = 0
     shown: list[float] = field(default_factory=list)  # ms from Enter to the last change of the numbers shown
     charts: list[float] = field(default_factory=list)  # ms from Enter to the charts redrawn (and numbers shown)
+    loss: list[float] = field(default_factory=list)  # ms from Enter to the new "Loss L" metric (pages with one)
 
     def open(self, browser, warmup: int = 2) -> None:
         self.page = new_page(browser)
@@ -211,6 +216,8 @@ class Target:
         lat = self._edit()
         self.shown.append(lat["last"] - lat["t0"])
         self.charts.append(max(lat["last"], lat["charts"] or 0) - lat["t0"])
+        if lat["loss"] is not None:
+            self.loss.append(lat["loss"] - lat["t0"])
 
 
 def edit_targets(url: str, suffix: str = "") -> dict[str, Target]:
@@ -352,8 +359,11 @@ def rows_of(floor: Target, targets: dict[str, Target], cold: dict[str, list[floa
     rows = [Row("floor: one data_editor app, edit -> number", floor.shown, note="the edits' floor")]
     for key, t in targets.items():
         which, most = EDIT_GOALS[key.split("|")[0]]
-        rows.append(Row(t.label, getattr(t, which), floor=getattr(floor, which), most=most,
-                        note="charts redrawn" if which == "charts" else f"charts {statistics.median(t.charts):.0f} ms"))
+        note = "charts redrawn" if which == "charts" else f"charts {statistics.median(t.charts):.0f} ms"
+        if t.loss:  # the loss metric is the first number a user looks for; the page's last number may come later
+            note += f"; the loss metric changed at {statistics.median(t.loss):.0f} ms (" \
+                    f"{statistics.median(t.loss) / statistics.median(floor.shown):.2f}x)"
+        rows.append(Row(t.label, getattr(t, which), floor=getattr(floor, which), most=most, note=note))
     if cold:
         rows.append(Row("floor: cold first visit -> number", cold["floor"], note="the cold visits' floor"))
         rows += [Row(COLD_GOALS[k][0], cold[k], floor=cold["floor"], most=COLD_GOALS[k][1]) for k in COLD_GOALS
@@ -373,7 +383,9 @@ def rows_of(floor: Target, targets: dict[str, Target], cold: dict[str, list[floa
 
 def report(rows: list[Row]) -> list[str]:
     """Print the table and the rows that miss their goal; returns the labels of those rows."""
-    print(f"\n{'what':<46}{'n':>3}{'median':>10} {'[min-max]':<14}{'floor':>9}{'ratio':>8}  {'goal':<10}{'':<8}note")
+    width = max(len(r.label) for r in rows) + 1
+    print(f"\n{'what':<{width}}{'n':>3}{'median':>10} {'[min-max]':<14}{'floor':>9}{'ratio':>8}  {'goal':<10}"
+          f"{'':<8}note")
     missed = []
     for r in rows:
         med = statistics.median(r.values)
@@ -385,7 +397,7 @@ def report(rows: list[Row]) -> list[str]:
         verdict = "" if met is None else ("met" if met else "MISSED")
         if met is False:
             missed.append(r.label)
-        print(f"{r.label:<46}{len(r.values):>3}{med:>7.{d}f} {r.unit:<4}{spread:<13}"
+        print(f"{r.label:<{width}}{len(r.values):>3}{med:>7.{d}f} {r.unit:<4}{spread:<13}"
               f"{floor:>9}{ratio:>8}  {r.goal():<10}{verdict:<8}{r.note}")
     print("Missed: " + "; ".join(missed) if missed else "Every goal met.")
     return missed
