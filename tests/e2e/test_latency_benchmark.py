@@ -29,7 +29,7 @@ def test_the_quick_benchmark_measures_and_prints_every_row(browser, app_url, tmp
     for label in expected:
         line = next((x for x in printed if x.startswith(label)), None)
         assert line is not None, f"no row for {label!r} in:\n" + "\n".join(printed)
-        assert re.search(r"\d+ ms \[\d+-\d+\]", line), line  # a median and its spread
+        assert re.search(r"\d+ ms +\[\d+-\d+\]", line), line  # a median and its spread
     for line in printed:
         if "<=" in line or ">=" in line:  # a row with a goal says whether it is met
             assert re.search(r"\b(met|MISSED)\b", line), line
