@@ -220,7 +220,7 @@ k = st.slider("Steps to run", 1, 200, 30, key="notebook_steps")
 bad = state.trajectory(m, "notebook", k, activation="relu", loss="mse")
 good = state.trajectory(m, "sgd", k, activation="relu", loss="mse")
 if bad is not None and good is not None:
-    render.loss_curves_ui([("the notebook: w + η·∇L/N", bad), ("correct: w − η·∇L", good)])
+    render.loss_curves_ui([("the notebook: w + η·∇L/N", bad), ("correct: w − η·∇L", good)], "notebook-curves")
     st.table(pd.DataFrame({
         "loss at the start": [f(bad.loss[0], p), f(good.loss[0], p)],
         f"after {bad.n_steps} steps": [f(bad.loss[-1], p), f(good.loss[-1], p)],

@@ -381,3 +381,31 @@ def test_a_saddle_cell_is_split_by_the_side_its_centre_is_on(centre, cut_off):
     segments = {tuple(sorted(tuple(p.tolist()) for p in piece if not np.isnan(p).any()))
                 for piece in pieces}
     assert segments == cut_off
+
+
+def _contrast(a: str, b: str) -> float:
+    """WCAG's contrast ratio of two #rrggbb colours."""
+    def luminance(colour: str) -> float:
+        c = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        c = [x / 12.92 if x <= 0.03928 else ((x + 0.055) / 1.055) ** 2.4 for x in c]
+        return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2]
+    hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+DARK_PAGE = "#171614"  # Streamlit 1.67's dark theme background, as a screenshot shows it
+VIRIDIS_LOW = "#440154"  # the contour map's colour at the lowest loss, where the paths end
+
+
+@pytest.mark.parametrize("optimizer", sorted(figures.STYLES))
+def test_each_path_is_drawn_in_a_colour_that_shows_on_the_dark_page_and_in_the_maps_valley(optimizer):
+    s = figures.style(optimizer)
+    assert _contrast(s.color_dark, DARK_PAGE) >= 4.5  # the loss curves' lines, on the page
+    assert _contrast(s.color_dark, VIRIDIS_LOW) >= 3.5  # the contour map's paths, where they end
+
+
+def test_the_figures_dark_colours_swap_only_what_a_dark_page_hides():
+    swap = figures.dark_colors()
+    assert swap[figures.START_COLOR] == "ink"  # near-black samples: the page's text colour instead
+    assert all(_contrast(new, DARK_PAGE) >= 4.5 for new in swap.values() if new != "ink")
+    assert all(_contrast(old, DARK_PAGE) < 4.5 for old in swap)  # nothing visible is changed

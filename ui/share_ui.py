@@ -144,9 +144,11 @@ def _restore(params: dict[str, list[str]]) -> None:
     if shared is not None:
         _apply(shared)
         st.session_state[presenter.SHARE_ON] = bool(shared.session.get("presenter"))  # the link's own choice
-        if shared.model != SEED or set(shared.session) - {"presenter"}:  # the untouched app's address, in
-            # presenter mode or not, reopens quietly: a lecturer's `?presenter=1` shows no banner above the lesson.
-            # A toast: it shows once, on the page the link opens, and its × dismisses it.
+        quiet = shared.model == SEED and not set(shared.session) - {"presenter"}
+        if not quiet and not shared.session.get("presenter"):
+            # The untouched app's address reopens quietly: a lecturer's `?presenter=1` shows no banner above the
+            # lesson; nor does any link in presenter mode (the lecturer's own: the notice would cover the graph
+            # on the room's screen). A toast: it shows once, on the page the link opens, and its × dismisses it.
             st.toast(f"Opened a shared example: {len(shared.model.X)} samples × {shared.model.n_features} "
                      "features.", icon=":material/link:")
     if unknown:

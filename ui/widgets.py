@@ -272,9 +272,10 @@ def _on_architecture() -> None:
 EDGES_SHOW, EDGES_SAMPLE = "network_edges", "network_sample"
 
 
-def network_ui(trace: bp.Trace, precision: int, current: lesson.Step | None = None, key: str = "network") -> None:
+def network_ui(trace: bp.Trace, precision: int, current: lesson.Step | None = None, key: str = "network") -> str:
     """The network diagram (units as nodes, weights as edges coloured by sign and sized by magnitude) with a choice
-    of what the edges show, the chosen sample, and every drawn number as text in a table under it."""
+    of what the edges show, the chosen sample, and every drawn number as text in a table under it. Returns the
+    diagram's SVG text."""
     from viz import network
 
     n = trace.X.shape[0]
@@ -287,7 +288,8 @@ def network_ui(trace: bp.Trace, precision: int, current: lesson.Step | None = No
                              format_func=lambda i: f"sample {i}",
                              help="Whose z and a the units show (and whose share, for “one sample's share”).")
     sample = min(int(sample or 0), n - 1)
-    render.diagram_ui(network.network_svg(trace, show, sample, current, precision))
+    svg = network.network_svg(trace, show, sample, current, precision)
+    render.diagram_ui(svg, f"{key.replace('_', '-')}-diagram")
     rows = []
     for layer in trace.network.layers:
         W, b = network.values(trace, show, layer.index, sample)
@@ -297,6 +299,7 @@ def network_ui(trace: bp.Trace, precision: int, current: lesson.Step | None = No
     st.dataframe(pd.DataFrame({what: [render.fmt(v, precision) for _, v in rows]},
                               index=pd.Index([k for k, _ in rows], name="parameter")),
                  key=f"{key}_table", height=min(38 + 35 * len(rows), 250))
+    return svg
 
 
 def capacity_ui(m: Model) -> None:
@@ -329,7 +332,7 @@ def capacity_ui(m: Model) -> None:
         else:
             st.markdown("**Here one neuron does about as well**: a straight boundary (a plane) already fits this "
                         "data, so the hidden layers add little.")
-        render.loss_curves_ui([("one neuron", alone), (f"{widths} network", mine)])
+        render.loss_curves_ui([("one neuron", alone), (f"{widths} network", mine)], "capacity-curves")
         st.caption(f"Both trained with Adam, η = 0.05, {state.CAPACITY_STEPS:,} steps; the network from its current "
                    "weights, the neuron from He / Xavier weights with seed 0.")
 

@@ -29,10 +29,16 @@ class Style:
     color: str
     dash: str
     symbol: str  # a symbol both Scatter and Scatter3d draw
+    dark: str = ""  # the colour on the dark theme's page, when `color` is too dark to see there
+
+    @property
+    def color_dark(self) -> str:
+        return self.dark or self.color
 
 
 STYLES = {  # Okabe-Ito colours, told apart without colour too: dashes and marker symbols differ
-    "sgd": Style(OPTIMIZER_LABELS["sgd"], "#0072B2", "solid", "circle"),
+    # SGD's blue vanishes on a dark page and in Viridis' dark valley: Okabe-Ito's sky blue in the dark theme
+    "sgd": Style(OPTIMIZER_LABELS["sgd"], "#0072B2", "solid", "circle", dark="#56B4E9"),
     "momentum": Style(OPTIMIZER_LABELS["momentum"], "#E69F00", "dash", "square"),
     "adam": Style(OPTIMIZER_LABELS["adam"], "#009E73", "dot", "diamond"),
     "notebook": Style(OPTIMIZER_LABELS["notebook"], "#D55E00", "dashdot", "x"),
@@ -44,6 +50,12 @@ FRAME_DIGITS = 6  # significant digits of a marker's position in a frame: far be
 MODEL_GRID = 41  # points per axis of the model view's heatmap
 CURVE_POINTS = 121  # points of a network's prediction curve over one feature
 LEVELS = 250  # colour levels, one byte a cell; not 255, whose runs encode as "////", escaped to 6 bytes each
+
+
+def dark_colors() -> dict[str, str]:
+    """The figures' colours that a dark page needs changed, to their colour there ("ink": the page's text
+    colour). The figure component (ui/components/figure/figure.js) swaps them when the theme is dark."""
+    return {START_COLOR: "ink", **{s.color: s.dark for s in STYLES.values() if s.dark}}
 
 
 def style(optimizer: str) -> Style:

@@ -69,9 +69,13 @@ function keepInView(area, box) {
 }
 
 function drawEdges(s) {
-  const area = s.q(".graph-area");
-  const svg = s.q(".edges");
-  if (!s.boxes || !area.offsetWidth) return;
+  if (s.boxes) drawEdgesIn(s.q(".graph-area"), s.boxes, s.data.graph.edges);
+}
+
+// The edges of the graph in `area` between its node boxes (id -> element), as laid out now.
+function drawEdgesIn(area, boxes, edges) {
+  const svg = area.querySelector(".edges");
+  if (!area.offsetWidth) return;
   const origin = area.getBoundingClientRect();
   const ns = "http://www.w3.org/2000/svg";
   svg.setAttribute("width", area.scrollWidth);
@@ -95,9 +99,9 @@ function drawEdges(s) {
   const defs = document.createElementNS(ns, "defs");
   defs.append(marker("arrow-f", "head forward"), marker("arrow-b", "head backward"));
   parts.push(defs);
-  for (const e of s.data.graph.edges) {
-    const a = s.boxes[e.from].getBoundingClientRect();
-    const b = s.boxes[e.to].getBoundingClientRect();
+  for (const e of edges) {
+    const a = boxes[e.from].getBoundingClientRect();
+    const b = boxes[e.to].getBoundingClientRect();
     const [x1, y1, x2, y2] = ends(a, b, origin);
     const line = document.createElementNS(ns, "line");
     line.setAttribute("x1", x1); line.setAttribute("y1", y1);
