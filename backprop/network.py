@@ -17,6 +17,7 @@ shows them.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -268,7 +269,7 @@ class Network:
         out, k = {}, 0
         batch = theta.shape[:-1]
         for key, shape in self.shapes.items():
-            size = int(np.prod(shape))
+            size = math.prod(shape)
             piece = theta[..., k:k + size]
             out[key] = piece.reshape(*batch, *(shape if key[0] == "W" or not batch else (1, *shape)))
             k += size
@@ -302,12 +303,13 @@ class Network:
             values[op.output] = op.forward(*(values[name] for _, name in op.inputs))
         return values
 
-    def backward(self, values: dict) -> tuple[dict[str, np.ndarray], tuple[Record, ...]]:
+    def backward(self, values: dict, records: bool = True) -> tuple[dict[str, np.ndarray], tuple[Record, ...]]:
         """The gradient of the objective with respect to every value, by name, and each op's Record in forward
-        order, from the values of `evaluate`. Every term of the objective starts with gradient 1; each op in
-        reverse passes the gradient of its output back to its inputs, where gradients from several ops add up."""
+        order (none without `records`: a training loop reads only the gradient), from the values of `evaluate`.
+        Every term of the objective starts with gradient 1; each op in reverse passes the gradient of its output
+        back to its inputs, where gradients from several ops add up."""
         grads: dict[str, Any] = {op.output: np.float64(1.0) for op in self.ops if op.objective}
-        records = []
+        kept = []
         for op in reversed(self.ops):
             inputs = {role: values[name] for role, name in op.inputs}
             upstream = grads.get(op.output)
@@ -316,8 +318,9 @@ class Network:
             for role, g in passed.items():
                 name = names[role]
                 grads[name] = grads[name] + g if name in grads else g
-            records.append(record(op, inputs, values[op.output], upstream, local, passed))
-        return grads, tuple(reversed(records))
+            if records:
+                kept.append(record(op, inputs, values[op.output], upstream, local, passed))
+        return grads, tuple(reversed(kept))
 
     def objective(self, values: dict) -> np.ndarray:
         """The sum of the objective's terms (the loss, and the penalty) from `evaluate`'s values."""

@@ -222,7 +222,7 @@ def _run(net, X, y, theta, optimizer, rate, batches, mask, mu, betas, eps):
         idx = batches[t] if t < steps else None
         params = net.unflatten(theta)
         values = net.evaluate(X if idx is None else X[idx], params, y if idx is None else y[idx])
-        grad_by_name, _ = net.backward(values)
+        grad_by_name, _ = net.backward(values, records=False)
         everything = values if idx is None else net.evaluate(X, params, y)  # the state's score on all the data
         full = float(net.objective(everything))
         g = net.flatten(grad_by_name)

@@ -1,37 +1,39 @@
-"""Interaction latency in a real browser, as a ratio to the floor of a Streamlit round trip on this machine;
-and the two parts that run in the browser alone: stepping, and the landscape's animation.
+"""The guard of the app's speed where a user waits: every page a user edits on, a cold first visit, stepping and
+the landscape's animation, measured in a real browser in one run and printed as ONE table with a goal column
+(the goals of issue 22); the rows that miss are named under it.
 
-One measurement: type a new value into a data editor's cell, commit it (Enter) and time, inside the
-browser from the Enter keydown, until the last change of the numbers on the page (its text outside the
-charts and the editors): the moment the last changed number appeared. Beside it: until the charts have
-finished redrawing (the last change inside a Plotly chart), and until the page took in the run's last
-message ("run done": the page reads messages between its own tasks, so a busy page reads it late; on the
-landscape the script itself ends about 40 ms after it starts, some 200 ms after Enter). Measured on the
-step-by-step page (step 1, and step 7 with its chart), on the landscape page (its default tab, and with the
-model view's tab open), and on a trivial app with one data_editor and the one number it drives (the floor),
-the edits interleaved so that a busy machine slows all of them alike.
-Goals: step page <= 1.5x the floor (numbers shown), landscape page <= 2x (its charts redrawn, the 3D surface
-included).
+Edits: type a new value into a data editor's cell, commit it (Enter) and time, inside the browser from the
+Enter keydown, until the last change of the numbers on the page (its text outside the charts and the editors,
+the diagrams' SVG text included): the moment the last changed number appeared; on the landscape until its
+charts have finished redrawing too. Against the floor, a trivial app with one data_editor and the one number
+it drives, the edits interleaved (floor, page, page, ..., floor, ...) so that a busy machine slows all of them
+alike. Rows: the overview (one neuron, and the 2-2-1 XOR network of a shared link), the step page (step 1,
+step 7 with its chart), the landscape (its default tab, and its model view's tab open).
 
-Stepping (the stepper component): from the key press or the click on Next/Previous to the new numbers in
-the stepper's DOM, and the script runs started while stepping (goal: median <= 50 ms, 0 runs; one run when
-the step settles). Animation (the landscape component, 1000 update steps, played at 60 steps a second):
-frames per second on the contour map over the first 200 steps (goal >= 30), and the time one move of the
-3D surface's markers takes (they move when the animation pauses; the surface is never redrawn).
+Cold first visits: a new browser context (empty cache, new session) opens `/`, or the README's shared XOR link,
+and the time from navigation to the loss on screen is set against the same for the floor app (to its number),
+visits alternating floor, app, floor, app. The server has run once before (a warm server, a cold browser).
 
-    python benchmarks/latency.py [--repeats 7] [--pages step1,step7,landscape,model] [--app app.py] [--no-browser-only]
-                                 [--compare copy/app.py]
+In the browser alone: stepping (the stepper component: key press or click on Next/Previous to the new numbers,
+and the script runs started while stepping) and the landscape's animation (frames per second on the 2D contour
+map over 200 of 1000 steps played at 60 steps a second; the 3D markers' move on pause is printed below).
 
---compare measures the same pages of a modified copy of the app in the same run, edits interleaved: what a
+    python benchmarks/latency.py                    # every row, medians of 7; about 15 minutes
+    python benchmarks/latency.py --quick            # a few rows, 1 repeat: checks it runs (CI), no timing
+    python benchmarks/latency.py --rows overview,xor --repeats 9 [--compare copy/app.py] [--app app.py]
+
+--compare measures the same edit rows of a modified copy of the app in the same run, edits interleaved: what a
 change saves, on a machine whose speed drifts between runs.
 
-Needs Chromium (/usr/bin/chromium, or CHROMIUM_PATH) and playwright. Speed is reported, never asserted.
+Needs Chromium (/usr/bin/chromium, or CHROMIUM_PATH) and playwright. Speed is reported, never asserted: ratios
+in one run are what counts; say the machine's load (`uptime`, printed first) beside any figure.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import statistics
 import sys
 import tempfile
@@ -51,11 +53,17 @@ from e2e.browser import (  # noqa: E402
     open_app,
     open_cell,
     rerun,
+    runs_started,
+    settle,
     wait_for_charts,
 )
+from e2e.oracle import XOR_LINK  # noqa: E402
 
 TIMEOUT_MS = 180_000  # generous: on a busy machine everything is slow, and this only measures
-GOALS = {"step by step": ("shown", 1.5), "loss landscape": ("charts", 2.0)}  # which time, how many floors
+MODEL_TAB = "What the neuron computes"
+EDIT_ROWS = ("overview", "xor", "step1", "step7", "landscape", "model")
+ALL_ROWS = (*EDIT_ROWS, "cold", "coldxor", "stepping", "animation")
+QUICK = {"wanted": ["overview", "cold", "stepping"], "repeats": 1, "warmup": 0}  # --quick: that it runs (CI)
 
 FLOOR_APP = '''\
 """The floor: one data_editor and the one number it drives."""
@@ -91,14 +99,21 @@ _ARM_JS = f"""
 () => {{
   {_NUMBERS}
   const root = document.querySelector("[data-testid='stMain']");
-  const lat = window.__latency = {{t0: null, last: null, charts: null, shown: numbers(root)}};
+  const lossText = () => [...root.querySelectorAll("[data-testid='stMetric']")]
+    .find((m) => m.textContent.startsWith('Loss L'))?.textContent;
+  const lat = window.__latency = {{t0: null, last: null, charts: null, loss: null, shown: numbers(root),
+                                   lossWas: lossText()}};
+  const inside = (c, where) => (c.target.nodeType === 1 ? c.target : c.target.parentElement)?.closest(where);
   window.__latencyObserver = new MutationObserver((changes) => {{
     if (lat.t0 === null) return;
     const now = performance.now();
-    if (changes.some(c => (c.target.nodeType === 1 ? c.target : c.target.parentElement)?.closest('.js-plotly-plot')))
-      lat.charts = now;
+    if (changes.some((c) => inside(c, '.js-plotly-plot'))) lat.charts = now;
+    // changes only inside charts or editors change no number counted: skip the walk (the observer runs in the
+    // page's time, so its own work would delay what it measures, most on the pages with the most to draw)
+    if (changes.every((c) => inside(c, ".js-plotly-plot, [data-testid='stDataFrame']"))) return;
     const shown = numbers(root);
     if (shown !== lat.shown) {{ lat.shown = shown; lat.last = now; }}
+    if (lat.loss === null && lat.lossWas !== undefined && lossText() !== lat.lossWas) lat.loss = now;
   }});
   for (const part of [root, ...shadows(root)])
     window.__latencyObserver.observe(part, {{subtree: true, childList: true, characterData: true, attributes: true}});
@@ -131,6 +146,21 @@ _STEP_ARM_JS = """() => {
 }"""
 
 
+
+# Installed before a cold visit loads: the time (performance.now(), from navigation) when an element matching
+# the selector first holds text matching the pattern.
+_COLD_JS = """(() => {
+  const selector = %r, pattern = new RegExp(%r);
+  const seen = () => [...document.querySelectorAll(selector)].some((e) => pattern.test(e.textContent));
+  const observer = new MutationObserver(() => {
+    if (window.__shown === undefined && seen()) { window.__shown = performance.now(); observer.disconnect(); }
+  });
+  observer.observe(document, {subtree: true, childList: true, characterData: true});
+})();"""
+_FLOOR_SHOWN = ("[data-testid='stMarkdownContainer']", r"Twice the value: \d")
+_LOSS_SHOWN = ("[data-testid='stMetric']", r"Loss L[^0-9]*\d+\.\d+")
+
+
 @dataclass
 class Target:
     """A page whose numbers follow cell (`col`, `row`) of editor `name`. Every edit types a value not typed
@@ -147,23 +177,11 @@ class Target:
     edits: int = 0
     shown: list[float] = field(default_factory=list)  # ms from Enter to the last change of the numbers shown
     charts: list[float] = field(default_factory=list)  # ms from Enter to the charts redrawn (and numbers shown)
-    run_done: list[float] = field(default_factory=list)  # ms from Enter to the run's end reaching the browser
-    finished_at: float = 0.0  # perf_counter() when the last script_finished frame arrived
-
-    def _watch(self, ws) -> None:
-        # The browser's network layer reports frames as they arrive, however busy its page is drawing.
-        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
-
-        def received(payload):
-            if isinstance(payload, bytes) and ForwardMsg.FromString(payload).WhichOneof("type") == "script_finished":
-                self.finished_at = time.perf_counter()
-
-        ws.on("framereceived", received)
+    loss: list[float] = field(default_factory=list)  # ms from Enter to the new "Loss L" metric (pages with one)
 
     def open(self, browser, warmup: int = 2) -> None:
         self.page = new_page(browser)
         self.page.set_default_timeout(TIMEOUT_MS)
-        self.page.on("websocket", self._watch)
         open_app(self.page, self.url, timeout=TIMEOUT_MS)
         if self.tab:
             with rerun(self.page, timeout=TIMEOUT_MS):
@@ -183,7 +201,6 @@ class Target:
         cell.fill(f"{1 + self.edits / 100:g}")
         page.evaluate(_ARM_JS)
         draws = page.evaluate(_DRAWS_JS)
-        pressed = time.perf_counter()
         with rerun(page, timeout=TIMEOUT_MS):
             cell.press("Enter")
         wait_for_charts(page, timeout=TIMEOUT_MS)
@@ -192,7 +209,6 @@ class Target:
         lat = page.evaluate(_READ_JS)
         if lat["last"] is None:
             raise RuntimeError(f"{self.label}: the edit changed no number on the page")
-        lat["run_done"] = (self.finished_at - pressed) * 1000
         return lat
 
     def measure(self) -> None:
@@ -200,17 +216,53 @@ class Target:
         lat = self._edit()
         self.shown.append(lat["last"] - lat["t0"])
         self.charts.append(max(lat["last"], lat["charts"] or 0) - lat["t0"])
-        self.run_done.append(lat["run_done"])
+        if lat["loss"] is not None:
+            self.loss.append(lat["loss"] - lat["t0"])
 
 
-def _median(values: list[float]) -> float:
-    return statistics.median(values)
+def edit_targets(url: str, suffix: str = "") -> dict[str, Target]:
+    """The edit rows' pages of the app at URL."""
+    xor = f"{url}/?{XOR_LINK}"
+    return {
+        "overview": Target("overview edit -> new loss, one neuron" + suffix, url),
+        "xor": Target("overview edit -> new loss, XOR 2-2-1 link" + suffix, xor),
+        "step1": Target("step page edit, step 1 (z = Xw + b)" + suffix, f"{url}/step_by_step?step=1",
+                        open_editors=True),
+        "step7": Target("step page edit, step 7 (shares + chart)" + suffix, f"{url}/step_by_step?step=7",
+                        open_editors=True),
+        "landscape": Target("landscape edit -> charts redrawn" + suffix, f"{url}/landscape", open_editors=True),
+        "model": Target("landscape, model tab open -> charts" + suffix, f"{url}/landscape", open_editors=True,
+                        tab=MODEL_TAB),
+    }
+
+
+def cold_visit(browser, url: str, shown: tuple[str, str]) -> float:
+    """Open URL in a new browser context; ms from navigation until `shown` (selector, pattern) is on screen."""
+    page = new_page(browser)
+    try:
+        page.context.add_init_script(_COLD_JS % shown)
+        page.goto(url)
+        page.wait_for_function("() => window.__shown !== undefined", timeout=TIMEOUT_MS)
+        ms = page.evaluate("() => window.__shown")
+        settle(page, after=0, timeout=TIMEOUT_MS)  # the run has ended: the next visit meets an idle server
+        return ms
+    finally:
+        page.context.close()
+
+
+def cold_visits(browser, floor_url: str, app_url: str, rows: list[str], repeats: int) -> dict[str, list[float]]:
+    """Cold visits of the app's `/` ("cold") and its shared XOR link ("coldxor"), each after one of the floor."""
+    urls = {"cold": app_url, "coldxor": f"{app_url}/?{XOR_LINK}"}
+    out = {"floor": []} | {k: [] for k in rows}
+    for _ in range(repeats):
+        for k in rows:
+            out["floor"].append(cold_visit(browser, floor_url, _FLOOR_SHOWN))
+            out[k].append(cold_visit(browser, urls[k], _LOSS_SHOWN))
+    return out
 
 
 def stepping(browser, url: str, repeats: int) -> dict:
     """Steps by key and by button on the step page, timed in the browser; the runs started meanwhile."""
-    from e2e.browser import runs_started, settle
-
     page = new_page(browser, {"width": 1280, "height": 720})
     open_app(page, f"{url}/step_by_step?step=4", timeout=TIMEOUT_MS)
     stepper = page.locator(".stepper")
@@ -266,55 +318,152 @@ def animation(browser, url: str) -> dict:
     return {"fps_2d": frames / seconds, "frames": frames, "seconds": seconds, "move_3d_ms": moves}
 
 
-def browser_report(step: dict | None, anim: dict | None) -> None:
+
+@dataclass
+class Row:
+    """One line of the table: measured values, the same run's floor for a ratio (or none), the goal."""
+
+    label: str
+    values: list[float]
+    unit: str = "ms"
+    floor: list[float] | None = None
+    most: float | None = None  # the goal: ratio <= most (with a floor) or median <= most
+    least: float | None = None  # the goal: median >= least
+    note: str = ""
+    also: bool = True  # a second condition of the goal (stepping: no script run while stepping)
+
+    def ratio(self) -> float | None:
+        return statistics.median(self.values) / statistics.median(self.floor) if self.floor else None
+
+    def met(self) -> bool | None:
+        value = self.ratio() if self.floor else statistics.median(self.values)
+        if self.most is not None:
+            return value <= self.most and self.also
+        return None if self.least is None else value >= self.least and self.also
+
+    def goal(self) -> str:
+        if self.most is not None:
+            return f"<= {self.most:g}{'x' if self.floor else ' ' + self.unit}"
+        return "" if self.least is None else f">= {self.least:g} {self.unit}"
+
+
+# The goals of issue 22: (which time of an edit, how many floors)
+EDIT_GOALS = {"overview": ("shown", 1.3), "xor": ("shown", 1.3), "step1": ("shown", 1.3), "step7": ("shown", 1.3),
+              "landscape": ("charts", 2.0), "model": ("charts", 2.0)}
+COLD_GOALS = {"cold": ("cold first visit of / -> loss on screen", 1.2),
+              "coldxor": ("cold shared XOR link -> loss on screen", 1.5)}
+
+
+def rows_of(floor: Target, targets: dict[str, Target], cold: dict[str, list[float]] | None, step: dict | None,
+            anim: dict | None) -> list[Row]:
+    rows = [Row("floor: one data_editor app, edit -> number", floor.shown, note="the edits' floor")]
+    for key, t in targets.items():
+        which, most = EDIT_GOALS[key.split("|")[0]]
+        note = "charts redrawn" if which == "charts" else f"charts {statistics.median(t.charts):.0f} ms"
+        if t.loss:  # the loss metric is the first number a user looks for; the page's last number may come later
+            note += f"; the loss metric changed at {statistics.median(t.loss):.0f} ms (" \
+                    f"{statistics.median(t.loss) / statistics.median(floor.shown):.2f}x)"
+        rows.append(Row(t.label, getattr(t, which), floor=getattr(floor, which), most=most, note=note))
+    if cold:
+        rows.append(Row("floor: cold first visit -> number", cold["floor"], note="the cold visits' floor"))
+        rows += [Row(COLD_GOALS[k][0], cold[k], floor=cold["floor"], most=COLD_GOALS[k][1]) for k in COLD_GOALS
+                 if k in cold]
     if step:
-        t = step["times"]
-        verdict = "met" if _median(t) <= 50 and step["runs_while_stepping"] == 0 else "NOT met"
-        print(f"\nStep change (key or Next/Previous -> new numbers in the stepper), {len(t)} steps: median "
-              f"{_median(t):.1f} ms [{min(t):.1f}-{max(t):.1f}], script runs while stepping: "
-              f"{step['runs_while_stepping']}, when it settles: {step['runs_to_settle']}  "
-              f"(goal <= 50 ms and 0 runs: {verdict})")
+        rows.append(Row("stepping: key/Next -> new numbers", step["times"], most=50,
+                        also=step["runs_while_stepping"] == 0,
+                        note=f"and 0 script runs while stepping: {step['runs_while_stepping']} "
+                             f"({step['runs_to_settle']} when it settles)"))
     if anim:
         m = anim["move_3d_ms"]
-        print(f"Landscape animation, 2D contour map: {anim['fps_2d']:.1f} frames/s ({anim['frames']} frames in "
-              f"{anim['seconds']:.2f} s over 200 steps; goal >= 30: {'met' if anim['fps_2d'] >= 30 else 'NOT met'})")
-        print(f"3D surface: not redrawn while playing; a move of its markers (on pause or scrub) takes median "
-              f"{_median(m):.0f} ms [{min(m):.0f}-{max(m):.0f}], i.e. {1000 / _median(m):.1f} moves/s if done "
-              "every frame")
+        rows.append(Row("training animation, 2D contour map", [anim["fps_2d"]], unit="fps", least=30,
+                        note=f"{anim['frames']} frames in {anim['seconds']:.1f} s; the 3D markers move on pause "
+                             f"in {statistics.median(m):.0f} ms [{min(m):.0f}-{max(m):.0f}]"))
+    return rows
 
 
-def report(targets: list[Target], repeats: int) -> None:
-    floor = targets[0]
-    print(f"Commit a cell edit (Enter) -> ...; medians of {repeats} edits per target, in ms (x floor).")
-    print(f"{'target':<50}{'last number shown':>22}{'charts redrawn':>20}{'run done':>10}  goal")
-    for t in targets:
-        ratio = _median(t.shown) / _median(floor.shown)
-        charts_ratio = _median(t.charts) / _median(floor.charts)
-        goal = next((g for k, g in GOALS.items() if t.label.startswith(k)), None)
-        verdict = ""
-        if goal is not None:
-            which, most = goal
-            met = (ratio if which == "shown" else charts_ratio) <= most
-            verdict = f"{'numbers' if which == 'shown' else 'charts'} <= {most}x: {'met' if met else 'NOT met'}"
-        print(f"{t.label:<50}{_median(t.shown):>9.0f} ({ratio:>5.2f}x) [{min(t.shown):.0f}-{max(t.shown):.0f}]"
-              f"{_median(t.charts):>9.0f} ({charts_ratio:>5.2f}x){_median(t.run_done):>10.0f}  {verdict}")
+def report(rows: list[Row]) -> list[str]:
+    """Print the table and the rows that miss their goal; returns the labels of those rows."""
+    width = max(len(r.label) for r in rows) + 1
+    print(f"\n{'what':<{width}}{'n':>3}{'median':>10} {'[min-max]':<14}{'floor':>9}{'ratio':>8}  {'goal':<10}"
+          f"{'':<8}note")
+    missed = []
+    for r in rows:
+        med = statistics.median(r.values)
+        d = 0 if r.unit == "ms" else 1
+        spread = f"[{min(r.values):.{d}f}-{max(r.values):.{d}f}]"
+        floor = f"{statistics.median(r.floor):.0f}" if r.floor else ""
+        ratio = f"{r.ratio():.2f}x" if r.floor else ""
+        met = r.met()
+        verdict = "" if met is None else ("met" if met else "MISSED")
+        if met is False:
+            missed.append(r.label)
+        print(f"{r.label:<{width}}{len(r.values):>3}{med:>7.{d}f} {r.unit:<4}{spread:<13}"
+              f"{floor:>9}{ratio:>8}  {r.goal():<10}{verdict:<8}{r.note}")
+    print("Missed: " + "; ".join(missed) if missed else "Every goal met.")
+    return missed
+
+
+def warm(browser, url: str) -> None:
+    """Open URL once: the first run of a server process is special, and no row should pay for it."""
+    page = new_page(browser)
+    try:
+        open_app(page, url, timeout=TIMEOUT_MS)
+    finally:
+        page.context.close()
+
+
+def run(browser, floor_url: str, app_url: str, wanted: list[str], repeats: int, warmup: int = 2,
+        compare_url: str | None = None) -> list[Row]:
+    """Measure the WANTED rows (of ALL_ROWS) of the app at APP_URL against the floor app at FLOOR_URL; the
+    servers have run once (`warm`)."""
+    floor = Target("floor", floor_url, name="v", col=0)
+    targets: dict[str, Target] = {}
+    for url, suffix in ((app_url, ""), (compare_url, " [compare]")):
+        if url is not None:
+            pages = edit_targets(url, suffix)
+            targets |= {f"{k}|{suffix}" if suffix else k: pages[k] for k in wanted if k in pages}
+    cold = None
+    if any(k in COLD_GOALS for k in wanted):
+        cold = cold_visits(browser, floor_url, app_url, [k for k in COLD_GOALS if k in wanted], repeats)
+    if targets:
+        edited = (floor, *targets.values())
+        for t in edited:
+            t.open(browser, warmup=warmup)
+        for _ in range(repeats):
+            for t in edited:
+                t.measure()
+        for t in edited:
+            t.page.context.close()
+    step = stepping(browser, app_url, repeats) if "stepping" in wanted else None
+    anim = animation(browser, app_url) if "animation" in wanted else None
+    return [r for r in rows_of(floor, targets, cold, step, anim) if r.values]
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--repeats", type=int, default=7, help="timed edits per target (default 7)")
+    parser.add_argument("--repeats", type=int, default=7, help="timed edits and cold visits per row (default 7)")
+    parser.add_argument("--warmup", type=int, default=2, help="untimed edits per page first (default 2)")
     parser.add_argument("--app", type=Path, default=REPO / "app.py", help="the app's entry script")
-    parser.add_argument("--pages", default="step1,step7,landscape,model",
-                        help="which of step1,step7,landscape,model (the landscape with its model view open)")
-    parser.add_argument("--no-browser-only", action="store_true", help="skip stepping and the animation")
-    parser.add_argument("--compare", type=Path, help="a modified copy of the app, its pages measured beside")
+    parser.add_argument("--rows", default=",".join(ALL_ROWS), help=f"which of {','.join(ALL_ROWS)}")
+    parser.add_argument("--quick", action="store_true",
+                        help=f"rows {','.join(QUICK['wanted'])}, 1 repeat, no warm-up edit: that it runs, not how fast")
+    parser.add_argument("--compare", type=Path, help="a modified copy of the app, its edit rows measured beside")
     args = parser.parse_args()
+    if args.quick:
+        args.rows, args.repeats, args.warmup = ",".join(QUICK["wanted"]), QUICK["repeats"], QUICK["warmup"]
+    wanted = args.rows.split(",")
+    unknown = set(wanted) - set(ALL_ROWS)
+    if unknown:
+        parser.error(f"unknown rows {sorted(unknown)}; choose from {','.join(ALL_ROWS)}")
     chromium = find_chromium()
     if chromium is None:
         print("Chromium not found: apt-get install chromium (or set CHROMIUM_PATH)", file=sys.stderr)
         return 2
     from playwright.sync_api import sync_playwright
 
+    load = os.getloadavg()
+    print(f"{time.strftime('%Y-%m-%d %H:%M:%S UTC', time.gmtime())}, load average {load[0]:.2f} {load[1]:.2f} "
+          f"{load[2]:.2f} on {os.cpu_count()} cores; rows {','.join(wanted)}, {args.repeats} repeats")
     with tempfile.TemporaryDirectory() as tmp:
         floor_script = Path(tmp) / "floor_app.py"
         floor_script.write_text(FLOOR_APP)
@@ -325,37 +474,12 @@ def main() -> int:
             other = more.enter_context(StreamlitServer(args.compare, log=Path(tmp) / "compare.log")) \
                 if args.compare else None
             browser = launch_chromium(playwright, chromium)
-            targets = [Target("floor: one data_editor app", floor.url, name="v", col=0)]
-            for server, suffix in ((app, ""), (other, " [compare]")):
-                if server is None:
-                    continue
-                warm = new_page(browser)
-                open_app(warm, server.url, timeout=TIMEOUT_MS)  # the first run of a server process is special
-                warm.context.close()
-                pages = {
-                    "step1": Target("step by step, step 1 (z = Xw + b)" + suffix, f"{server.url}/step_by_step?step=1",
-                                    open_editors=True),
-                    "step7": Target("step by step, step 7 (shares + chart)" + suffix,
-                                    f"{server.url}/step_by_step?step=7", open_editors=True),
-                    "landscape": Target("loss landscape" + suffix, f"{server.url}/landscape", open_editors=True),
-                    "model": Target("landscape, its model view's tab open" + suffix, f"{server.url}/landscape",
-                                    open_editors=True, tab="What the neuron computes"),
-                }
-                targets += [pages[k] for k in args.pages.split(",")]
-            for t in targets:
-                t.open(browser)
-            for _ in range(args.repeats):
-                for t in targets:
-                    t.measure()
-            for t in targets:
-                t.page.context.close()
-            step = anim = None
-            if not args.no_browser_only:
-                step = stepping(browser, app.url, args.repeats)
-                anim = animation(browser, app.url)
+            for server in (floor, app, other):
+                if server is not None:
+                    warm(browser, server.url)
+            rows = run(browser, floor.url, app.url, wanted, args.repeats, args.warmup, other and other.url)
             browser.close()
-    report(targets, args.repeats)
-    browser_report(step, anim)
+    report(rows)
     return 0
 
 

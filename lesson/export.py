@@ -11,6 +11,10 @@
   chain rule and the update with the same operations as the engine, and prints every step's numbers at
   the app's precision, so a student can check the app line by line.
 
+Both the JSON and the script carry the network's K outputs, its loss and its penalty (from the trace), and,
+when given (`training`), the training page's settings: optimizer, batch size, epochs, seed and test fraction;
+the script then prints the first epoch's mini-batches in the engine's order (backprop/training.py).
+
 Numbers in CSV and JSON are written exactly (the shortest text that reads back as the same float64).
 Pure: no Streamlit or Plotly.
 """
@@ -20,6 +24,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -56,24 +61,27 @@ def _class_labels(t: Trace) -> np.ndarray | None:
     return t.Y.argmax(axis=1)
 
 
-def data_csv(t: Trace) -> str:
-    """Just the data: the features and the targets, one row per sample (the app's CSV import reads it back)."""
+def data_csv(t: Trace, names: list[str] | None = None) -> str:
+    """Just the data: the features (named `names`, default x0, x1, ...) and the targets, one row per sample (the
+    app's CSV import reads it back, names included)."""
+    features = list(names) if names else feature_names(t.X.shape[1])
     labels = _class_labels(t)
     if labels is not None:
-        header = [*feature_names(t.X.shape[1]), "class"]
+        header = [*features, "class"]
         return _csv(header, [[*(exact(v) for v in t.X[i]), int(labels[i])] for i in range(t.X.shape[0])])
-    header = [*feature_names(t.X.shape[1]), *_outputs(t, "y")]
+    header = [*features, *_outputs(t, "y")]
     return _csv(header, [[*(exact(v) for v in t.X[i]), *(exact(v) for v in t.Y[i])] for i in range(t.X.shape[0])])
 
 
-def samples_csv(t: Trace) -> str:
-    """Per-sample table: features, targets, every per-sample quantity of the output layer and gradient share."""
+def samples_csv(t: Trace, names: list[str] | None = None) -> str:
+    """Per-sample table: features (named `names`, default x0, x1, ...), targets, every per-sample quantity of the
+    output layer and gradient share."""
     K = t.outputs
     elementwise = ACTIVATIONS[t.activation].elementwise
     local = (_outputs(t, "da_dz") if elementwise else
              [f"da{k}_dz{j}" for k in range(K) for j in range(K)])
-    header = ["sample", *feature_names(t.X.shape[1]), *_outputs(t, "y"), *_outputs(t, "z"), *_outputs(t, "a"),
-              *_outputs(t, "dL_da"), *local, *_outputs(t, "delta"),
+    header = ["sample", *(names or feature_names(t.X.shape[1])), *_outputs(t, "y"), *_outputs(t, "z"),
+              *_outputs(t, "a"), *_outputs(t, "dL_da"), *local, *_outputs(t, "delta"),
               *(f"share_dL_d{p}" for p in t.param_labels)]
     n = t.X.shape[0]
     table = [t.Y, t.record("linear").output, t.record("activation").output, np.reshape(t.dloss_dpred, (n, K)),
@@ -106,9 +114,14 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def trace_json(t: Trace, precision: int = 4) -> str:
+TRAINING_KEYS = ("optimizer", "batch_size", "epochs", "seed", "test_fraction")  # `training`'s keys (batch_size None:
+# full batch)
+
+
+def trace_json(t: Trace, precision: int = 4, training: Mapping[str, Any] | None = None) -> str:
     """The whole trace as JSON: the architecture, settings, inputs and parameters, forward, backward (per layer,
-    with each sample's shares), the update, the classes for a classifier, and the steps shown."""
+    with each sample's shares), the update, the classes for a classifier, the steps shown, and the training
+    page's settings when given (TRAINING_KEYS)."""
     net = t.network
     neuron = net.is_neuron
     layers = []
@@ -131,7 +144,9 @@ def trace_json(t: Trace, precision: int = 4) -> str:
         "architecture": {"inputs": net.inputs, "hidden": [list(h) for h in net.hidden], "output": net.output,
                          "outputs": net.outputs, "loss": net.loss.name, "regularization": net.regularization,
                          "reg_rate": net.reg_rate, "parameters": net.param_names()},
-        "settings": {"activation": t.activation, "loss": t.loss_name, "lr": t.lr, "precision": precision},
+        "settings": {"activation": t.activation, "loss": t.loss_name, "lr": t.lr, "precision": precision,
+                     "outputs": net.outputs, "regularization": net.regularization, "reg_rate": net.reg_rate},
+        "training": None if training is None else {k: training[k] for k in TRAINING_KEYS},
         "shapes": {"N": int(t.X.shape[0]), "d": int(t.X.shape[1]), "K": net.outputs},
         "inputs": {"X": t.X, "y": t.y, **({"w": t.w, "b": t.b} if neuron else {}), "params": dict(t.params)},
         "forward": {"z": t.z, "a": t.prediction, "loss": t.loss, "data_loss": t.data_loss, "penalty": t.penalty},
@@ -180,16 +195,17 @@ def _literal(values: np.ndarray) -> str:
     return "np.array([\n    " + rows + ",\n], dtype=np.float64)"
 
 
-def numpy_script(t: Trace, precision: int = 4) -> str:
+def numpy_script(t: Trace, precision: int = 4, training: Mapping[str, Any] | None = None) -> str:
     """A standalone Python script (NumPy only) that recomputes this trace and prints its numbers.
 
     It prints each step as `label = value` lines in the app's format: `precision` decimals, very large or
     tiny values in e-notation, vectors as `[a, b, ...]`, per-sample values for at most SCRIPT_ROW_LIMIT
     samples (the app's tables show the same number). A network's script prints every step of the step page,
-    numbered as there, with the step's short title as its label.
+    numbered as there, with the step's short title as its label. With `training` (TRAINING_KEYS), it also holds
+    the training page's settings and prints the first epoch's mini-batches in the engine's order.
     """
     if not t.network.is_neuron or t.has_penalty:
-        return _network_script(t, precision)
+        return _network_script(t, precision) + _training_source(training)
     n, d = t.X.shape
     act, loss = ACTIVATIONS[t.activation], t.network.loss
     lr = "None  # no update step" if t.lr is None else _float(t.lr)
@@ -223,7 +239,17 @@ delta = dL_da * da_dz  # dL/dz, (N,): the chain rule, sample by sample"""
         n=n, d=d, act_label=act.label, loss_label=loss.label, X=_literal(t.X), y=_literal(t.y), w=_literal(t.w),
         b=_float(t.b), lr=lr, precision=int(precision), limit=SCRIPT_ROW_LIMIT, functions=functions,
         update=update, helpers=_HELPERS, backward=backward, loss_line=loss_line,
-    )
+    ) + _training_source(training)
+
+
+def _training_source(training: Mapping[str, Any] | None) -> str:
+    """The script's part for the training page's settings ("" without them)."""
+    if training is None:
+        return ""
+    batch = training["batch_size"]
+    return _TRAINING.format(optimizer=repr(str(training["optimizer"])),
+                            batch="None" if batch is None else int(batch), epochs=int(training["epochs"]),
+                            seed=int(training["seed"]), test=_float(training["test_fraction"]))
 
 
 def _network_script(t: Trace, precision: int) -> str:
@@ -414,6 +440,45 @@ if lr is not None:
     new = {{k: v - lr * grads[k] for k, v in params.items()}}
     show(LABEL["update"], np.concatenate([new[k].ravel() for k in params]))
     show("new loss L'", objective(new))
+'''
+
+
+_TRAINING = '''
+
+# ---- The training page's settings ---------------------------------------------------------------------
+# The step above is one step of full-batch gradient descent, as the step page shows it. The training page trains
+# from the same weights with these settings, in this order (the engine's): the test samples are drawn first, then
+# one generator made once gives each epoch a permutation of the training samples, cut into consecutive batches
+# (the last may be smaller); one optimizer step per batch, on the batch's mean loss (plus the penalty).
+OPTIMIZER = {optimizer}
+BATCH_SIZE = {batch}  # None: full batch (every step sees every training sample; nothing is drawn)
+EPOCHS = {epochs}
+SEED = {seed}
+TEST_FRACTION = {test}
+
+
+def training_samples(n):
+    """The training samples' numbers, in the order the batches index them (the test samples drawn out first)."""
+    n_test = max(1, round(TEST_FRACTION * n)) if TEST_FRACTION > 0 else 0
+    return np.random.default_rng(SEED).permutation(n)[n_test:] if n_test else np.arange(n)
+
+
+def minibatches(n):
+    """Each epoch's batches of sample numbers, one list per epoch, without end."""
+    train = training_samples(n)
+    rng = np.random.default_rng(SEED)
+    while True:
+        if BATCH_SIZE is None:
+            yield [train]
+            continue
+        perm = rng.permutation(len(train))
+        yield [train[perm[k:k + BATCH_SIZE]] for k in range(0, len(train), BATCH_SIZE)]
+
+
+print(f"training page: {{OPTIMIZER}}, batch size {{BATCH_SIZE or 'full'}}, {{EPOCHS}} epochs, seed {{SEED}}, test "
+      f"fraction {{TEST_FRACTION}}")
+for k, batch in enumerate(next(minibatches(len(X)))):
+    print(f"epoch 1, batch {{k}}: samples {{', '.join(map(str, batch.tolist()))}}")
 '''
 
 

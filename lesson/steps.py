@@ -381,7 +381,7 @@ def _penalty(ctx: _Context) -> list[Step]:
         "The penalty grows with the weights (never the biases), so minimising L + R trades fitting the data against "
         "keeping the weights small. It is part of the objective: its gradient adds to each weight's.",
         (), (), (), numbers, ())
-    names = [x for x in net.param_names() if x.startswith("W")]
+    names = [net.label(x) for x in net.param_names() if x.startswith("W")]  # one neuron's read w0, w1, ...
     grad = np.concatenate([rec.grads[k].ravel() for k in Ws])
     values = np.concatenate([rec.inputs[k].ravel() for k in Ws])
     details: tuple[str, ...] = ()
@@ -392,7 +392,7 @@ def _penalty(ctx: _Context) -> list[Step]:
                         rf"{lam} \cdot {latex.as_factor(v) if pen.name == 'l2' else latex.num(np.sign(values[k]), 0)}"
                         rf" = {g}" for k, (x, v, g) in enumerate(zip(names, vs, gs, strict=True)))
     backward = Step(
-        "penalty_grad", "penalty_grad", net.depth, "backward", "R", "grad", "Gradient of the penalty, dR/dW",
+        "penalty_grad", "penalty_grad", net.depth, "backward", "dR", "value", "Gradient of the penalty, dR/dW",
         "dR/dW", pen.grad_latex, grad,
         "The backward pass starts at the objective's two terms. The penalty's gradient needs no chain rule: it is "
         + ("λ times each weight, pulling every weight towards 0 in proportion to its size (weight decay)."

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from lesson import export
-from ui import csv_import, share_ui, state, widgets
+from ui import csv_import, share_ui, state, training, widgets
 from ui.share_ui import escape
 
 RESULT = "csv_result"  # (kind, message) of the last "Load into the explorer"
@@ -44,9 +44,10 @@ shown = state.results_with_update()
 widgets.editors_expander(expanded=shown is None or shown.stale)
 
 st.subheader("Share link", anchor=False)
-st.markdown("The link holds X, y, w, b, the learning rate, the activation, the loss, the decimals, the loss "
-            "landscape's settings and, when ticked, presenter mode, in plain text you can read and edit. Opening it "
-            "in any browser restores them.")
+st.markdown("The link holds X, y (and the features' and classes' names), the architecture with every weight and "
+            "bias, the learning rate, the activation, the loss, the regularization, the decimals, the loss "
+            "landscape's and the training page's settings and, when ticked, presenter mode, in plain text you can "
+            "read and edit. Opening it in any browser restores them.")
 path, step = share_ui.page_choice_ui()
 share_ui.link_ui(path, step)
 
@@ -112,22 +113,25 @@ if shown is None:
     st.info("Fix the input (the message above names the cell) to export its trace.", icon=":material/info:")
     st.stop()
 widgets.stale_ui(shown)
-t, precision = shown.value, shown.model.precision
-script = export.numpy_script(t, precision)
+t, precision, names = shown.value, shown.model.precision, shown.model.own_features
+settings = training.export_settings()
+script = export.numpy_script(t, precision, settings)
 st.markdown("The numbers are written exactly (full float64 precision). The NumPy script recomputes the forward "
             "pass, every gradient and the update with the same operations as the app and prints them as the "
-            "app shows them; it needs only NumPy.")
+            "app shows them; it needs only NumPy. The JSON and the script also hold the number of outputs, the loss, "
+            "the regularization and the training page's settings (optimizer, batch size, epochs, seed, test "
+            "fraction); the script prints the first epoch's mini-batches in the order the training page uses.")
 with st.container(horizontal=True):
-    st.download_button("Samples (CSV)", lambda: export.samples_csv(t), "backprop_samples.csv", "text/csv",
+    st.download_button("Samples (CSV)", lambda: export.samples_csv(t, names), "backprop_samples.csv", "text/csv",
                        key="dl_samples", icon=":material/table:", on_click="ignore",
                        help="One row per sample: x, y, z, a, dL/da, da/dz, δ and its share of each gradient.")
     st.download_button("Parameters (CSV)", lambda: export.parameters_csv(t), "backprop_parameters.csv",
                        "text/csv", key="dl_params", icon=":material/tune:", on_click="ignore",
                        help="One row per parameter: value, gradient, value after the update.")
-    st.download_button("Data X, y (CSV)", lambda: export.data_csv(t), "backprop_data.csv", "text/csv",
+    st.download_button("Data X, y (CSV)", lambda: export.data_csv(t, names), "backprop_data.csv", "text/csv",
                        key="dl_data", icon=":material/dataset:", on_click="ignore",
                        help="Just the features and the target: imports back on this page.")
-    st.download_button("Whole trace (JSON)", lambda: export.trace_json(t, precision), "backprop_trace.json",
+    st.download_button("Whole trace (JSON)", lambda: export.trace_json(t, precision, settings), "backprop_trace.json",
                        "application/json", key="dl_json", icon=":material/data_object:", on_click="ignore")
     st.download_button("NumPy script (.py)", script, "backprop_step.py", "text/x-python", key="dl_script",
                        icon=":material/code:", on_click="ignore", type="primary")

@@ -1,5 +1,7 @@
 """The notebook: the seed's code run on the current numbers, beside the correct step; its two bugs explained."""
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 import streamlit as st
@@ -112,6 +114,10 @@ if (m.activation, m.loss) != ("relu", "mse"):
             f"{bp.ACTIVATIONS[m.activation].label} and {bp.LOSSES[m.loss].label}. This page runs it, and the "
             "correct step beside it, with ReLU and MSE on your X, y, w, b and learning rate.",
             icon=":material/info:")
+if m.penalty:
+    st.info("The notebook has no regularization, so this page compares it with the correct step without the "
+            "sidebar's penalty too; the other pages add it.", icon=":material/info:")
+    m = replace(m, regularization="none")
 shown = state.notebook(m)
 widgets.editors_expander(expanded=shown is None or shown.stale)
 if shown is None:
@@ -220,7 +226,7 @@ k = st.slider("Steps to run", 1, 200, 30, key="notebook_steps")
 bad = state.trajectory(m, "notebook", k, activation="relu", loss="mse")
 good = state.trajectory(m, "sgd", k, activation="relu", loss="mse")
 if bad is not None and good is not None:
-    render.loss_curves_ui([("the notebook: w + η·∇L/N", bad), ("correct: w − η·∇L", good)])
+    render.loss_curves_ui([("the notebook: w + η·∇L/N", bad), ("correct: w − η·∇L", good)], "notebook-curves")
     st.table(pd.DataFrame({
         "loss at the start": [f(bad.loss[0], p), f(good.loss[0], p)],
         f"after {bad.n_steps} steps": [f(bad.loss[-1], p), f(good.loss[-1], p)],

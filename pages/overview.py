@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from ui import render, state, widgets
-from viz import network
+from viz import network, slide
 
 st.title("Backprop Explorer", anchor=False)
 st.caption("A neuron, a = f(Xw + b), or a small network of them learns from your numbers: the forward pass, the "
@@ -22,14 +22,16 @@ if t is not None:
     picture, numbers = st.columns(2 if t.network.is_neuron else [3, 2], vertical_alignment="center")
     with picture:
         if t.network.is_neuron:
-            render.diagram_ui(network.neuron_svg(t, p))
+            diagram = network.neuron_svg(t, p, shown.model.own_features)
+            render.diagram_ui(diagram, "neuron-diagram")
         else:
-            widgets.network_ui(t, p)
+            diagram = widgets.network_ui(t, p, inputs=shown.model.own_features)
     with numbers:
         render.headline_ui(t, p)
         if st.button("Step by step: every operation with its formula", type="primary", icon=":material/footprint:",
                      key="to_step_by_step", width="stretch") and state.page("step_by_step") is not None:
             st.switch_page(state.page("step_by_step"))
+        render.save_ui(slide.overview_svg(diagram, t, p), "overview-slide", "Slide of this state")
     render.overshoot_ui(t, p)
 
 m = widgets.editors_ui()

@@ -44,7 +44,8 @@ if not t.network.is_neuron:
         st.subheader("The network at this step", anchor=False)
         st.caption("The outlined layer is the settled step's. Edges are coloured by sign and sized by magnitude; "
                    "tap or hover a unit or an edge for its formula with the numbers.")
-        widgets.network_ui(t, shown.model.precision, current=steps[current - 1], key="step_network")
+        widgets.network_ui(t, shown.model.precision, current=steps[current - 1], key="step_network",
+                           inputs=shown.model.own_features)
 if fine:
     with st.container(key=presenter.EDITORS_KEY):  # presenter mode hides them
         widgets.editors_expander()

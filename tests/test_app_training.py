@@ -151,7 +151,7 @@ def test_a_link_restores_the_training_settings_and_the_address_keeps_changes():
 
 @pytest.mark.parametrize(("query", "problem"), [
     ("batch=-1", "batch: '-1' must be a whole number from 0 to 10000"),
-    ("reg=l3", "reg: 'l3' is not the training's regularization's name"),
+    ("reg=l3", "reg: 'l3' is not the regularization's name"),
     ("features=cube", "features: 'cube' must list distinct names among sq0"),
     ("test=0.95", "test: '0.95' must be a number from 0 to 0.9"),
 ])

@@ -102,7 +102,9 @@ def test_exported_data_imports_back_unchanged():
 def test_json_holds_the_whole_trace_and_its_steps():
     t = _trace(activation="sigmoid", loss="bce")
     doc = json.loads(export.trace_json(t, precision=5))
-    assert doc["settings"] == {"activation": "sigmoid", "loss": "bce", "lr": 0.01, "precision": 5}
+    assert doc["settings"] == {"activation": "sigmoid", "loss": "bce", "lr": 0.01, "precision": 5, "outputs": 1,
+                               "regularization": None, "reg_rate": 0.0}
+    assert doc["training"] is None
     assert doc["inputs"]["X"] == t.X.tolist() and doc["backward"]["grad_w"] == t.grad_w.tolist()
     assert doc["forward"]["loss"] == t.loss and doc["update"]["new_loss"] == t.new_loss
     assert [s["key"] for s in doc["steps"]] == [s.key for s in lesson.steps(t)]

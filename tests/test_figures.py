@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import math
 
@@ -16,6 +17,15 @@ X = np.array([[1.0, 2.0], [2.0, 1.0], [-1.0, -2.0]])
 Y = np.array([1.0, 0.0, 0.0])
 W, B = [0.1, 0.2], 1.0
 AXES = ("w0", "w1")
+
+
+def array(v) -> np.ndarray:
+    """A figure's array as Plotly.js reads it: a list, a NumPy array, or a typed-array spec (dtype, base64 bytes,
+    shape "rows, columns"), as plotly.py sends NumPy arrays and the model view's frames carry their heatmaps."""
+    if isinstance(v, dict):
+        flat = np.frombuffer(base64.b64decode(v["bdata"]), dtype=np.dtype(v["dtype"]))
+        return flat.reshape([int(n) for n in v["shape"].split(",")]) if "shape" in v else flat
+    return np.asarray(v)
 
 
 def runs(lr=0.1, steps=30, optimizers=("sgd", "momentum", "adam"), params=AXES, X=X, y=Y, w=W, b=B):
@@ -167,7 +177,7 @@ def test_the_model_view_has_one_frame_per_step_with_the_heatmap_and_the_zero_lin
     assert heat.type == "heatmap" and line.type == "scattergl"
     k = 25
     frame = fig.frames[k]
-    z = np.asarray(frame.data[0].z)
+    z = array(frame.data[0].z)
     assert z.dtype == np.uint8 and z.shape == (figures.MODEL_GRID, figures.MODEL_GRID)
     # the heatmap's colour at a grid point is the neuron's prediction there (an independent oracle: ReLU by hand)
     gx, gy = np.asarray(heat.x), np.asarray(heat.y)
@@ -211,7 +221,8 @@ def test_the_model_view_of_three_features_names_the_ones_held_at_their_mean():
     gx, gy = np.asarray(fig.data[0].x), np.asarray(fig.data[0].y)
     z = 0.1 * gx[0] + 0.3 * gy[0] + 0.2 * X3[:, 1].mean() + B
     lo, hi = 0.0, 1.0
-    assert heat.z[0][0] == int(np.clip(np.rint((max(z, 0.0) - lo) / (hi - lo) * figures.LEVELS), 0, figures.LEVELS))
+    level = np.clip(np.rint((max(z, 0.0) - lo) / (hi - lo) * figures.LEVELS), 0, figures.LEVELS)
+    assert array(heat.z)[0, 0] == int(level)
 
 
 def test_a_diverged_run_in_the_model_view_is_labelled_and_finite():
@@ -252,13 +263,13 @@ def test_an_mlp_on_two_features_is_its_prediction_map_animated_with_training():
     heat = fig.data[0]
     gx, gy = np.asarray(heat.x), np.asarray(heat.y)
     for k in (0, 40):
-        z = np.asarray(fig.frames[k].data[0].z)
+        z = array(fig.frames[k].data[0].z)
         assert z.dtype == np.uint8 and z.shape == (figures.MODEL_GRID, figures.MODEL_GRID)
         grid = np.column_stack([np.tile(gx, len(gy)), np.repeat(gy, len(gx))])  # row r of the map is y = gy[r]
         prediction = by_hand(t.at(k), grid).reshape(len(gy), len(gx))
         expected = np.clip(np.rint(prediction * figures.LEVELS), 0, figures.LEVELS)  # BCE: colours span [0, 1]
         assert np.array_equal(z, expected.astype(np.uint8))
-    assert not np.array_equal(fig.frames[0].data[0].z, fig.frames[40].data[0].z)
+    assert not np.array_equal(array(fig.frames[0].data[0].z), array(fig.frames[40].data[0].z))
 
 
 def test_an_mlps_frames_carry_only_what_changes():
@@ -355,8 +366,8 @@ def test_a_diverged_mlp_stays_at_its_last_recorded_state_and_says_so(data):
     fig = figures.model_figure(t, X, y)
     assert len(fig.frames) == 21 and f"diverged at step {t.diverged_at}" in fig.layout.annotations[0].text
     last, stopped = fig.frames[t.n_steps].data[0], fig.frames[20].data[0]
-    assert np.array_equal(np.asarray(last.y if data == "sine" else last.z),
-                          np.asarray(stopped.y if data == "sine" else stopped.z))
+    shown = (array(f.y if data == "sine" else f.z) for f in (last, stopped))
+    assert np.array_equal(*shown)
 
 
 @pytest.mark.parametrize("centre, cut_off", [
@@ -370,3 +381,31 @@ def test_a_saddle_cell_is_split_by_the_side_its_centre_is_on(centre, cut_off):
     segments = {tuple(sorted(tuple(p.tolist()) for p in piece if not np.isnan(p).any()))
                 for piece in pieces}
     assert segments == cut_off
+
+
+def _contrast(a: str, b: str) -> float:
+    """WCAG's contrast ratio of two #rrggbb colours."""
+    def luminance(colour: str) -> float:
+        c = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        c = [x / 12.92 if x <= 0.03928 else ((x + 0.055) / 1.055) ** 2.4 for x in c]
+        return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2]
+    hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+DARK_PAGE = "#171614"  # Streamlit 1.67's dark theme background, as a screenshot shows it
+VIRIDIS_LOW = "#440154"  # the contour map's colour at the lowest loss, where the paths end
+
+
+@pytest.mark.parametrize("optimizer", sorted(figures.STYLES))
+def test_each_path_is_drawn_in_a_colour_that_shows_on_the_dark_page_and_in_the_maps_valley(optimizer):
+    s = figures.style(optimizer)
+    assert _contrast(s.color_dark, DARK_PAGE) >= 4.5  # the loss curves' lines, on the page
+    assert _contrast(s.color_dark, VIRIDIS_LOW) >= 3.5  # the contour map's paths, where they end
+
+
+def test_the_figures_dark_colours_swap_only_what_a_dark_page_hides():
+    swap = figures.dark_colors()
+    assert swap[figures.START_COLOR] == "ink"  # near-black samples: the page's text colour instead
+    assert all(_contrast(new, DARK_PAGE) >= 4.5 for new in swap.values() if new != "ink")
+    assert all(_contrast(old, DARK_PAGE) < 4.5 for old in swap)  # nothing visible is changed

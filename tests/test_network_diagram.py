@@ -157,3 +157,33 @@ def test_bad_choices_raise(trace):
         network.network_svg(trace, sample=9)
     with pytest.raises(ValueError, match="one size"):
         network.layout([2, 0], [10, 10], [10, 10], [5])
+
+
+# ---- the overview's slide (viz/slide.py) ------------------------------------------------------------------------
+
+def test_the_overview_slide_is_the_diagram_above_one_step_of_every_parameter(trace):
+    from viz import slide
+
+    root = parse(slide.overview_svg(network.network_svg(trace), trace, precision=4))
+    nested = root.find(f"{NS}svg")
+    drawn = float(nested.get("viewBox").split()[3])  # cut above its tip lines ("tap or hover…": not on a slide)
+    assert all(float(t.get("y")) > drawn for t in nested.iter(f"{NS}text") if "bpx-hint" in (t.get("class") or ""))
+    lines = texts(root)[len([t for t in nested.iter(f"{NS}text") if "bpx-tip" not in (t.get("class") or "")]):]
+    assert lines[0] == f"Loss L = {trace.loss:.4f}; after one step {trace.new_loss:.4f}"
+    # θ − η·dL/dθ computed here, from the weights given and the trace's gradient: the slide's after-step column
+    theta = np.concatenate([np.ravel(XOR[k]) for k in ("W1", "b1", "W2", "b2")])
+    after = theta - 0.1 * trace.grad
+    cells = lines[lines.index("after one step") + 1:]
+    for k, label in enumerate(trace.param_labels):
+        assert cells[4 * k: 4 * k + 4] == [label, f"{theta[k]:.4f}", f"{trace.grad[k]:.4f}", f"{after[k]:.4f}"]
+
+
+def test_a_slide_of_many_parameters_lists_the_first_and_counts_the_rest():
+    from viz import slide
+
+    net = bp.Network(inputs=2, hidden=[(8, "relu")])
+    t = net.forward_backward([[0, 1], [1, 0]], [0, 1], net.init(seed=0), lr=0.1)
+    root = parse(slide.overview_svg(network.network_svg(t), t))
+    shown = texts(root)
+    assert f"… and {len(t.param_labels) - slide.MAX_ROWS} more parameters" in shown
+    assert t.param_labels[slide.MAX_ROWS - 1] in shown and t.param_labels[slide.MAX_ROWS] not in shown

@@ -216,6 +216,13 @@ def test_a_link_turns_presenter_mode_on():
     assert at.query_params["presenter"] == "1" and at.checkbox(key="share_presenter_sidebar").value is True
 
 
+def test_a_presenter_link_opens_its_example_without_a_notice_over_the_lesson():
+    at = open_link(LINK + "&presenter=1", page="step_by_step")
+    assert not at.exception and at.session_state["presenter"] is True
+    assert at.session_state["model"].X[0] == ("3", "2")  # the link's example
+    assert not at.toast  # the room's screen: no notice over the graph
+
+
 def test_the_shared_example_notice_shows_once():
     at = open_link(LINK)
     assert any("Opened a shared example" in t.value for t in at.toast)

@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 import backprop as bp
 from backprop.validation import MAX_FEATURES, to_number
 
-from .model import Model, cell
+from .model import Model, cell, names_problem
 
 MAX_BYTES = 1_000_000  # 1 MB, the same as the upload widget's limit
 MAX_ROWS = 10_000
@@ -152,6 +152,14 @@ def classes_of(table: Table, target: str) -> tuple[str, ...]:
 
 def to_model(table: Table, features: list[str] | tuple[str, ...], target: str | list[str], base: Model,
              as_classes: bool = False) -> Model:
+    """`_targets_model`, with the feature columns' names as the features' names when they can be (names_problem:
+    distinct, short, no target column's name); else x0, x1, ..."""
+    m = _targets_model(table, features, target, base, as_classes)
+    return replace(m, feature_names=tuple(features) if names_problem(features, m.n_features) is None else ())
+
+
+def _targets_model(table: Table, features: list[str] | tuple[str, ...], target: str | list[str], base: Model,
+                   as_classes: bool = False) -> Model:
     """As `_to_model` for one target column; for several numeric target columns a model of K = that many outputs;
     `as_classes`: the one target column's distinct values (text such as "setosa", or numbers) become the classes
     0..K-1 (their names kept in `Model.classes`), with softmax and cross-entropy."""

@@ -100,7 +100,8 @@ def payload(surface: bp.Surface, trajectories: Sequence[bp.Trajectory], start_lo
     for t in trajectories:
         s = figures.style(t.optimizer)
         paths.append({
-            "name": t.optimizer, "label": s.label, "color": s.color, "dash": s.dash, "symbol": s.symbol,
+            "name": t.optimizer, "label": s.label, "color": s.color, "colorDark": s.color_dark, "dash": s.dash,
+            "symbol": s.symbol,
             "u": _short(t.param(un)), "v": _short(t.param(vn)), "loss": _short(t.loss),
             "exact": figures.is_exact(surface, t), "divergedAt": t.diverged_at,
             "ownAxis": t.optimizer == "notebook",
@@ -125,10 +126,11 @@ def plotly_url() -> str:
 def figure_ui(fig: go.Figure, key: str, alt: str = "", presenter: bool = False) -> None:
     """A Plotly figure drawn by Plotly.js from the app's static folder, updated in place on the next run.
     The template is dropped: the component gives the figure the app theme's text colour instead (and, in
-    presenter mode, text of 18 px)."""
+    presenter mode, text of 18 px), and on a dark page swaps the colours `figures.dark_colors` names."""
     spec = fig.to_dict()  # plain JSON (arrays as Plotly.js typed-array specs), validated once, when it was built
     spec["layout"].pop("template", None)
-    FIGURE(key=key, data={"figure": spec, "plotly": plotly_url(), "alt": alt, "presenter": presenter})
+    FIGURE(key=key, data={"figure": spec, "plotly": plotly_url(), "alt": alt, "presenter": presenter,
+                          "darkColors": figures.dark_colors()})
 
 
 def landscape_ui(data: dict, presenter: bool = False) -> None:

@@ -13,6 +13,7 @@ per sample (a text) or one row per sample (a tuple of texts): `y_rows` reads bot
 from __future__ import annotations
 
 import csv
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -28,10 +29,31 @@ ACTIVATION_CHOICES = tuple(k for k, a in ACTIVATIONS.items() if a.hidden)
 OUTPUT_CHOICES = tuple(ACTIVATIONS)
 LOSS_CHOICES = tuple(LOSSES)
 OUTPUTS_RANGE = (1, bp.MAX_OUTPUTS)
+REGULARIZATIONS = {"none": "None", **{k: k.upper() for k in bp.PENALTIES}}  # short: a narrow sidebar column
+REG_RATE_RANGE = (0.0, 10.0)
 PRECISION_RANGE = (1, 10)
 MAX_SHOWN_WIDTH = 8  # units per hidden layer the app offers (the engine allows more)
+MAX_NAME = 40  # characters of a feature's or a class's name
+NAME_FORBIDDEN = ("<", ">", "&", "\"", "`")  # never needed in a name; safe in any context it is shown
+TARGET_COLUMN = re.compile(r"y\d*|class")  # the targets' column names in the X|y table: no feature may take one
 Rows = tuple[tuple[str, ...], ...]
 Cells = tuple[str, ...] | Rows  # one cell per sample / unit, or a row of K cells each (K outputs)
+
+
+def names_problem(names, d: int) -> str | None:
+    """What keeps `names` from naming d features (one each, distinct, 1 to MAX_NAME characters, none of
+    NAME_FORBIDDEN, none a target column's name), or None when they can."""
+    names = tuple(names)
+    if len(names) != d:
+        return f"{len(names)} names for {d} feature{'s' if d != 1 else ''}"
+    if len(set(names)) != len(names):
+        return "two features have the same name"
+    for n in names:
+        if not n or len(n) > MAX_NAME or any(c in n for c in (*NAME_FORBIDDEN, ",", ";")) or n != n.strip():
+            return f"{n[:MAX_NAME]!r} must have 1 to {MAX_NAME} characters (no {' '.join(NAME_FORBIDDEN)} , ;)"
+        if TARGET_COLUMN.fullmatch(n):
+            return f"{n!r} is a target column's name"
+    return None
 
 
 def cell(value: float) -> str:
@@ -44,7 +66,9 @@ class Model:
     """What the user edits. X rows of cell texts (N x d), y (N,) or (N, K); the output layer's weights w and
     bias b ((fan_in,) and one text for one output; (fan_in, K) rows and K texts for K); the hidden layers as
     (width, activation) pairs in `hidden` and their (W rows, b) texts in `layers`; lr; the output activation,
-    the loss, the number of outputs K; precision; the names of the classes (K of them, or none)."""
+    the loss, the number of outputs K; precision; the names of the classes (K of them, or none); the penalty on the
+    weights ("none", "l1", "l2") and its rate λ, part of the objective every page computes; the features' names
+    (an imported CSV's column names, or none: x0, x1, ...)."""
 
     X: Rows
     y: Cells
@@ -58,6 +82,15 @@ class Model:
     layers: tuple[tuple[Rows, tuple[str, ...]], ...] = ()
     outputs: int = 1
     classes: tuple[str, ...] = ()
+    regularization: str = "none"
+    reg_rate: float = 0.001
+    feature_names: tuple[str, ...] = ()
+
+    @property
+    def penalty(self) -> dict:
+        """The network's regularization arguments: none, or the penalty's name and its rate λ."""
+        return {} if self.regularization == "none" else {"regularization": self.regularization,
+                                                         "reg_rate": self.reg_rate}
 
     @property
     def is_neuron(self) -> bool:
@@ -108,7 +141,15 @@ class Model:
 
     @property
     def features(self) -> list[str]:
+        """The features' names: the model's own when they fit (names_problem), else x0, x1, ..."""
+        if self.feature_names and names_problem(self.feature_names, self.n_features) is None:
+            return list(self.feature_names)
         return feature_names(self.n_features)
+
+    @property
+    def own_features(self) -> list[str] | None:
+        """The features' own names (an imported CSV's), or None when they are x0, x1, ..."""
+        return self.features if self.feature_names and self.features == list(self.feature_names) else None
 
     @property
     def params(self) -> list[str]:
@@ -118,7 +159,7 @@ class Model:
     def network(self) -> bp.Network:
         """The engine's network of this model (InputError for a combination it refuses)."""
         return bp.Network(inputs=self.n_features, hidden=self.hidden, output=self.activation, loss=self.loss,
-                          outputs=self.outputs)
+                          outputs=self.outputs, **self.penalty)
 
     def shape_network(self, hidden: tuple[tuple[int, str], ...] | None = None, outputs: int | None = None
                       ) -> bp.Network:
@@ -132,11 +173,16 @@ class Model:
 
     def engine(self, activation: str | None = None, loss: str | None = None) -> tuple:
         """(network, X, y, params) checked by the engine, for the model's own output activation and loss or the
-        ones given; InputError names the bad cell (one neuron's as "weight w0", a network's as "W1[0,1]")."""
+        ones given, with the model's penalty; InputError names the bad cell (one neuron's as "weight w0", a network's
+        as "W1[0,1]")."""
         act, lossname = activation or self.activation, loss or self.loss
         if self.is_neuron:
-            return neuron_inputs(self.X, self.w, self.b, self.y, act, lossname)
-        net = bp.Network(inputs=self.n_features, hidden=self.hidden, output=act, loss=lossname, outputs=self.outputs)
+            net, X, y, params = neuron_inputs(self.X, self.w, self.b, self.y, act, lossname)
+            if self.penalty:
+                net = bp.Network(inputs=net.inputs, output=act, loss=lossname, **self.penalty)
+            return net, X, y, params
+        net = bp.Network(inputs=self.n_features, hidden=self.hidden, output=act, loss=lossname, outputs=self.outputs,
+                         **self.penalty)
         X, y = net.check_data(self.X, self._targets())
         return net, X, y, net.check_params(self.param_texts())
 
@@ -165,20 +211,23 @@ class Model:
     def with_feature_added(self) -> Model:
         """One more feature column (zeros) and its weight(s) (0)."""
         X = tuple(r + ("0",) for r in self.X)
+        names = (*self.features, f"x{self.n_features}") if self.feature_names else ()
         if not self.hidden:
-            return replace(self, X=X, w=self.w + (("0",) * self.outputs if self.outputs > 1 else "0",))
+            return replace(self, X=X, w=self.w + (("0",) * self.outputs if self.outputs > 1 else "0",),
+                           feature_names=names)
         (W, b), *rest = self.layers
-        return replace(self, X=X, layers=((W + (("0",) * len(W[0]),), b), *rest))
+        return replace(self, X=X, layers=((W + (("0",) * len(W[0]),), b), *rest), feature_names=names)
 
     def with_feature_removed(self) -> Model:
         """Drop the last feature column and its weight(s); at least one feature stays."""
         if self.n_features <= 1:
             return self
         X = tuple(r[:-1] for r in self.X)
+        names = self.feature_names[:-1]
         if not self.hidden:
-            return replace(self, X=X, w=self.w[:-1])
+            return replace(self, X=X, w=self.w[:-1], feature_names=names)
         (W, b), *rest = self.layers
-        return replace(self, X=X, layers=((W[:-1], b), *rest))
+        return replace(self, X=X, layers=((W[:-1], b), *rest), feature_names=names)
 
     def flat_texts(self) -> list[str]:
         """Every parameter's cell, in the order of `params`."""
@@ -423,12 +472,12 @@ IRIS_CSV = Path(__file__).resolve().parents[1] / "data" / "iris.csv"  # its sour
 def iris_model() -> Model:
     """Fisher's iris (150 × 4, 3 species) from data/iris.csv: a 4-4-3 tanh network, softmax, cross-entropy."""
     with IRIS_CSV.open(encoding="utf-8", newline="") as f:
-        rows = list(csv.reader(f))[1:]
+        header, *rows = list(csv.reader(f))
     classes = tuple(dict.fromkeys(r[-1] for r in rows))
     X = [[float(v) for v in r[:-1]] for r in rows]
     y = [classes.index(r[-1]) for r in rows]
     return replace(network_model(X, y, [(4, "tanh")], outputs=3, activation="softmax", loss="ce", lr=0.05),
-                   classes=classes)
+                   classes=classes, feature_names=tuple(header[:-1]))
 
 
 PRESETS: dict[str, tuple[str, Model, str]] = {  # name: (short label, model, what it shows)

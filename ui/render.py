@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -16,6 +17,8 @@ import streamlit as st
 import backprop as bp
 import lesson
 from viz import curves as curves_svg
+
+from . import presenter
 
 ROW_LIMIT = 200  # tables show at most this many sample rows; the caption says how many there are
 ACTIVE, INACTIVE = "✓ yes", "✗ no — δ = 0"
@@ -228,7 +231,14 @@ def headline_ui(trace: bp.Trace, precision: int) -> None:
     st.html(HEADLINE_CSS)
     with st.container(key=HEADLINE_KEY):
         top, bottom = st.columns(2), st.columns([3, 2])
-        top[0].metric("Loss L", fmt(trace.loss, p), help="The mean loss of the current w and b.")
+        if trace.has_penalty:
+            net = trace.network
+            top[0].metric("Loss L + penalty R", fmt(trace.loss, p),
+                          help=f"The objective: the data loss L = {fmt(trace.data_loss, p)} plus the "
+                               f"{net.penalty.label} penalty R = {fmt(trace.penalty, p)} (λ = {net.reg_rate:g}).")
+            top[0].caption(f"L = {fmt(trace.data_loss, p)}, R = {fmt(trace.penalty, p)}")
+        else:
+            top[0].metric("Loss L", fmt(trace.loss, p), help="The mean loss of the current w and b.")
         if trace.lr is not None:
             top[1].metric("New loss after one step", fmt(trace.new_loss, p), delta=fmt(trace.new_loss - trace.loss, p),
                           delta_color="inverse",
@@ -253,23 +263,40 @@ def headline_ui(trace: bp.Trace, precision: int) -> None:
 
 
 DIAGRAM_MIN_SCALE = 0.75  # a narrow column (a phone) scrolls the diagram sideways rather than shrink its text more
+PICTURE_DIR = Path(__file__).parent / "components" / "picture"
+PICTURE = st.components.v2.component(
+    "backprop_explorer.picture",
+    html=(PICTURE_DIR / "picture.html").read_text(encoding="utf-8"),
+    css=(PICTURE_DIR / "picture.css").read_text(encoding="utf-8"),
+    js=(PICTURE_DIR / "picture.js").read_text(encoding="utf-8"),
+)
 
 
-def diagram_ui(svg: str) -> None:
+def save_ui(svg: str, name: str, label: str) -> None:
+    """A row that downloads the SVG text `svg` as `name`.svg or `name`.png (twice its size), on the page's
+    background or transparent: the browser makes the files. Hidden in presenter mode (slides are saved in
+    normal mode)."""
+    PICTURE(key=f"save_{name}", data={"svg": svg, "name": name, "label": label, "presenter": presenter.is_on()})
+
+
+def diagram_ui(svg: str, name: str | None = None, label: str = "Diagram") -> None:
     """A diagram's SVG text (viz.network) in the page as DOM: as wide as its column (its text grows with it), never
     below DIAGRAM_MIN_SCALE of its natural size (a narrower column scrolls it sideways). Replacing it on a rerun
-    costs the browser a few milliseconds. The SVG escapes every text it holds; the rest here is constant."""
+    costs the browser a few milliseconds. The SVG escapes every text it holds; the rest here is constant. With a
+    `name`, a row under it downloads it (`save_ui`)."""
     natural = float(re.search(r'viewBox="0 0 ([\d.]+) ', svg)[1])
     least = natural * DIAGRAM_MIN_SCALE
     sized = svg.replace("<svg ", f'<svg style="width: 100%; height: auto; min-width: {least:.0f}px; display: block" ',
                         1)
     st.markdown(f'<div class="bpx-diagram-box" style="overflow-x: auto">{sized}</div>', unsafe_allow_html=True)
+    if name:
+        save_ui(svg, name, label)
 
 
-def loss_curves_ui(curves: Sequence[tuple[str, bp.Trajectory]]) -> None:
+def loss_curves_ui(curves: Sequence[tuple[str, bp.Trajectory]], name: str = "loss-curves") -> None:
     """Loss per step for each named trajectory (the first red and dashed, the second green), as a small SVG
-    chart (viz.curves): no Plotly on a page for a chart this simple."""
-    diagram_ui(curves_svg.loss_curves_svg([(name, traj.loss) for name, traj in curves]))
+    chart (viz.curves): no Plotly on a page for a chart this simple. It downloads as `name` (PNG, SVG)."""
+    diagram_ui(curves_svg.loss_curves_svg([(label, traj.loss) for label, traj in curves]), name, "Chart")
 
 
 def same(a, b) -> bool:

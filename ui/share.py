@@ -27,19 +27,22 @@ from backprop.validation import as_learning_rate, as_matrix, as_vector, to_numbe
 from .model import (
     ACTIVATION_CHOICES,
     LOSS_CHOICES,
+    MAX_NAME,
     MAX_SHOWN_WIDTH,
+    NAME_FORBIDDEN,
     OUTPUT_CHOICES,
     OUTPUTS_RANGE,
     PRECISION_RANGE,
+    REG_RATE_RANGE,
+    REGULARIZATIONS,
     SEED,
     Model,
+    names_problem,
 )
 
 MAX_LINK_CHARS = 8192  # the encoded query string; larger data travels as a CSV file instead
 ROW_SEP, COL_SEP = ";", ","
 IGNORED = frozenset({"embed", "embed_options"})  # Streamlit's own parameters
-MAX_NAME = 40  # characters of a class's name
-NAME_FORBIDDEN = ("<", ">", "&", "\"", "`")  # never needed in a class's name; safe in any context it is shown
 SAFE = ",;.-_~:"  # left unescaped in links, so numbers and separators stay readable
 
 
@@ -76,13 +79,21 @@ class Field:
     always: bool = False
 
 
+def _penalty_fields(prefix: str, whose: str, home: str) -> tuple[Field, ...]:
+    """A penalty and its rate: the model's (`reg`, `reg_rate`: every page's objective, the training page's first run)
+    or the training page's second run's (`b_reg`, `b_reg_rate`)."""
+    model = home == "model"
+    return (Field(f"{prefix}reg", "choice", home, f"{whose} regularization", "none", "regularization" if model else "",
+                  tuple(REGULARIZATIONS)),
+            Field(f"{prefix}reg_rate", "float", home, f"{whose} regularization rate", SEED.reg_rate,
+                  "reg_rate" if model else "", bounds=REG_RATE_RANGE))
+
+
 def _training_fields(prefix: str, whose: str) -> tuple[Field, ...]:
-    """A training run's own settings: optimizer, batch size (0: full batch), regularization and its rate."""
+    """A training run's own settings: optimizer, batch size (0: full batch)."""
     return (Field(f"{prefix}opt", "choice", "session", f"{whose} optimizer", "sgd" if not prefix else "adam",
                   choices=("sgd", "momentum", "adam")),
-            Field(f"{prefix}batch", "int", "session", f"{whose} batch size", 0, bounds=(0, 10_000)),
-            Field(f"{prefix}reg", "choice", "session", f"{whose} regularization", "none", choices=("none", "l1", "l2")),
-            Field(f"{prefix}reg_rate", "float", "session", f"{whose} regularization rate", 0.001, bounds=(0.0, 10.0)))
+            Field(f"{prefix}batch", "int", "session", f"{whose} batch size", 0, bounds=(0, 10_000)))
 
 
 LAYER_KEYS = tuple(f"{p}{l}" for l in range(1, bp.MAX_HIDDEN + 2) for p in ("W", "b"))  # W1, b1, ..., W4, b4
@@ -101,8 +112,12 @@ SCHEMA: tuple[Field, ...] = (
     Field("activation", "choice", "model", "the output activation", SEED.activation, "activation", OUTPUT_CHOICES,
           always=True),
     Field("outputs", "int", "model", "the number of outputs K", 1, "outputs", bounds=OUTPUTS_RANGE),
-    Field("classes", "names", "model", "the classes' names", (), "classes"),
+    Field("classes", "names", "model", "the classes' names", (), "classes", bounds=(0, bp.MAX_OUTPUTS)),
+    Field("xnames", "names", "model", "the features' names", (), "feature_names",
+          bounds=(0, bp.validation.MAX_FEATURES)),
     Field("loss", "choice", "model", "the loss", SEED.loss, "loss", LOSS_CHOICES, always=True),
+    # the penalty on the weights: part of the objective of every page (the training page's first run included)
+    *_penalty_fields("", "the", "model"),
     Field("decimals", "int", "model", "the decimals shown", SEED.precision, "precision", bounds=PRECISION_RANGE),
     Field("presenter", "bool", "session", "presenter mode", False),
     # the loss-landscape page's settings (ui/landscape.py); the defaults are its widgets' defaults
@@ -127,6 +142,7 @@ SCHEMA: tuple[Field, ...] = (
     Field("features", "choices", "session", "the feature transforms", (), choices=tuple(bp.features.TRANSFORMS)),
     Field("compare", "bool", "session", "comparing two training settings", False),
     *_training_fields("b_", "the second run's"),
+    *_penalty_fields("b_", "the second run's", "session"),
     Field("b_lr", "float", "session", "the second run's learning rate", None, bounds=(1e-6, 100.0)),
     Field("step", "int", "page", "the step shown by the step page", 1, bounds=(1, 99)),
 )
@@ -162,7 +178,8 @@ def encode(model: Model, session: Mapping[str, Any] | None = None, page: Mapping
         raise ShareError([f"fix the input before sharing: {err}"]) from None
     if model.labelled:  # class labels stay labels (the engine reads them as one-hot rows)
         y = np.argmax(y, axis=1)
-    numbers: dict[str, Any] = {"X": X, "y": y, "lr": rate}
+    numbers: dict[str, Any] = {"X": X, "y": y, "lr": rate,
+                               "xnames": tuple(model.own_features or ())}
     if model.is_neuron:
         numbers |= {"w": params["W1"][:, 0], "b": float(params["b1"][0])}
     else:
@@ -251,7 +268,7 @@ def decode(params: Mapping[str, str | Sequence[str]]) -> Shared | None:
 def _read_model(given: dict[str, str], problems: list[str]) -> dict[str, Any]:
     """The model attributes the link sets, as cell texts; appends to `problems` what is wrong."""
     out: dict[str, Any] = {}
-    for key in ("activation", "loss", "decimals", "outputs", "classes"):
+    for key in ("activation", "loss", "decimals", "outputs", "classes", "xnames", "reg", "reg_rate"):
         if key in given:
             try:
                 out[FIELDS[key].attr] = _read(FIELDS[key], given[key])
@@ -322,6 +339,8 @@ def _read_model(given: dict[str, str], problems: list[str]) -> dict[str, Any]:
     needs = bp.LOSSES[loss].output
     if needs and "activation" not in out:
         out["activation"] = needs  # choosing the loss chooses the output it scores, as the sidebar does
+    if out.get("feature_names") and names_problem(out["feature_names"], d):
+        problems.append(f"xnames: {names_problem(out['feature_names'], d)} (one name per column of X)")
     if out.get("classes") and len(out["classes"]) != k:
         problems.append(f"classes: {len(out['classes'])} names but the network has {k} output{'s' if k > 1 else ''} "
                         "(one name per class)")
@@ -427,9 +446,10 @@ def _read(f: Field, text: str, model: Model = SEED) -> Any:
         return items
     if f.kind == "names":
         items = tuple(_cells(text))
-        if len(items) > bp.MAX_OUTPUTS or len(set(items)) != len(items) or any(
+        most = int(f.bounds[1])
+        if len(items) > most or len(set(items)) != len(items) or any(
                 not i or len(i) > MAX_NAME or any(c in i for c in NAME_FORBIDDEN) for i in items):
-            raise bp.InputError(f"{f.key}: {text[:60]!r} must list at most {bp.MAX_OUTPUTS} distinct names of 1 to "
+            raise bp.InputError(f"{f.key}: {text[:60]!r} must list at most {most} distinct names of 1 to "
                                 f"{MAX_NAME} characters (no {' '.join(NAME_FORBIDDEN)})")
         return items
     if f.kind == "float":

@@ -40,14 +40,15 @@ _FEATURES = tuple(f"train_feat_{k}" for k in bp.features.TRANSFORMS)
 
 
 def _training_bindings(field: str, key: str) -> dict[str, Binding]:
-    """A training run's settings (ui/training.py): batch 0 is the Full batch toggle on."""
+    """A training run's settings (ui/training.py): batch 0 is the Full batch toggle on; the second run's own
+    penalty (the first run's is the model's, from the sidebar)."""
+    own = {f"{field}reg": _one(f"{key}reg"), f"{field}reg_rate": _one(f"{key}rate")} if field else {}
     return {
         f"{field}opt": _one(f"{key}opt"),
         f"{field}batch": ((f"{key}full", f"{key}batch"),
                           lambda v: {f"{key}full": v == 0, **({f"{key}batch": v} if v else {})},
                           lambda values: 0 if values[0] else int(values[1])),
-        f"{field}reg": _one(f"{key}reg"),
-        f"{field}reg_rate": _one(f"{key}rate"),
+        **own,
     }
 
 
@@ -144,9 +145,11 @@ def _restore(params: dict[str, list[str]]) -> None:
     if shared is not None:
         _apply(shared)
         st.session_state[presenter.SHARE_ON] = bool(shared.session.get("presenter"))  # the link's own choice
-        if shared.model != SEED or set(shared.session) - {"presenter"}:  # the untouched app's address, in
-            # presenter mode or not, reopens quietly: a lecturer's `?presenter=1` shows no banner above the lesson.
-            # A toast: it shows once, on the page the link opens, and its × dismisses it.
+        quiet = shared.model == SEED and not set(shared.session) - {"presenter"}
+        if not quiet and not shared.session.get("presenter"):
+            # The untouched app's address reopens quietly: a lecturer's `?presenter=1` shows no banner above the
+            # lesson; nor does any link in presenter mode (the lecturer's own: the notice would cover the graph
+            # on the room's screen). A toast: it shows once, on the page the link opens, and its × dismisses it.
             st.toast(f"Opened a shared example: {len(shared.model.X)} samples × {shared.model.n_features} "
                      "features.", icon=":material/link:")
     if unknown:

@@ -16,6 +16,7 @@ import logging
 from dataclasses import dataclass, replace
 from typing import Generic, TypeVar
 
+import numpy as np
 import streamlit as st
 
 import backprop as bp
@@ -111,11 +112,11 @@ def editor_base() -> Model:
 
 
 def update(**changes) -> str:
-    """Change settings (lr, activation, loss, precision) of the model. A loss that needs a particular output
-    activation (BCE: the sigmoid; cross-entropy: softmax) brings it along, and leaving that loss for one that needs
-    none brings the activation it replaced back; choosing another activation under such a loss goes back to MSE;
-    choosing softmax proposes cross-entropy. Returns what else changed, in words (empty when nothing did). A pair
-    that cannot be (softmax with one output) is kept: the engine's error explains it."""
+    """Change settings (lr, activation, loss, regularization, reg_rate, precision) of the model. A loss that needs a
+    particular output activation (BCE: the sigmoid; cross-entropy: softmax) brings it along, and leaving that loss
+    for one that needs none brings the activation it replaced back; choosing another activation under such a loss
+    goes back to MSE; choosing softmax proposes cross-entropy. Returns what else changed, in words (empty when
+    nothing did). A pair that cannot be (softmax with one output) is kept: the engine's error explains it."""
     was = model()
     m = replace(was, **changes)
     also = ""
@@ -344,13 +345,19 @@ def trajectory(m: Model, optimizer: str, steps: int, activation: str | None = No
 CAPACITY_STEPS = 1000
 
 
-@st.cache_data(max_entries=16, show_spinner="Training both…")
-def _capacity(m: Model) -> tuple[bp.Trajectory, bp.Trajectory]:
+@st.cache_data(max_entries=16, show_spinner="Training the network…")
+def _capacity(m: Model) -> bp.Trajectory:
     net, X, y, params = m.engine()
-    mine = net.train(X, y, params, lr=0.05, steps=CAPACITY_STEPS, optimizer="adam")
-    one = bp.Network(inputs=net.inputs, output=m.activation, loss=m.loss, outputs=m.outputs)
-    alone = one.train(X, y, one.init(seed=0), lr=0.05, steps=CAPACITY_STEPS, optimizer="adam")
-    return mine, alone
+    return net.train(X, y, params, lr=0.05, steps=CAPACITY_STEPS, optimizer="adam")
+
+
+@st.cache_data(max_entries=16, show_spinner="Training one neuron…")
+def _capacity_alone(X: np.ndarray, y: np.ndarray, activation: str, loss: str, outputs: int,
+                    penalty: tuple = ()) -> bp.Trajectory:
+    """One neuron's side: it reads the data, the output and the penalty only, so an edit of the network's weights
+    keeps it."""
+    one = bp.Network(inputs=X.shape[1], output=activation, loss=loss, outputs=outputs, **dict(penalty))
+    return one.train(X, y, one.init(seed=0), lr=0.05, steps=CAPACITY_STEPS, optimizer="adam")
 
 
 def capacity_rows(m: Model) -> int:
@@ -363,7 +370,10 @@ def capacity(m: Model) -> tuple[bp.Trajectory, bp.Trajectory] | None:
     for CAPACITY_STEPS steps on the model's data (a seeded sample of capacity_rows(m) rows when the budget asks);
     None (the error shown) on bad input."""
     try:
-        return _capacity(budget.sampled(m.filled(), capacity_rows(m)))
+        m = budget.sampled(m.filled(), capacity_rows(m))
+        _, X, y, _ = m.engine()
+        return _capacity(m), _capacity_alone(X, y, m.activation, m.loss, m.outputs,
+                                             tuple(sorted(m.penalty.items())))
     except bp.InputError as err:
         show_input_error(err)
         return None

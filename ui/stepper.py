@@ -40,7 +40,7 @@ COMPONENT = st.components.v2.component(
 )
 
 GRAPH_ROWS = 6  # rows (samples) a graph node shows before it elides the middle
-GRAPH_COLS = 6  # feature columns of X likewise
+GRAPH_COLS = 6  # columns of X, and of any step's value, likewise (a 3-class Jacobian's 9: the first 4, …, the last)
 # Where a graph node sits: (rank along the forward pass, slot within the rank), by its name's stem and layer
 # ("z" or "z2"): layer l's input and θ_l, then z_l beside its shares of ∂L/∂θ_l, then a_l; y beside the last
 # a, then L. Other nodes follow, one rank each.
@@ -150,9 +150,10 @@ def _cells(values: np.ndarray, rows: list[int | None], fmt: Callable[[float], st
     return [None if i is None else fmt(values[i]) for i in rows]
 
 
-def _graph(trace: bp.Trace, precision: int) -> dict:
+def _graph(trace: bp.Trace, precision: int, inputs: list[str] | None = None) -> dict:
     """The graph's nodes, each a small table of columns (head, cells, the step that computes it: -1 for the
-    inputs), and its edges. Cells are text; None is an elided row."""
+    inputs), and its edges; X's columns are named by `inputs` (default x0, x1, ...). Cells are text; None is an
+    elided row."""
     fmt = lambda v: render.fmt(v, precision)  # noqa: E731
     n, d = trace.X.shape
     samples = _shown(n, GRAPH_ROWS)
@@ -166,7 +167,7 @@ def _graph(trace: bp.Trace, precision: int) -> dict:
 
     x = node("X", f"X  ({n}×{d})", sample_labels)
     for j in _shown(d, GRAPH_COLS):
-        x["columns"].append({"head": "…" if j is None else f"x{j}", "step": -1,
+        x["columns"].append({"head": "…" if j is None else inputs[j] if inputs else f"x{j}", "step": -1,
                              "cells": [None if i is None or j is None else fmt(trace.X[i, j]) for i in samples]})
     theta = net.flatten(trace.params)
     spans = {}  # each layer's parameters: their range in the flat order
@@ -203,9 +204,10 @@ def _graph(trace: bp.Trace, precision: int) -> dict:
         if per_sample and step.marked:
             target["off"] = sorted(set(target["off"]) | {r for r, i in enumerate(rows) if i in set(step.marked)})
         table = value.reshape(-1, 1) if value.ndim == 1 else value
-        for j, head in enumerate(step.col_labels or ("value",)):
-            target["columns"].append({"head": str(head), "step": k, "part": part,
-                                      "cells": _cells(table[:, j], rows, fmt)})
+        heads = step.col_labels or ("value",)
+        for j in _shown(len(heads), GRAPH_COLS):  # a Jacobian's K² columns: the first, …, the last (the table: all)
+            target["columns"].append({"head": "…" if j is None else str(heads[j]), "step": k, "part": part,
+                                      "cells": [None] * len(rows) if j is None else _cells(table[:, j], rows, fmt)})
     place, edges = layout(list(nodes))
     for name, spot in place.items():
         nodes[name]["rank"], nodes[name]["slot"] = spot
@@ -213,7 +215,7 @@ def _graph(trace: bp.Trace, precision: int) -> dict:
             "edges": [{"from": a, "to": b, "label": label, "backward": back} for a, b, label, back in edges]}
 
 
-def payload(trace: bp.Trace, precision: int) -> dict:
+def payload(trace: bp.Trace, precision: int, inputs: list[str] | None = None) -> dict:
     """Everything the stepper shows, as plain JSON-able lists and strings (never NumPy arrays).
 
     Reads from each `Step` only: title, short, kind, phase, node, part, formula, formula_numbers, details,
@@ -235,7 +237,7 @@ def payload(trace: bp.Trace, precision: int) -> dict:
             "table": _table(step, trace, precision), "shape": render.shape_text(step, trace),
             "node": nodes[0], "nodes": nodes, "part": part, "index": k, "bars": _bars(step, precision),
         })
-    return {"steps": steps, "graph": _graph(trace, precision)}
+    return {"steps": steps, "graph": _graph(trace, precision, inputs)}
 
 
 def parse_step(text: str, n: int) -> int | None:
@@ -247,7 +249,7 @@ def parse_step(text: str, n: int) -> int | None:
 @st.cache_data(max_entries=64, show_spinner=False, hash_funcs={bp.Trace: lambda _: 0})
 def cached_payload(model: Model, trace: bp.Trace) -> dict:
     """`payload` for the trace computed from `model` (the model is the cache key: the trace follows from it)."""
-    return payload(trace, model.precision)
+    return payload(trace, model.precision, model.own_features)
 
 
 def _settled() -> None:

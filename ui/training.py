@@ -19,10 +19,9 @@ import backprop as bp
 from backprop import features, metrics
 
 from . import render, state
-from .model import Model, cell
+from .model import REG_RATE_RANGE, REGULARIZATIONS, Model, cell
 
 OPTIMIZERS = {"sgd": "SGD", "momentum": "Momentum (μ = 0.9)", "adam": "Adam"}
-REGULARIZATIONS = {"none": "None", "l1": "L1", "l2": "L2"}
 STOP_RULES = {"epochs": "after the epochs", "loss": "at a target loss"}
 MAX_WORK = 1_500_000  # sample-evaluations a run may take (steps × N): about a second here
 MAX_FRAMES = 120  # states sent to the browser for the animation (epoch ends, evenly spaced)
@@ -35,7 +34,7 @@ GENERATORS = {"circles": (bp.datasets.circles, 0.08), "moons": (bp.datasets.moon
               "sine": (bp.datasets.sine, 0.05), "sincos": (bp.datasets.sincos, 0.05),
               "spiral": (lambda n, noise, seed: bp.datasets.spiral(n, classes=3, noise=noise, seed=seed), 0.1)}
 DEFAULTS = {"train_opt": "sgd", "train_full": True, "train_batch": 1, "train_epochs": 100, "train_stop": "epochs",
-            "train_target": 0.05, "train_reg": "none", "train_rate": 0.001, "train_test": 0.0, "train_seed": 0,
+            "train_target": 0.05, "train_test": 0.0, "train_seed": 0,
             "train_compare": False, "train_b_opt": "adam", "train_b_full": True, "train_b_batch": 1,
             "train_b_reg": "none", "train_b_rate": 0.001,
             **{f"train_feat_{k}": False for k in features.TRANSFORMS}}
@@ -110,6 +109,16 @@ def _save() -> None:
     st.session_state[SAVED] = {k: st.session_state[k] for k in KEPT if k in st.session_state}
 
 
+def export_settings() -> dict:
+    """The first run's training settings as the exports carry them (lesson.export.TRAINING_KEYS), from this page's
+    widgets, or their last values, or the defaults when the page has not been opened."""
+    saved = {**DEFAULTS, **st.session_state.get(SAVED, {})}
+    value = lambda key: st.session_state.get(key, saved[key])  # noqa: E731
+    return {"optimizer": value("train_opt"), "batch_size": None if value("train_full") else int(value("train_batch")),
+            "epochs": int(value("train_epochs")), "seed": int(value("train_seed")),
+            "test_fraction": float(value("train_test"))}
+
+
 def generated_preset(m: Model) -> str | None:
     """The generated example whose data the model holds (as loaded, or redrawn here with another noise)."""
     name = state.example()
@@ -132,19 +141,26 @@ def _on_noise(name: str) -> None:
     st.session_state[GENERATED] = (name, noise, Xc, yc)
 
 
-def _run_ui(box, prefix: str, lr: float | str) -> RunSettings:
-    """One run's settings in `box`: optimizer, (learning rate), batch size, regularization."""
+def _run_ui(box, prefix: str, m: Model) -> RunSettings:
+    """One run's settings in `box`: optimizer, (learning rate), batch size, regularization. The first run's learning
+    rate and penalty are the model's (the sidebar's: every page computes them); the second run has its own."""
     a, b, c = box.columns(3)
     opt = a.selectbox("Optimizer", list(OPTIMIZERS), format_func=OPTIMIZERS.get, key=f"{prefix}opt")
+    lr = m.lr
     if prefix != "train_":
         st.session_state.setdefault(f"{prefix}lr", float(lr) if _number(lr) else 0.01)
         lr = a.number_input("Learning rate η", min_value=1e-6, max_value=100.0, format="%g", key=f"{prefix}lr")
     full = b.toggle("Full batch", key=f"{prefix}full", help="Every step sees all N training samples.")
     batch = b.number_input("Batch size", min_value=1, max_value=MAX_BATCH, step=1, key=f"{prefix}batch",
                            disabled=full, help="Samples per step; each epoch shuffles them (seeded).")
+    if prefix == "train_":
+        c.markdown(f"Regularization: **{REGULARIZATIONS[m.regularization]}**"
+                   + (f", λ = {m.reg_rate:g}" if m.penalty else "")
+                   + " (sidebar, beside the loss: the step page shows this penalty too)")
+        return RunSettings(opt, lr, None if full else int(batch), m.penalty.get("regularization"), m.reg_rate)
     reg = c.radio("Regularization", list(REGULARIZATIONS), format_func=REGULARIZATIONS.get, key=f"{prefix}reg",
                   horizontal=True)
-    rate = c.number_input("Rate λ", min_value=0.0, max_value=10.0, step=0.001, format="%g", key=f"{prefix}rate",
+    rate = c.number_input("Rate λ", *REG_RATE_RANGE, step=0.001, format="%g", key=f"{prefix}rate",
                           disabled=reg == "none")
     return RunSettings(opt, lr, None if full else int(batch), None if reg == "none" else reg, float(rate))
 
@@ -160,7 +176,7 @@ def controls_ui(m: Model) -> Settings:
     """The page's settings, drawn in a bordered box; the second run's under "Compare"."""
     _restore()
     with st.container(border=True):
-        first = _run_ui(st, "train_", m.lr)
+        first = _run_ui(st, "train_", m)
         a, b, c = st.columns(3)
         epochs = a.number_input("Epochs", min_value=1, max_value=bp.MAX_EPOCHS, step=10, key="train_epochs",
                                 help="Passes over the training data; with a target loss, the most it may take.")
@@ -185,7 +201,7 @@ def controls_ui(m: Model) -> Settings:
         runs = (first,)
         if compare:
             st.markdown("**Second run**")
-            runs = (first, _run_ui(st, "train_b_", m.lr))
+            runs = (first, _run_ui(st, "train_b_", m))
     _save()
     return Settings(runs, int(epochs), float(target) if stop == "loss" else None, float(test), int(seed),
                     transforms)
@@ -208,9 +224,8 @@ def train_run(net: bp.Network, X, y, params, r: RunSettings, epochs: int, test_f
     """One run from `params` on the model's data (X without the transforms' columns)."""
     net, X, y, params = _start(net, X, y, params, transforms)
     Xtr, ytr, Xte, yte = _split(X, y, test_fraction, seed)
-    if r.regularization is not None:
-        net = bp.Network(inputs=net.inputs, hidden=net.hidden, output=net.output, loss=net.loss.name,
-                         outputs=net.outputs, regularization=r.regularization, reg_rate=r.rate)
+    net = bp.Network(inputs=net.inputs, hidden=net.hidden, output=net.output, loss=net.loss.name, outputs=net.outputs,
+                     regularization=r.regularization, reg_rate=r.rate if r.regularization else 0.0)
     return net.train(Xtr, ytr, params, lr=r.lr, optimizer=r.optimizer, batch_size=r.batch, epochs=epochs,
                      seed=seed, X_test=Xte, y_test=yte)
 

@@ -26,7 +26,8 @@ KEY = "training_component"
 GRID = 64  # the decision map's points per axis
 UNIT_GRID = 32  # each unit's map's
 MARGIN = 0.15  # the plane extends this share of the data's range beyond it
-RUN_STYLES = (("#0072B2", "solid"), ("#D55E00", "dash"))  # first run, second run (Okabe-Ito)
+# first run, second run (Okabe-Ito): colour, dash, colour on the dark theme's page (the blue is too dark there)
+RUN_STYLES = (("#0072B2", "solid", "#56B4E9"), ("#D55E00", "dash", "#D55E00"))
 
 
 def _js(*files: str) -> str:
@@ -59,7 +60,7 @@ def _points(X, y, net, k: int) -> list[list[float]]:
     return [[float(a), float(b), int(c)] for (a, b), c in zip(X[:, :2], cls, strict=True)]
 
 
-def _run(run, k: int, style: tuple[str, str]) -> dict:
+def _run(run, k: int, style: tuple[str, str, str]) -> dict:
     t = run.trajectory
     e = run.epochs
     ends = t.epoch_steps[:e + 1]
@@ -74,7 +75,7 @@ def _run(run, k: int, style: tuple[str, str]) -> dict:
     frames = [{"epoch": int(f), "step": int(t.epoch_steps[f]), "params": _short(t.flat[int(t.epoch_steps[f])])}
               for f in run.frames]
     return {
-        "label": run.settings.label, "color": style[0], "dash": style[1],
+        "label": run.settings.label, "color": style[0], "dash": style[1], "colorDark": style[2],
         "batchLoss": _short(t.batch_loss[:T]), "perEpoch": per_epoch, "frames": frames,
         "confusionTrain": None if run.confusion_train is None else run.confusion_train.tolist(),
         "confusionTest": None if run.confusion_test is None else run.confusion_test.tolist(),

@@ -22,12 +22,15 @@ from .model import (
     OUTPUTS_RANGE,
     PRECISION_RANGE,
     PRESETS,
+    REG_RATE_RANGE,
+    REGULARIZATIONS,
     Model,
 )
 from .render import code_span
 
 SETTINGS = {"lr": "setting_lr", "activation": "setting_activation", "outputs": "setting_outputs",
-            "loss": "setting_loss", "precision": "setting_precision"}
+            "loss": "setting_loss", "regularization": "setting_reg", "reg_rate": "setting_reg_rate",
+            "precision": "setting_precision"}
 ONE_HOT = "y_one_hot"  # cross-entropy's targets as one-hot columns (on) or one class column (off)
 DEPTH = "arch_depth"  # the sidebar's number of hidden layers; its layers' widths and activations below
 INIT_KIND, INIT_SEED, INIT_VALUE = "init_kind", "init_seed", "init_value"
@@ -272,9 +275,11 @@ def _on_architecture() -> None:
 EDGES_SHOW, EDGES_SAMPLE = "network_edges", "network_sample"
 
 
-def network_ui(trace: bp.Trace, precision: int, current: lesson.Step | None = None, key: str = "network") -> None:
+def network_ui(trace: bp.Trace, precision: int, current: lesson.Step | None = None, key: str = "network",
+               inputs: list[str] | None = None) -> str:
     """The network diagram (units as nodes, weights as edges coloured by sign and sized by magnitude) with a choice
-    of what the edges show, the chosen sample, and every drawn number as text in a table under it."""
+    of what the edges show, the chosen sample, and every drawn number as text in a table under it; `inputs` names
+    the features (default x₀, x₁, ...). Returns the diagram's SVG text."""
     from viz import network
 
     n = trace.X.shape[0]
@@ -287,7 +292,8 @@ def network_ui(trace: bp.Trace, precision: int, current: lesson.Step | None = No
                              format_func=lambda i: f"sample {i}",
                              help="Whose z and a the units show (and whose share, for “one sample's share”).")
     sample = min(int(sample or 0), n - 1)
-    render.diagram_ui(network.network_svg(trace, show, sample, current, precision))
+    svg = network.network_svg(trace, show, sample, current, precision, inputs)
+    render.diagram_ui(svg, f"{key.replace('_', '-')}-diagram")
     rows = []
     for layer in trace.network.layers:
         W, b = network.values(trace, show, layer.index, sample)
@@ -297,6 +303,7 @@ def network_ui(trace: bp.Trace, precision: int, current: lesson.Step | None = No
     st.dataframe(pd.DataFrame({what: [render.fmt(v, precision) for _, v in rows]},
                               index=pd.Index([k for k, _ in rows], name="parameter")),
                  key=f"{key}_table", height=min(38 + 35 * len(rows), 250))
+    return svg
 
 
 def capacity_ui(m: Model) -> None:
@@ -321,7 +328,7 @@ def capacity_ui(m: Model) -> None:
         p = m.precision
         left, right = st.columns(2)
         left.metric(f"This {widths} network", render.fmt(ours, p), help="Its loss after training")
-        right.metric("One neuron" if m.outputs == 1 else f"One layer ({m.n_features}-{m.outputs})",
+        right.metric("One neuron" if m.outputs == 1 else f"No hidden layer ({m.n_features} → {m.outputs})",
                      render.fmt(theirs, p), help="Its loss after the same training")
         if theirs > 2 * ours and theirs - ours > 0.02:
             st.markdown(
@@ -332,7 +339,7 @@ def capacity_ui(m: Model) -> None:
         else:
             st.markdown("**Here one neuron does about as well**: a straight boundary (a plane) already fits this "
                         "data, so the hidden layers add little.")
-        render.loss_curves_ui([("one neuron", alone), (f"{widths} network", mine)])
+        render.loss_curves_ui([("one neuron", alone), (f"{widths} network", mine)], "capacity-curves")
         st.caption(f"Both trained with Adam, η = 0.05, {state.CAPACITY_STEPS:,} steps; the network from its current "
                    "weights, the neuron from He / Xavier weights with seed 0"
                    + (f"; on a random sample of {rows:,} of the {len(m.X):,} samples (the same on every run), to keep "
@@ -380,6 +387,9 @@ def differences(old: Model, new: Model, limit: int = 3) -> list[str]:
         out.append(f"activation {bp.ACTIVATIONS[old.activation].label}")
     if old.loss != new.loss:
         out.append(f"loss {bp.LOSSES[old.loss].label}")
+    if old.penalty != new.penalty:
+        out.append("no regularization" if not old.penalty else
+                   f"{REGULARIZATIONS[old.regularization]}, λ = {old.reg_rate:g}")
     return out[:limit] + (["…"] if len(out) > limit else [])
 
 
@@ -438,7 +448,7 @@ def settings_stale() -> bool:
 
 
 def settings_ui() -> Model:
-    """Preset, activation, loss, learning rate and precision, in the sidebar."""
+    """Preset, activation, loss, regularization, learning rate and precision, in the sidebar."""
     m = state.model()
     for name, key in SETTINGS.items():
         st.session_state.setdefault(key, getattr(m, name))
@@ -467,6 +477,14 @@ def settings_ui() -> Model:
                                                    "keeps the weights and targets that still fit.")
         st.selectbox("Loss", LOSS_CHOICES, key=SETTINGS["loss"], on_change=_on_setting, args=("loss",),
                      format_func=lambda k: bp.LOSSES[k].label)
+        left, right = st.columns([3, 2])
+        left.selectbox("Regularization", list(REGULARIZATIONS), key=SETTINGS["regularization"],
+                       on_change=_on_setting, args=("regularization",), format_func=REGULARIZATIONS.get,
+                       help="A penalty on the weights (never the biases) added to the loss: L2 is (λ/2) Σ W², L1 is "
+                            "λ Σ |W|. Every page computes the loss plus the penalty; the step page shows the penalty "
+                            "and its gradient as steps of their own.")
+        right.number_input("Rate λ", *REG_RATE_RANGE, step=0.001, format="%g", key=SETTINGS["reg_rate"],
+                           on_change=_on_setting, args=("reg_rate",), disabled=m.regularization == "none")
         st.text_input("Learning rate η", key=SETTINGS["lr"], on_change=_on_setting, args=("lr",))
         st.slider("Decimals shown", *PRECISION_RANGE, key=SETTINGS["precision"], on_change=_on_setting,
                   args=("precision",))

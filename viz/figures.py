@@ -11,6 +11,7 @@ Pure: no Streamlit.
 
 from __future__ import annotations
 
+import base64
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -28,10 +29,16 @@ class Style:
     color: str
     dash: str
     symbol: str  # a symbol both Scatter and Scatter3d draw
+    dark: str = ""  # the colour on the dark theme's page, when `color` is too dark to see there
+
+    @property
+    def color_dark(self) -> str:
+        return self.dark or self.color
 
 
 STYLES = {  # Okabe-Ito colours, told apart without colour too: dashes and marker symbols differ
-    "sgd": Style(OPTIMIZER_LABELS["sgd"], "#0072B2", "solid", "circle"),
+    # SGD's blue vanishes on a dark page and in Viridis' dark valley: Okabe-Ito's sky blue in the dark theme
+    "sgd": Style(OPTIMIZER_LABELS["sgd"], "#0072B2", "solid", "circle", dark="#56B4E9"),
     "momentum": Style(OPTIMIZER_LABELS["momentum"], "#E69F00", "dash", "square"),
     "adam": Style(OPTIMIZER_LABELS["adam"], "#009E73", "dot", "diamond"),
     "notebook": Style(OPTIMIZER_LABELS["notebook"], "#D55E00", "dashdot", "x"),
@@ -43,6 +50,12 @@ FRAME_DIGITS = 6  # significant digits of a marker's position in a frame: far be
 MODEL_GRID = 41  # points per axis of the model view's heatmap
 CURVE_POINTS = 121  # points of a network's prediction curve over one feature
 LEVELS = 250  # colour levels, one byte a cell; not 255, whose runs encode as "////", escaped to 6 bytes each
+
+
+def dark_colors() -> dict[str, str]:
+    """The figures' colours that a dark page needs changed, to their colour there ("ink": the page's text
+    colour). The figure component (ui/components/figure/figure.js) swaps them when the theme is dark."""
+    return {START_COLOR: "ink", **{s.color: s.dark for s in STYLES.values() if s.dark}}
 
 
 def style(optimizer: str) -> Style:
@@ -73,6 +86,14 @@ def frame_duration(steps: int) -> int:
 
 def _short(values) -> list[float]:
     return [float(f"{v:.{FRAME_DIGITS}g}") for v in np.ravel(values)]
+
+
+def _typed(a: np.ndarray) -> dict:
+    """A NumPy array as Plotly.js's typed-array spec (what plotly.py sends it as): validated by plotly.py at the
+    cost of a string, where each of a frame's arrays would otherwise cost a copy and a check of every cell."""
+    dtype = {"uint8": "u1", "int8": "i1", "int32": "i4", "float32": "f4", "float64": "f8"}[str(a.dtype)]
+    return {"dtype": dtype, "bdata": base64.b64encode(np.ascontiguousarray(a).tobytes()).decode("ascii"),
+            **({"shape": ", ".join(map(str, a.shape))} if a.ndim > 1 else {})}
 
 
 def _at(trajectory: Trajectory, step: int) -> int:
@@ -450,7 +471,7 @@ def _model_plane(t: Trajectory, X: np.ndarray, y: np.ndarray, features: tuple[in
     frames = []
     for k in range(t.steps + 1):
         level, line = state(_at(t, k))
-        frames.append(dict(name=str(k), data=[dict(type="heatmap", z=level), dict(type="scattergl", **line)],
+        frames.append(dict(name=str(k), data=[dict(type="heatmap", z=_typed(level)), dict(type="scattergl", **line)],
                            traces=[0, 1]))
     fig.frames = frames
     add_player(fig, t.steps, redraw=True, y=-0.1)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import html
 import textwrap
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -122,10 +123,10 @@ def _svg(width: float, height: float, body: list[str], label: str) -> str:
             f'<title>{_esc(label)}</title><style>{" ".join(STYLE.split())}</style>' + "".join(body) + "</svg>")
 
 
-def unit_names(net: bp.Network) -> list[list[str]]:
-    """Each layer's unit names as the diagram writes them: x₀ … for the inputs, h1[0] … for hidden units
-    (the tables' names), ŷ (one output) or ŷ₀ … ŷₖ₋₁ (K outputs)."""
-    names = [[f"x{str(j).translate(SUB)}" for j in range(net.inputs)]]
+def unit_names(net: bp.Network, inputs: Sequence[str] | None = None) -> list[list[str]]:
+    """Each layer's unit names as the diagram writes them: x₀ … for the inputs (or the features' own `inputs`
+    names), h1[0] … for hidden units (the tables' names), ŷ (one output) or ŷ₀ … ŷₖ₋₁ (K outputs)."""
+    names = [list(inputs) if inputs else [f"x{str(j).translate(SUB)}" for j in range(net.inputs)]]
     for layer in net.layers:
         if layer.index == net.depth:
             names.append(["ŷ"] if layer.fan_out == 1 else [f"ŷ{str(j).translate(SUB)}" for j in range(layer.fan_out)])
@@ -135,9 +136,10 @@ def unit_names(net: bp.Network) -> list[list[str]]:
 
 
 def network_svg(trace: Trace, show: str = "weights", sample: int = 0, current: Step | None = None,
-                precision: int = 4) -> str:
+                precision: int = 4, inputs: Sequence[str] | None = None) -> str:
     """The network diagram as SVG text; `show` picks the edges' numbers, `sample` the sample whose inputs and
-    activations (and share, for show="sample") are drawn, `current` the step whose layer is outlined."""
+    activations (and share, for show="sample") are drawn, `current` the step whose layer is outlined, `inputs` the
+    features' names (default x₀, x₁, ...)."""
     net = trace.network
     n = trace.X.shape[0]
     if not 0 <= sample < n:
@@ -148,7 +150,7 @@ def network_svg(trace: Trace, show: str = "weights", sample: int = 0, current: S
     lit = current.layer if current is not None and current.layer else None
     updating = current is not None and current.kind == "update"
     what = {"weights": "b", "grad": "∂L/∂b", "sample": "∂L/∂b"}[show]
-    names = unit_names(net)
+    names = unit_names(net, inputs)
 
     x = trace.X[sample]
     lines = [[[names[0][j], fmt(x[j])] for j in range(net.inputs)]]
@@ -255,22 +257,23 @@ def alt_text(trace: Trace, show: str = "weights") -> str:
 MAX_NEURON_INPUTS = 4  # more inputs: the first two, "… n more", the last
 
 
-def neuron_svg(trace: Trace, precision: int = 4) -> str:
-    """The neuron with its numbers as SVG text: each input x_j with its weight w_j and ∂L/∂w_j, the bias,
-    z = Xw + b, a = f(z) and the loss L with the targets y."""
+def neuron_svg(trace: Trace, precision: int = 4, names: Sequence[str] | None = None) -> str:
+    """The neuron with its numbers as SVG text: each input x_j (or its feature's name from `names`) with its weight
+    w_j and ∂L/∂w_j, the bias, z = Xw + b, a = f(z) and the loss L with the targets y."""
     fmt = lambda v: latex.text(v, precision)  # noqa: E731
     d = trace.X.shape[1]
     shown = list(range(d)) if d <= MAX_NEURON_INPUTS else [0, 1, d - 1]
     act = bp.ACTIVATIONS[trace.activation].abbrev
     loss = bp.LOSSES[trace.loss_name].short
     sub = lambda j: str(j).translate(SUB)  # noqa: E731
-    inputs = [[f"x{sub(j)} · w{sub(j)}", f"w{sub(j)} = {fmt(trace.w[j])}", f"∂L/∂w{sub(j)} = {fmt(trace.grad_w[j])}"]
+    x = (lambda j: names[j]) if names else (lambda j: f"x{sub(j)}")  # noqa: E731
+    inputs = [[f"{x(j)} · w{sub(j)}", f"w{sub(j)} = {fmt(trace.w[j])}", f"∂L/∂w{sub(j)} = {fmt(trace.grad_w[j])}"]
               for j in shown]
     if len(shown) < d:
         inputs.insert(2, [f"… {d - len(shown)} more inputs"])
     inputs.append(["bias", f"b = {fmt(trace.b)}", f"∂L/∂b = {fmt(trace.grad_b)}"])
-    tips = [f"input x{j}, weight w{j} = {fmt(trace.w[j])}; the gradient ∂L/∂w{j} = {fmt(trace.grad_w[j])}"
-            for j in shown]
+    tips = [f"input {names[j] if names else f'x{j}'}, weight w{j} = {fmt(trace.w[j])}; the gradient ∂L/∂w{j} = "
+            f"{fmt(trace.grad_w[j])}" for j in shown]
     if len(shown) < d:
         tips.insert(2, f"{d - len(shown)} more inputs: every weight and gradient is in the table")
     tips.append(f"the bias b = {fmt(trace.b)}; its gradient ∂L/∂b = {fmt(trace.grad_b)}")

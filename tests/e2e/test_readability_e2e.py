@@ -232,6 +232,7 @@ def test_a_step_downloads_as_a_png_an_svg_and_latex_slide(room_browser, app_url,
         assert "z = Xw + b" in tex and "1.5000" in tex  # the formula, then with the numbers
         svg = saved["svg"].read_text()
         assert svg.startswith("<svg") and "Pre-activation z = Xw + b" in svg and "1.5000" in svg
+        assert 'class="graph-area"' in svg and "θ = (w, b)" in svg and "X  (3×2)" in svg  # the graph with values
         png = saved["png"].read_bytes()
         assert png[:8] == b"\x89PNG\r\n\x1a\n"
         width = int.from_bytes(png[16:20], "big")

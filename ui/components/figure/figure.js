@@ -25,7 +25,8 @@ export default function ({ data, parentElement }) {
       layout[key] = { automargin: true, ...layout[key] }; // room for tick labels and titles, as a template gives
     }
     root.style.height = `${layout.height || 450}px`;
-    const figure = { data: fig.data, layout, frames: fig.frames || [], config: plotConfig() };
+    const traces = isDark(ink) ? recoloured(fig.data, data.darkColors || {}, ink) : fig.data;
+    const figure = { data: traces, layout, frames: fig.frames || [], config: plotConfig() };
     const draw = root.dataset.draws ? Plotly.react(root, figure) : Plotly.newPlot(root, figure);
     return draw.then(() => { root.dataset.draws = String(Number(root.dataset.draws || 0) + 1); });
   });
@@ -34,6 +35,15 @@ export default function ({ data, parentElement }) {
     OBSERVED.delete(root);
     if (window.Plotly) window.Plotly.purge(root);
   };
+}
+
+// The traces with their line and marker colours swapped for a dark page (`swap`: colour -> colour, or "ink")
+function recoloured(traces, swap, ink) {
+  const to = (c) => (typeof c === "string" && c.toUpperCase() in upper ? upper[c.toUpperCase()] : c);
+  const upper = Object.fromEntries(Object.entries(swap).map(([k, v]) => [k.toUpperCase(), v === "ink" ? ink : v]));
+  const part = (p) => (p ? { ...p, color: to(p.color), ...(p.line ? { line: part(p.line) } : {}) } : p);
+  return traces.map((t) => ({ ...t, ...(t.line ? { line: part(t.line) } : {}),
+                              ...(t.marker ? { marker: part(t.marker) } : {}) }));
 }
 
 // Presenter mode: 18 px text, the title larger, and the player (Play, Pause, the step slider) lower, below the

@@ -14,7 +14,7 @@ export default function ({ data, parentElement }) {
     s = create(root);
     STATE.set(root, s);
   }
-  s.data = data;
+  s.data = { ...data, paths: themed(data.paths, getComputedStyle(root).color) };
   root.classList.toggle("bpx-flat", !data.show3d);
   root.classList.toggle("bpx-presenter", Boolean(data.presenter));
   loadPlotly(data.plotly).then((Plotly) => draw(s, Plotly), (err) => {

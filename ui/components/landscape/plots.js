@@ -81,9 +81,17 @@ function figures(s) {
   const map = [{ type: "contour", x: d.u, y: d.v, z, customdata: d.loss, colorscale: "Viridis", ncontours: 30,
                  zmin: cz.min, zmax: cz.max, zauto: false, contours: { coloring: "fill" }, line: { width: 0.5 },
                  colorbar: colourBar(d.colour, cz, ink), hovertemplate: hover("surface"), name: "loss" }];
+  // a light casing under every path first: a line stays visible on Viridis' dark valley as on its yellow slopes
   for (const path of d.paths) {
+    map.push({ type: "scatter", mode: "lines", x: path.u, y: path.v, legendgroup: path.name, showlegend: false,
+               line: { color: "rgba(255, 255, 255, 0.7)", width: 6 }, hoverinfo: "skip" });
+  }
+  // then the paths, the first (SGD: solid, the reference) on top of the others where they run together; the
+  // legend keeps their order
+  for (let i = d.paths.length - 1; i >= 0; i -= 1) {
+    const path = d.paths[i];
     map.push({ type: "scatter", mode: "lines+markers", x: path.u, y: path.v, customdata: path.loss, name: path.label,
-               legendgroup: path.name, line: { color: path.color, dash: path.dash, width: 3 },
+               legendgroup: path.name, legendrank: 1000 + i, line: { color: path.color, dash: path.dash, width: 3 },
                marker: { color: path.color, symbol: path.symbol, size: 5 },
                hovertemplate: hover(path.label + (path.exact ? "" : " (true loss, off the slice)")) });
   }

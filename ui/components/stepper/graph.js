@@ -59,19 +59,34 @@ function showGraph(s, hide) {
   keepInView(s.q(".graph-area"), s.boxes[step.nodes[0]]);
 }
 
-// A network's graph can be larger than its area: scroll the area (never the page) to the current node.
+// A network's graph can be larger than its area: scroll the area (never the page) to the current node. A node wider
+// than the area (a Jacobian's columns) shows its current columns, from their left edge, never a middle cut both ways.
 function keepInView(area, box) {
   if (!area || !box || !area.offsetWidth) return;
   const a = area.getBoundingClientRect();
-  const b = box.getBoundingClientRect();
-  if (b.left < a.left || b.right > a.right) area.scrollLeft += b.left - a.left - (a.width - b.width) / 2;
-  if (b.top < a.top || b.bottom > a.bottom) area.scrollTop += b.top - a.top - (a.height - b.height) / 2;
+  const lit = [...box.querySelectorAll("th.lit")];
+  let b = box.getBoundingClientRect();
+  if (b.width > a.width && lit.length) {
+    const first = lit[0].getBoundingClientRect(), last = lit[lit.length - 1].getBoundingClientRect();
+    b = {left: first.left, right: Math.min(last.right, first.left + a.width), top: b.top, bottom: b.bottom};
+    b.width = b.right - b.left;
+  }
+  if (b.width > a.width) {
+    area.scrollLeft += b.left - a.left;
+  } else if (b.left < a.left || b.right > a.right) {
+    area.scrollLeft += b.left - a.left - (a.width - b.width) / 2;
+  }
+  if (b.top < a.top || b.bottom > a.bottom) area.scrollTop += b.top - a.top - ((a.height - (b.bottom - b.top)) / 2);
 }
 
 function drawEdges(s) {
-  const area = s.q(".graph-area");
-  const svg = s.q(".edges");
-  if (!s.boxes || !area.offsetWidth) return;
+  if (s.boxes) drawEdgesIn(s.q(".graph-area"), s.boxes, s.data.graph.edges);
+}
+
+// The edges of the graph in `area` between its node boxes (id -> element), as laid out now.
+function drawEdgesIn(area, boxes, edges) {
+  const svg = area.querySelector(".edges");
+  if (!area.offsetWidth) return;
   const origin = area.getBoundingClientRect();
   const ns = "http://www.w3.org/2000/svg";
   svg.setAttribute("width", area.scrollWidth);
@@ -95,9 +110,9 @@ function drawEdges(s) {
   const defs = document.createElementNS(ns, "defs");
   defs.append(marker("arrow-f", "head forward"), marker("arrow-b", "head backward"));
   parts.push(defs);
-  for (const e of s.data.graph.edges) {
-    const a = s.boxes[e.from].getBoundingClientRect();
-    const b = s.boxes[e.to].getBoundingClientRect();
+  for (const e of edges) {
+    const a = boxes[e.from].getBoundingClientRect();
+    const b = boxes[e.to].getBoundingClientRect();
     const [x1, y1, x2, y2] = ends(a, b, origin);
     const line = document.createElementNS(ns, "line");
     line.setAttribute("x1", x1); line.setAttribute("y1", y1);

@@ -6,6 +6,9 @@
 // the component's one module.
 
 const SETTLE_MS = 600;
+// In presenter mode a table of more columns than this does not fit beside the graph: it takes the whole width
+// (stepper.css, .body.table-wide), under the title and the formulas, with the numbers beside them.
+const PRESENTER_COLUMNS = 5;
 const STATE = new WeakMap(); // the root element -> its stepper state; the module runs again on new data
 
 export default function ({ data, parentElement, setTriggerValue }) {
@@ -251,6 +254,7 @@ function show(s) {
   note.hidden = !step.note;
   fillTable(q(".values"), step.table);
   q(".lesson").classList.toggle("wide", step.table.columns.length > 3);
+  q(".body").classList.toggle("table-wide", step.table.columns.length > PRESENTER_COLUMNS);
   drawBars(q(".bars"), step.bars);
   q(".shape").textContent = step.shape;
   const origin = q(".origin");
@@ -316,33 +320,53 @@ function fillTable(table, t) {
 }
 
 // A slide of the current step: its title, explanation, formula with the numbers and table (the lesson as
-// shown, result revealed), as SVG (the lesson's HTML in a foreignObject, with the stepper's style sheet) or
-// as PNG drawn from that SVG at twice the size (sharp at 1920x1080). White behind it, or transparent.
+// shown, result revealed) above the computation graph with its values, as SVG (the HTML in a foreignObject,
+// with the stepper's style sheet) or as PNG drawn from that SVG at twice the size (sharp at 1920x1080). The
+// page's background behind it, or transparent. The copy is laid out off screen first, to measure it.
+const SLIDE_FONT = 'Arial, "Helvetica Neue", Helvetica, "Liberation Sans", sans-serif';
+
 function slideSvg(s) {
-  const lesson = s.q(".lesson");
-  const width = Math.max(640, Math.ceil(lesson.scrollWidth)), height = Math.ceil(lesson.scrollHeight) + 24;
-  const clone = lesson.cloneNode(true);
-  clone.querySelectorAll(".reveal, .bars, .origin").forEach((e) => e.remove());
-  const result = clone.querySelector(".result");
+  const hide = hidden(s);
+  if (hide) showGraph(s, false); // the graph's values of this step too, as the revealed lesson shows them
+  const body = s.q(".body").cloneNode(true);
+  if (hide) showGraph(s, true);
+  body.querySelectorAll(".reveal, .bars, .origin").forEach((e) => e.remove());
+  const result = body.querySelector(".result");
   if (result) result.hidden = false;
-  const sheet = s.root.getRootNode();
-  const css = [...(sheet.adoptedStyleSheets || []), ...(sheet.styleSheets || [])]
-    .flatMap((st) => [...st.cssRules].map((r) => r.cssText)).join("\n");
+  const area = body.querySelector(".graph-area");
+  if (area) area.style.overflow = "visible"; // the whole graph, not the part its box scrolls to
+  const width = Math.max(960, s.q(".lesson").scrollWidth, s.q(".graph-area").scrollWidth);
   const clear = s.q(".save-clear").checked;
   const ink = getComputedStyle(s.root).color;
   const paper = clear ? "transparent" : getComputedStyle(document.body).backgroundColor;
   const xhtml = "http://www.w3.org/1999/xhtml";
   const box = document.createElementNS(xhtml, "div");
-  box.setAttribute("class", `stepper ${s.root.classList.contains("presenter") ? "presenter" : ""}`);
-  box.setAttribute("style", `color: ${ink}; background: ${paper}; padding: 12px; width: ${width}px;`);
+  box.setAttribute("class", "stepper");
+  // A picture cannot load the page's web font, nor inherit the page's line height: the slide is laid out (and
+  // its edges drawn) in a system font and a line height of its own, so that its boxes sit where measured.
+  const look = `color: ${ink}; background: ${paper}; padding: 12px; width: ${width}px; font-family: ${SLIDE_FONT};`
+    + " font-size: 16px; line-height: 1.4; letter-spacing: normal;";
+  box.setAttribute("style", `${look} position: fixed; left: -20000px; top: 0;`);
+  box.append(body);
+  s.root.after(box); // inside the component's style scope, off screen
+  if (area) { // the edges again, between the copy's boxes as laid out at the slide's width
+    const boxes = Object.fromEntries([...area.querySelectorAll(".node")].map((n) => [n.dataset.node, n]));
+    drawEdgesIn(area, boxes, s.data.graph.edges);
+  }
+  const height = Math.ceil(box.getBoundingClientRect().height);
+  box.remove();
+  box.setAttribute("style", look);
+  const sheet = s.root.getRootNode();
+  const css = [...(sheet.adoptedStyleSheets || []), ...(sheet.styleSheets || [])]
+    .flatMap((st) => [...st.cssRules].map((r) => r.cssText)).join("\n");
   const style = document.createElementNS(xhtml, "style");
   style.textContent = css;
-  box.append(style, clone);
-  const body = new XMLSerializer().serializeToString(box);
+  box.prepend(style);
+  const text = new XMLSerializer().serializeToString(box);
   return {
     width: width + 24, height,
     text: `<svg xmlns="http://www.w3.org/2000/svg" width="${width + 24}" height="${height}">`
-      + `<foreignObject x="0" y="0" width="100%" height="100%">${body}</foreignObject></svg>`,
+      + `<foreignObject x="0" y="0" width="100%" height="100%">${text}</foreignObject></svg>`,
   };
 }
 

@@ -13,7 +13,7 @@ export default function ({ data, parentElement }) {
     s = create(root);
     STATE.set(root, s);
   }
-  s.data = data;
+  s.data = { ...data, runs: themed(data.runs, getComputedStyle(root).color) };
   s.frames = Math.max(...data.runs.map((r) => r.frames.length));
   s.k = s.frames - 1; // new results open at their end: the trained state; Reset goes back to the start
   root.classList.toggle("bpx-presenter", Boolean(data.presenter));

@@ -1,0 +1,49 @@
+"""Presenter mode at 1280x720, light and dark, on the 3-class link's widest steps: the softmax step's table (z,
+e^(z−max), Σ and p) fits the screen's width without scrolling, and the softmax's Jacobian step keeps the current
+columns of the a₂ node in the graph's view (the node is wider than the graph's area). Screenshots of both."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from .app_helpers import press_stepper, step_label, stepper
+from .browser import ARTIFACTS, new_page, open_app, rerun
+from .test_classes_e2e import LINK, SCREEN, SOFTMAX_STEP
+
+JACOBIAN_STEP = 7  # z1, a1, z2, a2, the loss, dL/da2, then f'(z2): softmax's Jacobian
+
+
+def _fits(page, selector: str) -> bool:
+    return stepper(page).locator(selector).evaluate("e => e.scrollWidth <= e.clientWidth + 1")
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_widest_steps_fit_a_lecture_screen(browser, app_url, scheme):
+    page = new_page(browser, SCREEN)
+    try:
+        page.emulate_media(color_scheme=scheme)
+        open_app(page, f"{app_url}/step_by_step?{LINK}&step={SOFTMAX_STEP}")
+        with rerun(page):
+            page.get_by_test_id("stSidebar").get_by_text("Presenter mode", exact=True).click()
+        expect(step_label(page)).to_contain_text(f"Step {SOFTMAX_STEP} of")
+        table = stepper(page).locator("table.values")
+        assert _fits(page, ".values-box"), "the softmax table scrolls: its p columns are out of sight"
+        box = table.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= SCREEN["width"]
+        sizes = table.locator("td").evaluate_all("cs => cs.map(c => parseFloat(getComputedStyle(c).fontSize))")
+        assert min(sizes) >= 18, sizes
+        expect(page.get_by_test_id("stToast")).to_have_count(0, timeout=20_000)  # "Opened a shared example" goes
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"presenter-softmax-table-1280x720-{scheme}.png"))
+        for _ in range(JACOBIAN_STEP - SOFTMAX_STEP):
+            press_stepper(page, "next")
+        expect(step_label(page)).to_contain_text(f"Step {JACOBIAN_STEP} of")
+        area = stepper(page).locator(".graph-area")
+        area.scroll_into_view_if_needed()
+        lit = stepper(page).locator(".node.current th.lit").first
+        a, b = area.bounding_box(), lit.bounding_box()
+        assert a["x"] <= b["x"] and b["x"] + b["width"] <= a["x"] + a["width"], (a, b)
+        page.screenshot(path=str(ARTIFACTS / f"presenter-jacobian-step-1280x720-{scheme}.png"))
+    finally:
+        page.close()
