@@ -10,7 +10,7 @@ PAGES = Path(__file__).parent / "pages"  # absolute, so tests can run this file 
 FULL_RUN = "app_full_run"  # set by each run of the whole script, taken by the page's fragment (bool)
 
 st.set_page_config(page_title="Backprop Explorer", page_icon="🧮", layout="wide")
-state.init()
+state.init(entry=True)
 throttle.wait_turn()  # a session that asks for runs faster than a person clicks waits its turn
 
 pages = [

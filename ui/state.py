@@ -14,10 +14,12 @@ from __future__ import annotations
 import functools
 import logging
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Generic, TypeVar
 
 import numpy as np
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 import backprop as bp
 import lesson
@@ -52,16 +54,16 @@ class Shown(Generic[T]):
     stale: bool = False
 
 
-def init() -> None:
-    """Put the defaults in place for a new session."""
-    _leave_legacy_multipage_mode()
+def init(entry: bool = False) -> None:
+    """Put the defaults in place for a new session (`entry`: called by app.py itself, before its st.navigation)."""
+    _leave_legacy_multipage_mode(entry)
     st.session_state.setdefault(MODEL, SEED)
     st.session_state.setdefault(EDITOR_VERSION, 0)
     st.session_state.setdefault(PRESET, "seed")
     st.session_state.setdefault(PRESENTER, False)
 
 
-def _leave_legacy_multipage_mode() -> None:
+def _leave_legacy_multipage_mode(entry: bool = False) -> None:
     """Make a deep link into a fresh server run the app, not the page file alone.
 
     Streamlit treats a main script with a `pages/` folder beside it as a legacy (v1) multipage app until
@@ -70,11 +72,28 @@ def _leave_legacy_multipage_mode() -> None:
     app.py, whose st.navigation then opens the requested page (query parameters kept). The flag is
     private (streamlit/runtime/pages_manager.py, checked on 1.67; requirements.txt pins the minor version):
     without it, this logs once and does nothing, and tests/e2e/test_navigation.py's deep-link test fails.
+    The flag is per process: when several first visitors arrive at once (a restarted replica's reconnects),
+    one clears it while the others' runs have already started in legacy mode. A page called from such a run
+    (its navigation lists the main script as a page, which app.py's never does) reruns too.
     """
     manager = _pages_manager()
-    if manager is not None and manager.uses_pages_directory:
+    if manager is None:
+        return
+    if manager.uses_pages_directory:
         manager.uses_pages_directory = False
         st.rerun()
+    if not entry and _page_run_alone():
+        st.rerun()
+
+
+def _page_run_alone() -> bool:
+    """Whether this run is Streamlit's legacy one: the page file alone, app.py only one of the pages."""
+    ctx = get_script_run_ctx()
+    if ctx is None or ctx.pages_manager is None:
+        return False
+    main = Path(ctx.main_script_path).resolve()
+    paths = [Path(p.get("script_path", "")).resolve() for p in ctx.pages_manager.get_pages().values()]
+    return len(paths) > 1 and main in paths  # before any navigation the registry holds the main script alone
 
 
 @functools.cache
