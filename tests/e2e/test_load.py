@@ -1,6 +1,6 @@
 """Load: many browser sessions at once against one server, each editing its own X[0][0].
 
-CI holds 10 sessions (what is checked, isolation, needs no more; the simulated students of benchmarks/load/
+CI holds 6 sessions (what is checked, isolation, needs no more; the simulated students of benchmarks/load/
 measure capacity); `BPX_LOAD_SESSIONS=30 python -m pytest tests/e2e/test_load.py -s` gives the 30-session
 figures of docs/deploy.md.
 
@@ -21,7 +21,7 @@ from .app_helpers import metric
 from .browser import ARTIFACTS, MONITOR_JS, cell_box, column_index, editor, main_text, runs_started, settle
 from .oracle import SEED, fmt, relu_mse
 
-SESSIONS = int(os.environ.get("BPX_LOAD_SESSIONS", "10"))
+SESSIONS = int(os.environ.get("BPX_LOAD_SESSIONS", "6"))
 TIMEOUT_MS = 120_000  # the pages share two cores here: each wait is generous, none is a speed check
 
 
