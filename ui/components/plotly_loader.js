@@ -32,10 +32,15 @@ function themed(items, ink) {
 // default, four times the pixels a screen of ratio 1 (a projector, often) shows, and slow in software WebGL.
 // The camera button gives way to four: PNG and SVG, each on the page's background or transparent. Plotly's
 // "Share chart..." (an upload to Plotly Cloud) goes: the app sends nobody's data anywhere.
+// The buttons are made once: Plotly.react compares the config with the last one, and new click functions on
+// every update made it a changed config, so every edit redrew each chart from scratch (the 3D scene included:
+// the landscape edit took 1.9 s instead of 0.8 s).
+let saveButtonsOnce = null;
 function plotConfig() {
+  saveButtonsOnce = saveButtonsOnce || saveButtons();
   return { displaylogo: false, responsive: true,
            plotGlPixelRatio: Math.min(2, Math.max(1, window.devicePixelRatio || 1)),
-           modeBarButtonsToRemove: ["toImage", "sendChartToCloud"], modeBarButtonsToAdd: saveButtons() };
+           modeBarButtonsToRemove: ["toImage", "sendChartToCloud"], modeBarButtonsToAdd: saveButtonsOnce };
 }
 
 // The modebar's download buttons, each an icon of its format's name (a checkered square: transparent)
