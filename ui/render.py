@@ -268,7 +268,7 @@ PICTURE = st.components.v2.component(
     "backprop_explorer.picture",
     html=(PICTURE_DIR / "picture.html").read_text(encoding="utf-8"),
     css=(PICTURE_DIR / "picture.css").read_text(encoding="utf-8"),
-    js=(PICTURE_DIR / "picture.js").read_text(encoding="utf-8"),
+    js="\n".join((PICTURE_DIR / f).read_text(encoding="utf-8") for f in ("picture.js", "../download.js")),
 )
 
 

@@ -31,7 +31,7 @@ HERE = Path(__file__).parent / "components" / "stepper"
 KEY = "stepper"  # the component's widget key
 STEP_EVENT = "step"  # its event (a trigger value, one run long): the step it settled on, 1-based
 # one module from three files, split by view (function declarations: their order does not matter)
-JS = "\n".join((HERE / f).read_text(encoding="utf-8") for f in ("stepper.js", "graph.js", "bars.js"))
+JS = "\n".join((HERE / f).read_text(encoding="utf-8") for f in ("stepper.js", "graph.js", "bars.js", "../download.js"))
 COMPONENT = st.components.v2.component(
     "backprop_explorer.stepper",
     html=(HERE / "stepper.html").read_text(encoding="utf-8"),
