@@ -1,7 +1,7 @@
 """The loss landscape's figures: size of the animation, and time to build the page's figures.
 
 1. Size: the animated landscape figure (200 steps, a 101 x 101 surface, SGD, momentum and Adam) serialized
-   as Streamlit sends it (plotly.io.to_json), against the same figure without frames, slider and buttons.
+   as the figure component gets it (the figure's JSON and its frames'), against the figure without frames.
    Goal: <= 1.3x. The model view's size is printed too.
 2. Time: building the page's two figures (landscape and model view) and serializing them, for the seed
    example and for N = 10,000 samples, against the engine work they draw (three trajectories and the
@@ -15,6 +15,7 @@ Prints figures and ratios; asserts nothing about speed.
 from __future__ import annotations
 
 import argparse
+import json
 import statistics
 import sys
 import time
@@ -48,11 +49,14 @@ def engine(X, y, w, b, steps: int, resolution: int, lr: float = 0.1):
     return runs, bp.loss_surface(X, w, b, y, axes=AXES, span=spans, resolution=resolution)
 
 
+def sent(animation: figures.Animation) -> int:
+    """The bytes of an animation as the figure component gets it: the figure's JSON and its frames'."""
+    return len(pio.to_json(animation.figure, validate=False)) + len(json.dumps(animation.frames, allow_nan=False))
+
+
 def build(X, y, runs, surface, start_loss: float) -> int:
     """The page's figures, built and serialized; returns the bytes sent."""
-    land = figures.landscape_figure(surface, runs, start_loss)
-    model = figures.model_figure(runs[0], X, y)
-    return len(pio.to_json(land, validate=False)) + len(pio.to_json(model, validate=False))
+    return sent(figures.landscape_figure(surface, runs, start_loss)) + sent(figures.model_figure(runs[0], X, y))
 
 
 def best(fn, repeats: int) -> float:
@@ -68,15 +72,10 @@ def size_report() -> None:
     X, y, w, b = example(3)
     runs, surface = engine(X, y, w, b, steps=200, resolution=101)
     start = bp.forward_backward(X, w, b, y).loss
-    fig = figures.landscape_figure(surface, runs, start)
-    animated = len(pio.to_json(fig, validate=False))
-    frames = len(fig.frames)
-    fig.frames, fig.layout.sliders, fig.layout.updatemenus = [], [], []
-    static = len(pio.to_json(fig, validate=False))
+    land = figures.landscape_figure(surface, runs, start)
+    animated, static, frames = sent(land), len(pio.to_json(land.figure, validate=False)), len(land.frames)
     model = figures.model_figure(runs[0], X, y)
-    model_animated = len(pio.to_json(model, validate=False))
-    model.frames, model.layout.sliders, model.layout.updatemenus = [], [], []
-    model_static = len(pio.to_json(model, validate=False))
+    model_animated, model_static = sent(model), len(pio.to_json(model.figure, validate=False))
     print("Size of the landscape figure (200 steps, 101 x 101 surface, 3 optimizers), as sent to the browser:")
     print(f"  animated ({frames} frames): {animated / 1024:8.1f} KiB")
     print(f"  without frames:      {static / 1024:8.1f} KiB")

@@ -11,9 +11,10 @@ STALE = "Showing the results for the last valid input"
 
 
 def charts(at) -> list[dict]:
-    """The page's other Plotly figures as sent to the browser (the figure component): the model view."""
-    return [json.loads(c.proto.json)["figure"] for c in at.get("bidi_component")
-            if c.proto.component_name == "backprop_explorer.figure"]
+    """The page's other Plotly figures as sent to the browser (the figure component): the model view, its figure
+    with its frames (plain data the component's player plays)."""
+    return [{**(data := json.loads(c.proto.json))["figure"], "frames": data["frames"]}
+            for c in at.get("bidi_component") if c.proto.component_name == "backprop_explorer.figure"]
 
 
 def open_tab(at, position: int):
@@ -65,7 +66,9 @@ def test_the_page_renders_the_seed_example_with_three_optimizers():
     assert set(table["final b"]) == {"1.0000"}  # only w0 and w1 train
     assert any("At the marker" in m.value and "L = 0.8200" in m.value for m in at.markdown)
     assert any("every path lies exactly on this surface" in c.value for c in at.caption)
-    assert len(model_view(at)["frames"]) == 101  # the model view animates the same 100 steps
+    model = model_view(at)
+    assert len(model["frames"]) == 101  # the model view animates the same 100 steps, in the browser:
+    assert "sliders" not in model["layout"] and "updatemenus" not in model["layout"]  # with the component's player
 
 
 

@@ -7,7 +7,6 @@ import json
 import math
 
 import numpy as np
-import plotly.io as pio
 import pytest
 
 import backprop as bp
@@ -59,49 +58,47 @@ def numbers(value):
         yield float(value)
 
 
-def spec(fig) -> dict:
-    """The figure as Streamlit sends it."""
-    return json.loads(pio.to_json(fig, validate=False))
+def spec(animation: figures.Animation) -> dict:
+    """What the figure component gets (ui/landscape_chart.py): the figure and its frames, as JSON."""
+    from ui.landscape_chart import figure_data
+
+    return json.loads(json.dumps(figure_data(animation), allow_nan=False))
 
 
 @pytest.mark.parametrize("show_3d", [True, False])
-def test_one_frame_per_step_and_a_slider_step_for_each(show_3d):
-    fig = landscape(runs(steps=30), show_3d=show_3d)
-    assert len(fig.frames) == 31
-    assert [f.name for f in fig.frames] == [str(k) for k in range(31)]
-    slider = fig.layout.sliders[0]
-    assert [list(s.args[0]) for s in slider.steps] == [[str(k)] for k in range(31)]
-    play = fig.layout.updatemenus[0].buttons[0]
-    assert play.label.endswith("Play") and play.args[0] is None and play.args[1]["frame"]["redraw"] is True
+def test_one_frame_per_step_played_in_the_browser_not_by_plotly(show_3d):
+    animation = landscape(runs(steps=30), show_3d=show_3d)
+    assert len(animation.frames) == 31 and animation.steps == 30 and animation.redraw is True
+    fig = animation.figure
+    assert not fig.frames and not fig.layout.sliders and not fig.layout.updatemenus  # the component's player
+    assert animation.duration == figures.frame_duration(30)
 
 
 def test_the_surface_is_drawn_once_and_frames_carry_only_the_markers():
-    fig = landscape(runs())
+    animation = landscape(runs())
+    fig = animation.figure
     kinds = [t.type for t in fig.data]
     assert kinds.count("surface") == 1 and kinds.count("contour") == 1
-    for frame in fig.frames:
-        assert {d.type for d in frame.data} <= {"scatter3d", "scattergl"}
-        # one point per optimizer in each marker trace, and each points at a trace of the same type
-        assert all(len(d.x) == 3 for d in frame.data)
-        assert [fig.data[i].type for i in frame.traces] == [d.type for d in frame.data]
-    assert fig.data[1].z is not None and all(getattr(d, "z", None) is None or len(d.z) == 3
-                                            for f in fig.frames for d in f.data)
+    assert [fig.data[i].type for i in animation.traces] == ["scatter3d", "scattergl", "scattergl"]
+    for frame in animation.frames:
+        assert len(frame) == len(animation.traces)
+        assert all(set(d) <= {"x", "y", "z"} and len(d["x"]) == 3 for d in frame)  # one point per optimizer
+    assert fig.data[1].z is not None and all(len(d.get("z", ())) in (0, 3) for f in animation.frames for d in f)
 
 
 def test_a_frame_puts_each_marker_where_its_optimizer_is_at_that_step():
     trajectories = runs(steps=12)
-    fig = landscape(trajectories)
-    frame = fig.frames[7]
+    frame = landscape(trajectories).frames[7]
     for i, t in enumerate(trajectories):
-        assert math.isclose(frame.data[0].x[i], t.w[7, 0], rel_tol=1e-5)  # 3D: w0, w1, loss
-        assert math.isclose(frame.data[0].y[i], t.w[7, 1], rel_tol=1e-5)
-        assert math.isclose(frame.data[0].z[i], t.loss[7], rel_tol=1e-5)
-        assert frame.data[2].x[i] == 7 and math.isclose(frame.data[2].y[i], t.loss[7], rel_tol=1e-5)
+        assert math.isclose(frame[0]["x"][i], t.w[7, 0], rel_tol=1e-5)  # 3D: w0, w1, loss
+        assert math.isclose(frame[0]["y"][i], t.w[7, 1], rel_tol=1e-5)
+        assert math.isclose(frame[0]["z"][i], t.loss[7], rel_tol=1e-5)
+        assert frame[2]["x"][i] == 7 and math.isclose(frame[2]["y"][i], t.loss[7], rel_tol=1e-5)
 
 
 def test_axes_are_labelled_with_the_parameter_names():
     s = surface(axes=("w1", "b"))
-    fig = landscape(runs(params=("w1", "b")), s)
+    fig = landscape(runs(params=("w1", "b")), s).figure
     assert fig.layout.scene.xaxis.title.text == "w1" and fig.layout.scene.yaxis.title.text == "b"
     assert fig.layout.scene.zaxis.title.text == "loss L"
     assert fig.layout.xaxis.title.text == "w1" and fig.layout.yaxis.title.text == "b"
@@ -110,7 +107,7 @@ def test_axes_are_labelled_with_the_parameter_names():
 
 
 def test_the_paths_hover_and_the_markers_follow_the_optimizers_colours():
-    fig = landscape(runs(optimizers=("sgd", "adam")))
+    fig = landscape(runs(optimizers=("sgd", "adam"))).figure
     names = [t.name for t in fig.data if t.type == "scatter" and t.showlegend is not False]
     assert names == ["current parameters", "SGD", "Adam"]
     markers = [t for t in fig.data if t.type == "scattergl"]
@@ -121,40 +118,42 @@ def test_divergence_stops_the_path_and_leaves_no_nan_anywhere():
     trajectories = runs(lr=10, steps=50, params=None)
     sgd = trajectories[0]
     assert sgd.diverged_at == 3 and sgd.n_steps == 2
-    fig = landscape(trajectories, surface(span=3.0))
-    assert len(fig.frames) == 51
-    values = list(numbers(spec(fig)))
+    animation = landscape(trajectories, surface(span=3.0))
+    assert len(animation.frames) == 51
+    values = list(numbers(spec(animation)))
     assert values and all(math.isfinite(v) for v in values)
-    texts = [t.text[0] for t in fig.data if t.type == "scatter" and t.text]
+    texts = [t.text[0] for t in animation.figure.data if t.type == "scatter" and t.text]
     assert "SGD diverged at step 3" in texts
     # after step 2 the diverged optimizer's marker stays at its last recorded state
-    assert fig.frames[40].data[2].x[0] == 2 and math.isclose(fig.frames[40].data[2].y[0], sgd.loss[2], rel_tol=1e-5)
+    loss_head = animation.frames[40][2]
+    assert loss_head["x"][0] == 2 and math.isclose(loss_head["y"][0], sgd.loss[2], rel_tol=1e-5)
 
 
 def test_the_notebook_overlay_is_drawn_and_climbs():
     trajectories = runs(optimizers=("sgd", "notebook"), steps=20)
-    fig = landscape(trajectories)
+    animation = landscape(trajectories)
+    fig = animation.figure
     notebook = [t for t in fig.data if t.name == "The notebook's rule" and t.type == "scatter"]
-    assert notebook and len(fig.frames[0].data[0].x) == 2
+    assert notebook and len(animation.frames[0][0]["x"]) == 2
     loss = [t for t in fig.data if t.type == "scatter" and t.name == "The notebook's rule" and t.xaxis == "x2"][0]
     assert loss.y[-1] > loss.y[0]  # the notebook's rule goes uphill
-    assert not [t for t in landscape(runs(optimizers=("sgd",))).data if t.name == "The notebook's rule"]
+    assert not [t for t in landscape(runs(optimizers=("sgd",))).figure.data if t.name == "The notebook's rule"]
 
 
 def test_a_path_off_the_slice_says_so_and_sits_at_its_true_loss():
     s = surface()
     exact, free = runs(optimizers=("sgd",))[0], runs(optimizers=("sgd",), params=None)[0]
     assert figures.is_exact(s, exact) and not figures.is_exact(s, free)
-    fig = landscape([free], s)
+    fig = landscape([free], s).figure
     path = next(t for t in fig.data if t.type == "scatter3d" and t.name == "SGD")
     assert "off the slice" in path.hovertemplate
     assert np.allclose(path.z, free.loss)  # its own loss, not the surface's
 
 
 def test_without_trajectories_the_surface_stands_alone():
-    fig = landscape([])
-    assert not fig.frames and not fig.layout.sliders
-    assert [t.type for t in fig.data] == ["surface", "scatter3d", "contour", "scatter"]
+    animation = landscape([])
+    assert not animation.frames and animation.steps == 0 and not animation.figure.frames
+    assert [t.type for t in animation.figure.data] == ["surface", "scatter3d", "contour", "scatter"]
 
 
 def test_fit_span_widens_to_the_paths_up_to_its_limit():
@@ -171,13 +170,13 @@ def test_fit_span_widens_to_the_paths_up_to_its_limit():
 
 def test_the_model_view_has_one_frame_per_step_with_the_heatmap_and_the_zero_line():
     t = runs(steps=25, optimizers=("adam",))[0]
-    fig = figures.model_figure(t, X, Y)
-    assert len(fig.frames) == 26 and [f.name for f in fig.frames][-1] == "25"
-    heat, line = fig.data[0], fig.data[1]
+    animation = figures.model_figure(t, X, Y)
+    assert len(animation.frames) == 26 and animation.traces == (0, 1)
+    heat, line = animation.figure.data[0], animation.figure.data[1]
     assert heat.type == "heatmap" and line.type == "scattergl"
     k = 25
-    frame = fig.frames[k]
-    z = array(frame.data[0].z)
+    frame = animation.frames[k]
+    z = array(frame[0]["z"])
     assert z.dtype == np.uint8 and z.shape == (figures.MODEL_GRID, figures.MODEL_GRID)
     # the heatmap's colour at a grid point is the neuron's prediction there (an independent oracle: ReLU by hand)
     gx, gy = np.asarray(heat.x), np.asarray(heat.y)
@@ -187,14 +186,14 @@ def test_the_model_view_has_one_frame_per_step_with_the_heatmap_and_the_zero_lin
     expected = np.clip(np.rint((prediction - lo) / (hi - lo) * figures.LEVELS), 0, figures.LEVELS)
     assert np.array_equal(z, expected.astype(np.uint8))
     # the dashed line's ends satisfy w . x + b = 0
-    xs, ys = frame.data[1].x, frame.data[1].y
+    xs, ys = frame[1]["x"], frame[1]["y"]
     assert len(xs) == 2
     assert all(abs(w[0] * x + w[1] * yv + b) < 1e-4 for x, yv in zip(xs, ys, strict=True))
 
 
 def test_the_zero_line_off_view_is_named_not_drawn():
     t = runs(steps=1, optimizers=("sgd",))[0]  # z = 0.1 x0 + 0.2 x1 + 1 > 0 over the samples' box
-    fig = figures.model_figure(t, X, Y)
+    fig = figures.model_figure(t, X, Y).figure
     assert list(fig.data[1].x) == [None] and "outside this view: z > 0 everywhere" in fig.data[1].name  # a gap
     assert fig.layout.showlegend  # the legend says so, though the line is the only other trace
 
@@ -202,43 +201,44 @@ def test_the_zero_line_off_view_is_named_not_drawn():
 def test_the_model_view_with_one_feature_draws_the_prediction_line_exactly():
     x1, y1 = np.array([[0.0], [1.0], [3.0]]), np.array([0.5, 1.0, 2.0])
     t = bp.train(x1, [1.0], -1.0, y1, lr=0.05, steps=10, optimizer="sgd")
-    fig = figures.model_figure(t, x1, y1)
-    assert len(fig.frames) == 11 and fig.layout.xaxis.title.text == "x0"
-    curve = fig.frames[10].data[0]
+    animation = figures.model_figure(t, x1, y1)
+    assert len(animation.frames) == 11 and animation.figure.layout.xaxis.title.text == "x0"
+    assert animation.traces == (2,) and animation.redraw is False  # SVG lines move without a redraw
+    curve = animation.frames[10][0]
     w, b = t.w[10, 0], t.b[10]
-    assert np.allclose(curve.y, np.maximum(0.0, w * np.asarray(curve.x) + b), atol=1e-4)
-    assert any(math.isclose(x, -b / w, rel_tol=1e-5) for x in curve.x)  # the kink is a vertex of the line
+    assert np.allclose(curve["y"], np.maximum(0.0, w * np.asarray(curve["x"]) + b), atol=1e-4)
+    assert any(math.isclose(x, -b / w, rel_tol=1e-5) for x in curve["x"])  # the kink is a vertex of the line
 
 
 def test_the_model_view_of_three_features_names_the_ones_held_at_their_mean():
     X3 = np.column_stack([X, [5.0, -1.0, 2.0]])
     t = bp.train(X3, [0.1, 0.2, 0.3], B, Y, lr=0.01, steps=5, optimizer="sgd")
-    fig = figures.model_figure(t, X3, Y, features=(0, 2))
+    animation = figures.model_figure(t, X3, Y, features=(0, 2))
+    fig = animation.figure
     assert fig.layout.xaxis.title.text == "x0" and fig.layout.yaxis.title.text == "x2"
     assert "x1 held at its mean" in fig.layout.title.text
     # z at a grid point uses x1's mean, 2/3
-    heat = fig.frames[0].data[0]
+    heat = animation.frames[0][0]
     gx, gy = np.asarray(fig.data[0].x), np.asarray(fig.data[0].y)
     z = 0.1 * gx[0] + 0.3 * gy[0] + 0.2 * X3[:, 1].mean() + B
     lo, hi = 0.0, 1.0
     level = np.clip(np.rint((max(z, 0.0) - lo) / (hi - lo) * figures.LEVELS), 0, figures.LEVELS)
-    assert array(heat.z)[0, 0] == int(level)
+    assert array(heat["z"])[0, 0] == int(level)
 
 
 def test_a_diverged_run_in_the_model_view_is_labelled_and_finite():
     t = runs(lr=10, steps=20, optimizers=("sgd",), params=None)[0]
-    fig = figures.model_figure(t, X, Y)
-    assert "diverged at step 3" in fig.layout.annotations[0].text
-    assert len(fig.frames) == 21
-    assert all(math.isfinite(v) for v in numbers(spec(fig)))
+    animation = figures.model_figure(t, X, Y)
+    assert "diverged at step 3" in animation.figure.layout.annotations[0].text
+    assert len(animation.frames) == 21
+    assert all(math.isfinite(v) for v in numbers(spec(animation)))
 
 
 def test_the_animated_figure_stays_close_to_the_size_of_the_static_one():
     trajectories = runs(steps=200)
-    fig = landscape(trajectories, surface(resolution=101))
-    animated = len(pio.to_json(fig, validate=False))
-    fig.frames, fig.layout.sliders, fig.layout.updatemenus = [], [], []
-    static = len(pio.to_json(fig, validate=False))
+    animation = landscape(trajectories, surface(resolution=101))
+    animated = len(json.dumps(spec(animation)))
+    static = len(json.dumps(spec(animation.figure)))
     assert animated < 1.5 * static  # frames hold a few numbers each, never the surface (goal: 1.3x)
 
 
@@ -257,38 +257,35 @@ def mlp_run(data="circles", hidden=((4, "tanh"),), output="sigmoid", loss="bce",
 
 def test_an_mlp_on_two_features_is_its_prediction_map_animated_with_training():
     t, X, y = mlp_run(steps=40)
-    fig = figures.model_figure(t, X, y)
-    assert len(fig.frames) == 41 and [f.name for f in fig.frames] == [str(k) for k in range(41)]
-    assert [d.type for d in fig.data] == ["heatmap", "scattergl", "scatter"]
-    heat = fig.data[0]
+    animation = figures.model_figure(t, X, y)
+    assert len(animation.frames) == 41
+    assert [d.type for d in animation.figure.data] == ["heatmap", "scattergl", "scatter"]
+    heat = animation.figure.data[0]
     gx, gy = np.asarray(heat.x), np.asarray(heat.y)
     for k in (0, 40):
-        z = array(fig.frames[k].data[0].z)
+        z = array(animation.frames[k][0]["z"])
         assert z.dtype == np.uint8 and z.shape == (figures.MODEL_GRID, figures.MODEL_GRID)
         grid = np.column_stack([np.tile(gx, len(gy)), np.repeat(gy, len(gx))])  # row r of the map is y = gy[r]
         prediction = by_hand(t.at(k), grid).reshape(len(gy), len(gx))
         expected = np.clip(np.rint(prediction * figures.LEVELS), 0, figures.LEVELS)  # BCE: colours span [0, 1]
         assert np.array_equal(z, expected.astype(np.uint8))
-    assert not np.array_equal(array(fig.frames[0].data[0].z), array(fig.frames[40].data[0].z))
+    assert not np.array_equal(array(animation.frames[0][0]["z"]), array(animation.frames[40][0]["z"]))
 
 
 def test_an_mlps_frames_carry_only_what_changes():
     t, X, y = mlp_run(steps=10)
-    fig = figures.model_figure(t, X, y)
-    for frame in fig.frames:
-        assert list(frame.traces) == [0, 1]
-        heat, line = frame.data
-        assert heat.type == "heatmap" and heat.x is None and heat.y is None and heat.colorbar.title.text is None
-        assert line.type == "scattergl" and line.marker.color is None
-    assert fig.layout.updatemenus[0].buttons[0].args[1]["frame"]["redraw"] is True  # a heatmap needs the redraw
+    animation = figures.model_figure(t, X, y)
+    assert animation.traces == (0, 1) and animation.redraw is True  # a heatmap needs the redraw
+    for heat, line in animation.frames:
+        assert set(heat) == {"z"} and set(line) == {"x", "y", "name"}
+        assert heat["z"]["dtype"] == "u1"  # one byte a cell, as a typed array
 
 
 def test_an_mlps_decision_boundary_is_where_its_probability_crosses_one_half():
     t, X, y = mlp_run(steps=300)
-    fig = figures.model_figure(t, X, y)
-    line = fig.frames[-1].data[1]
-    assert line.name == "a = 0.5 (the decision boundary)"
-    points = np.column_stack([line.x, line.y]).astype(np.float64)
+    line = figures.model_figure(t, X, y).frames[-1][1]
+    assert line["name"] == "a = 0.5 (the decision boundary)"
+    points = np.column_stack([array(line["x"]), array(line["y"])]).astype(np.float64)
     points = points[~np.isnan(points[:, 0])]
     assert len(points) > 20
     # on the grid's cell edges, interpolated linearly: close to 0.5, and the circles' boundary closes on itself
@@ -303,11 +300,11 @@ def test_a_regression_mlps_boundary_is_the_targets_midpoint_and_can_lie_off_view
     start = {"W1": [[0.5, -0.4], [0.3, 0.8]], "b1": [0.1, -0.2], "W2": [[0.7], [-0.6]], "b2": [0.05]}
     t = net.train(X, y, start, lr=0.05, steps=400, optimizer="adam")
     assert figures.threshold(t, y) == 2.0
-    fig = figures.model_figure(t, X, y)
-    assert "a = 2 lies outside this view: a < 2 everywhere" in fig.frames[0].data[1].name  # all near 0 at first
-    assert list(fig.frames[0].data[1].x) == [None]  # no line: one gap point, so the legend keeps the name
-    assert fig.frames[-1].data[1].name == "a = 2 (the decision boundary)"
-    json.dumps(fig.to_dict(), allow_nan=False)  # what the browser gets: plain JSON, an empty line included
+    animation = figures.model_figure(t, X, y)
+    assert "a = 2 lies outside this view: a < 2 everywhere" in animation.frames[0][1]["name"]  # all near 0 at first
+    assert animation.frames[0][1]["x"] == [None]  # no line: one gap point, so the legend keeps the name
+    assert animation.frames[-1][1]["name"] == "a = 2 (the decision boundary)"
+    spec(animation)  # what the browser gets: plain JSON, an empty line included
 
 
 def test_the_level_set_traces_a_circle_as_one_closed_loop_and_a_hyperbola_in_two_pieces():
@@ -322,14 +319,14 @@ def test_the_level_set_traces_a_circle_as_one_closed_loop_and_a_hyperbola_in_two
 
 def test_an_mlp_on_one_feature_draws_its_curve_on_a_fixed_grid():
     t, X, y = mlp_run("sine", hidden=((8, "tanh"),), output="identity", loss="mse", steps=30)
-    fig = figures.model_figure(t, X, y)
-    assert len(fig.frames) == 31 and fig.layout.xaxis.title.text == "x0"
-    grid = np.asarray(fig.data[2].x)
+    animation = figures.model_figure(t, X, y)
+    assert len(animation.frames) == 31 and animation.figure.layout.xaxis.title.text == "x0"
+    grid = np.asarray(animation.figure.data[2].x)
     assert len(grid) == figures.CURVE_POINTS
-    frame = fig.frames[30].data[0]
-    assert frame.x is None  # the grid stays put: a frame carries only the curve's heights
+    frame = animation.frames[30][0]
+    assert set(frame) == {"y"}  # the grid stays put: a frame carries only the curve's heights
     expected = by_hand(t.at(30), grid[:, None], output=lambda z: z)
-    assert np.allclose(frame.y, expected, rtol=1e-5, atol=1e-6)
+    assert np.allclose(frame["y"], expected, rtol=1e-5, atol=1e-6)
 
 
 def test_an_mlp_on_three_features_plots_prediction_against_target():
@@ -338,23 +335,23 @@ def test_an_mlp_on_three_features_plots_prediction_against_target():
     y = np.tanh(X @ [1.0, -0.5, 0.3])
     net = bp.Network(inputs=3, hidden=[(4, "tanh")], output="identity", loss="mse")
     t = net.train(X, y, net.init(seed=0), lr=0.05, steps=20, optimizer="adam")
-    fig = figures.model_figure(t, X, y)
-    assert len(fig.frames) == 21
-    diagonal, samples = fig.data
+    animation = figures.model_figure(t, X, y)
+    assert len(animation.frames) == 21 and animation.traces == (1,)
+    diagonal, samples = animation.figure.data
     assert list(diagonal.x) == list(diagonal.y) and diagonal.name.startswith("a = y")
-    assert np.array_equal(samples.x, y) and fig.layout.xaxis.title.text == "target y"
+    assert np.array_equal(samples.x, y) and animation.figure.layout.xaxis.title.text == "target y"
     for k in (0, 20):
-        frame = fig.frames[k].data[0]
-        assert frame.x is None and list(fig.frames[k].traces) == [1]
-        assert np.allclose(frame.y, by_hand(t.at(k), X, output=lambda z: z), rtol=1e-5, atol=1e-6)
+        (frame,) = animation.frames[k]
+        assert set(frame) == {"y"}
+        assert np.allclose(frame["y"], by_hand(t.at(k), X, output=lambda z: z), rtol=1e-5, atol=1e-6)
 
 
 def test_a_one_neuron_network_draws_what_bp_train_draws():
     net = bp.Network(inputs=2, hidden=[], output="relu", loss="mse")
     t = net.train(X, Y, {"W1": [[W[0]], [W[1]]], "b1": [B]}, lr=0.1, steps=5)
     same = figures.model_figure(runs(steps=5, optimizers=("sgd",), params=None)[0], X, Y)
-    assert pio.to_json(figures.model_figure(t, X, Y)) == pio.to_json(same)
-    assert "z = 0" in same.data[1].name
+    assert spec(figures.model_figure(t, X, Y)) == spec(same)
+    assert "z = 0" in same.figure.data[1].name
 
 
 @pytest.mark.parametrize("data", ["sine", "xor"])
@@ -363,10 +360,11 @@ def test_a_diverged_mlp_stays_at_its_last_recorded_state_and_says_so(data):
     net = bp.Network(inputs=X.shape[1], hidden=[(2, "relu")], output="identity", loss="mse")
     t = net.train(X, y, net.init(seed=0), lr=100, steps=20, optimizer="sgd")
     assert t.diverged_at is not None and t.n_steps < 20
-    fig = figures.model_figure(t, X, y)
-    assert len(fig.frames) == 21 and f"diverged at step {t.diverged_at}" in fig.layout.annotations[0].text
-    last, stopped = fig.frames[t.n_steps].data[0], fig.frames[20].data[0]
-    shown = (array(f.y if data == "sine" else f.z) for f in (last, stopped))
+    animation = figures.model_figure(t, X, y)
+    assert len(animation.frames) == 21
+    assert f"diverged at step {t.diverged_at}" in animation.figure.layout.annotations[0].text
+    last, stopped = animation.frames[t.n_steps][0], animation.frames[20][0]
+    shown = (array(f["y"] if data == "sine" else f["z"]) for f in (last, stopped))
     assert np.array_equal(*shown)
 
 

@@ -123,14 +123,24 @@ def plotly_url() -> str:
     return "/" + (base + "/" if base else "") + "app/static/" + static_files.PLOTLY_JS
 
 
-def figure_ui(fig: go.Figure, key: str, alt: str = "", presenter: bool = False) -> None:
-    """A Plotly figure drawn by Plotly.js from the app's static folder, updated in place on the next run.
-    The template is dropped: the component gives the figure the app theme's text colour instead (and, in
-    presenter mode, text of 18 px), and on a dark page swaps the colours `figures.dark_colors` names."""
-    spec = fig.to_dict()  # plain JSON (arrays as Plotly.js typed-array specs), validated once, when it was built
-    spec["layout"].pop("template", None)
-    FIGURE(key=key, data={"figure": spec, "plotly": plotly_url(), "alt": alt, "presenter": presenter,
+def figure_ui(fig: go.Figure | figures.Animation, key: str, alt: str = "", presenter: bool = False) -> None:
+    """A Plotly figure drawn by Plotly.js from the app's static folder, updated in place on the next run; an
+    animation's frames played by the component's own player (Play/Pause, a step slider, "step k of T"), in the
+    browser. The template is dropped: the component gives the figure the app theme's text colour instead (and,
+    in presenter mode, text of 18 px), and on a dark page swaps the colours `figures.dark_colors` names."""
+    FIGURE(key=key, data={**figure_data(fig), "plotly": plotly_url(), "alt": alt, "presenter": presenter,
                           "darkColors": figures.dark_colors()})
+
+
+def figure_data(fig: go.Figure | figures.Animation) -> dict:
+    """What the figure component draws: the figure as plain JSON (arrays as Plotly.js typed-array specs) without
+    its template, and an animation's frames as they are (plain data, never validated by plotly.py), the traces
+    they change, whether a frame needs Plotly's redraw and its milliseconds."""
+    animation = fig if isinstance(fig, figures.Animation) else figures.Animation(fig)
+    spec = animation.figure.to_dict()
+    spec["layout"].pop("template", None)
+    return {"figure": spec, "frames": animation.frames, "traces": animation.traces, "redraw": animation.redraw,
+            "duration": animation.duration}
 
 
 def landscape_ui(data: dict, presenter: bool = False) -> None:

@@ -1,8 +1,10 @@
 """Plotly figures of surfaces and trajectories: pure functions, engine results in, `go.Figure` out.
 
+An animated figure is an `Animation`: the figure at step 0 (no Plotly frames, no Plotly slider) and its frames
+as plain data, one per step 0..T, each holding only what changes in the traces it names. The browser plays
+them (the figure component, ui/components/figure/, draws the player): plotly.py never validates a frame.
 `landscape_figure` draws a loss surface twice (3D and as a contour map) with each optimizer's path, and
-the loss per step below, in one figure whose frames (one per step, 0..T) move only a marker per optimizer:
-a frame lists the indices of the three marker traces it changes and never carries the surface. Paths are
+the loss per step below; its frames move only a marker per optimizer and never carry the surface. Paths are
 drawn whole from the start; frames that grew them would make the figure O(T^2) in size.
 `model_figure` draws what a network (one neuron or an MLP) computes over its input space at each step of one
 trajectory.
@@ -21,6 +23,31 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from backprop import ACTIVATIONS, OPTIMIZER_LABELS, Surface, Trajectory, feature_names
+
+
+@dataclass(frozen=True)
+class Animation:
+    """A figure and its frames, as plain data the browser plays (ui/components/figure/figure.js).
+
+    `figure` shows step 0. `frames[k]` is step k: for each index of `traces`, in order, the attributes of that
+    trace that change (lists of numbers, or typed-array specs as `_typed` makes them: never NumPy arrays, so
+    it is JSON as it is). `redraw`: whether a frame needs Plotly's redraw (a heatmap, WebGL or 3D traces).
+    Without frames it is a still figure."""
+
+    figure: go.Figure
+    frames: tuple[tuple[dict, ...], ...] = ()
+    traces: tuple[int, ...] = ()
+    redraw: bool = False
+
+    @property
+    def steps(self) -> int:
+        """T: the frames are steps 0..T."""
+        return max(len(self.frames) - 1, 0)
+
+    @property
+    def duration(self) -> int:
+        """Milliseconds per frame while playing."""
+        return frame_duration(self.steps)
 
 
 @dataclass(frozen=True)
@@ -89,8 +116,8 @@ def _short(values) -> list[float]:
 
 
 def _typed(a: np.ndarray) -> dict:
-    """A NumPy array as Plotly.js's typed-array spec (what plotly.py sends it as): validated by plotly.py at the
-    cost of a string, where each of a frame's arrays would otherwise cost a copy and a check of every cell."""
+    """A NumPy array as Plotly.js's typed-array spec (what plotly.py sends arrays as): plain JSON, one to eight bytes
+    a number (NaN included) where a list of numbers takes a dozen, and read by the browser in one step."""
     dtype = {"uint8": "u1", "int8": "i1", "int32": "i4", "float32": "f4", "float64": "f8"}[str(a.dtype)]
     return {"dtype": dtype, "bdata": base64.b64encode(np.ascontiguousarray(a).tobytes()).decode("ascii"),
             **({"shape": ", ".join(map(str, a.shape))} if a.ndim > 1 else {})}
@@ -103,12 +130,12 @@ def _at(trajectory: Trajectory, step: int) -> int:
 
 def landscape_figure(surface: Surface, trajectories: Sequence[Trajectory], start_loss: float,
                      precision: int = 4, log_loss: bool = False, show_3d: bool = True,
-                     height: int = 940) -> go.Figure:
+                     height: int = 940) -> Animation:
     """The surface in 3D (unless `show_3d` is off) and as contours, each trajectory's path on both, and the
     loss per step below, animated.
 
-    `start_loss` is the loss at the surface's centre (the current parameters). With trajectories the figure
-    has one frame per step 0..T (T their common `steps`), a Play/Pause menu and a step slider.
+    `start_loss` is the loss at the surface's centre (the current parameters). With trajectories it has one
+    frame per step 0..T (T their common `steps`), each moving one marker per optimizer; without, none.
     """
     un, vn = surface.axes
     p = precision
@@ -160,9 +187,7 @@ def landscape_figure(surface: Surface, trajectories: Sequence[Trajectory], start
     fig.update_yaxes(title_text="loss L", type="log" if log_loss else "linear", **at["loss"])
     fig.update_layout(height=height, margin=dict(t=40, b=20, l=20, r=20), legend=dict(
         orientation="h", yanchor="middle", y=0.37, xanchor="left", x=0.0, title_text="optimizer"))
-    if trajectories:
-        _animate_landscape(fig, surface, trajectories, at)
-    return fig
+    return _animate_landscape(fig, surface, trajectories, at) if trajectories else Animation(fig)
 
 
 def _add_path(fig: go.Figure, surface: Surface, t: Trajectory, p: int, at: dict) -> None:
@@ -194,17 +219,18 @@ def _add_path(fig: go.Figure, surface: Surface, t: Trajectory, p: int, at: dict)
             **at["loss"])
 
 
-def _heads(surface: Surface, trajectories: Sequence[Trajectory], step: int, show_3d: bool) -> list[dict]:
-    """One frame's marker traces: each optimizer's position at `step` in 3D, on the map and on the loss curve."""
+def _heads(surface: Surface, trajectories: Sequence[Trajectory], step: int, show_3d: bool) -> tuple[dict, ...]:
+    """One frame: each optimizer's position at `step` in 3D (unless `show_3d` is off), on the map and on the loss
+    curve, as the x, y (and z) of three marker traces."""
     rows = [_at(t, step) for t in trajectories]
     u = _short([t.param(surface.axes[0])[k] for t, k in zip(trajectories, rows, strict=True)])
     v = _short([t.param(surface.axes[1])[k] for t, k in zip(trajectories, rows, strict=True)])
     loss = _short([t.loss[k] for t, k in zip(trajectories, rows, strict=True)])
-    heads = [dict(type="scattergl", x=u, y=v), dict(type="scattergl", x=rows, y=loss)]
-    return [dict(type="scatter3d", x=u, y=v, z=loss), *heads] if show_3d else heads
+    heads = (dict(x=u, y=v), dict(x=rows, y=loss))
+    return (dict(x=u, y=v, z=loss), *heads) if show_3d else heads
 
 
-def _animate_landscape(fig: go.Figure, surface: Surface, trajectories: Sequence[Trajectory], at: dict) -> None:
+def _animate_landscape(fig: go.Figure, surface: Surface, trajectories: Sequence[Trajectory], at: dict) -> Animation:
     """Marker traces (one point per optimizer, in 3D, on the map, on the loss curve) and their frames.
 
     The 2D markers are WebGL traces on purpose: a frame that changes an SVG scatter trace makes plotly.js
@@ -220,44 +246,17 @@ def _animate_landscape(fig: go.Figure, surface: Surface, trajectories: Sequence[
     sizes = {"scene": 7, "map": 13, "loss": 10}
     for head, place in zip(_heads(surface, trajectories, 0, show_3d), places, strict=True):
         trace = go.Scatter3d if place == "scene" else go.Scattergl
-        fig.add_trace(trace({k: v for k, v in head.items() if k != "type"}, mode="markers", showlegend=False,
-                            hoverinfo="skip", marker=dict(marker, size=sizes[place])), **at[place])
+        fig.add_trace(trace(head, mode="markers", showlegend=False, hoverinfo="skip",
+                            marker=dict(marker, size=sizes[place])), **at[place])
     steps = max(t.steps for t in trajectories)
-    traces = list(range(first, len(fig.data)))
-    fig.frames = [dict(name=str(k), data=_heads(surface, trajectories, k, show_3d), traces=traces)
-                  for k in range(steps + 1)]
-    add_player(fig, steps, redraw=True)
-
-
-PLAYER_BUTTONS_PX = 165  # the width Play and Pause take (14 px text): the step slider starts right of them
-
-
-def add_player(fig: go.Figure, steps: int, redraw: bool, y: float = -0.02) -> None:
-    """Play/Pause buttons and a step slider over frames named "0".."steps", run in the browser."""
-    duration = frame_duration(steps)
-    play = dict(frame=dict(duration=duration, redraw=redraw), transition=dict(duration=0), fromcurrent=True,
-                mode="immediate")
-    jump = dict(frame=dict(duration=0, redraw=redraw), transition=dict(duration=0), mode="immediate")
-    fig.update_layout(
-        updatemenus=[dict(type="buttons", direction="left", x=0.0, xanchor="left", y=y, yanchor="top",
-                          pad=dict(t=30, r=10), showactive=False, buttons=[
-                              dict(label="▶ Play", method="animate", args=[None, play]),
-                              dict(label="❚❚ Pause", method="animate",
-                                   args=[[None], dict(frame=dict(duration=0, redraw=False), mode="immediate",
-                                                      transition=dict(duration=0))])])],
-        sliders=[dict(active=0, x=0.0, len=1.0, y=y, yanchor="top", pad=dict(t=20, l=PLAYER_BUTTONS_PX),
-                      currentvalue=dict(prefix="step ", suffix=f" of {steps}", xanchor="right",
-                                        font=dict(color="#808080", size=14)),
-                      font=dict(color="rgba(0,0,0,0)"), ticklen=2, minorticklen=0,
-                      steps=[dict(label=str(k), method="animate", args=[[str(k)], jump]) for k in range(steps + 1)])],
-    )
-    fig.update_layout(margin=dict(b=110))
+    return Animation(fig, tuple(_heads(surface, trajectories, k, show_3d) for k in range(steps + 1)),
+                     tuple(range(first, len(fig.data))), redraw=True)
 
 
 def model_figure(trajectory: Trajectory, X, y, features: tuple[int, int] = (0, 1), precision: int = 4,
-                 max_points: int = 2000, height: int = 520) -> go.Figure:
+                 max_points: int = 2000, height: int = 520) -> Animation:
     """What the network (`trajectory.network`) computes at each step of `trajectory`, with the samples, animated:
-    frames "0".."steps", a run that diverged staying at its last recorded state.
+    frames 0..steps, a run that diverged staying at its last recorded state (and saying so).
 
     One feature: the prediction against x0 over the samples (x0, y). Two features: a heatmap of the prediction
     over the plane with the samples coloured by target, and the line where one neuron's z = 0 or where a
@@ -329,7 +328,7 @@ def _neuron_curve(t: Trajectory, lo: float, hi: float):
     return curve
 
 
-def _model_line(t: Trajectory, x: np.ndarray, y: np.ndarray, shown: np.ndarray, p: int, height: int) -> go.Figure:
+def _model_line(t: Trajectory, x: np.ndarray, y: np.ndarray, shown: np.ndarray, p: int, height: int) -> Animation:
     lo, hi = _span(x)
     if t.network.is_neuron:
         curve = _neuron_curve(t, lo, hi)
@@ -361,12 +360,8 @@ def _model_line(t: Trajectory, x: np.ndarray, y: np.ndarray, shown: np.ndarray, 
     def moved(c: tuple[np.ndarray, np.ndarray]) -> dict:  # a network's grid stays put: its frames carry only y
         return dict(x=_short(c[0]), y=_short(c[1])) if t.network.is_neuron else dict(y=_short(c[1]))
 
-    steps = t.steps
-    fig.frames = [dict(name=str(k), data=[dict(type="scatter", **moved(curves[_at(t, k)]))], traces=[2])
-                  for k in range(steps + 1)]
-    add_player(fig, steps, redraw=False, y=-0.1)
     _stopped(fig, t)
-    return fig
+    return Animation(fig, tuple((moved(curves[_at(t, k)]),) for k in range(t.steps + 1)), (2,))
 
 
 def _clip_range(y: np.ndarray) -> tuple[float, float]:
@@ -377,10 +372,12 @@ def _clip_range(y: np.ndarray) -> tuple[float, float]:
 
 
 def _line(x, y, name: str) -> dict:
-    """A frame's line: its points, or one gap point when it lies off the view, so that its name, which then says
-    so, stays in the legend (Plotly leaves a trace without points out of the legend), and no empty NumPy array
-    reaches the browser (plotly.py leaves one as it is, which JSON cannot carry)."""
-    return dict(x=x, y=y, name=name) if len(x) else dict(x=[None], y=[None], name=name)
+    """A frame's line: its points (float32 arrays as typed-array specs: their NaN gaps are bytes, not JSON), or one
+    gap point when it lies off the view, so that its name, which then says so, stays in the legend (Plotly leaves
+    a trace without points out of the legend)."""
+    if not len(x):
+        return dict(x=[None], y=[None], name=name)
+    return dict(x=_typed(x), y=_typed(y), name=name) if isinstance(x, np.ndarray) else dict(x=x, y=y, name=name)
 
 
 def _neuron_state(t: Trajectory, gx: np.ndarray, gy: np.ndarray, i: int, j: int, others: list[int],
@@ -421,7 +418,7 @@ def _network_state(t: Trajectory, gx: np.ndarray, gy: np.ndarray, i: int, j: int
 
 
 def _model_plane(t: Trajectory, X: np.ndarray, y: np.ndarray, features: tuple[int, int], shown: np.ndarray,
-                 p: int, height: int) -> go.Figure:
+                 p: int, height: int) -> Animation:
     i, j = features
     names = feature_names(X.shape[1])
     others = [k for k in range(X.shape[1]) if k not in (i, j)]
@@ -468,18 +465,15 @@ def _model_plane(t: Trajectory, X: np.ndarray, y: np.ndarray, features: tuple[in
                                  x=0, xanchor="left", y=0.98, yanchor="top"),
                       xaxis=dict(title_text=names[i], range=[xlo, xhi]),
                       yaxis=dict(title_text=names[j], range=[ylo, yhi]))
+    _stopped(fig, t)
     frames = []
     for k in range(t.steps + 1):
         level, line = state(_at(t, k))
-        frames.append(dict(name=str(k), data=[dict(type="heatmap", z=_typed(level)), dict(type="scattergl", **line)],
-                           traces=[0, 1]))
-    fig.frames = frames
-    add_player(fig, t.steps, redraw=True, y=-0.1)
-    _stopped(fig, t)
-    return fig
+        frames.append((dict(z=_typed(level)), line))
+    return Animation(fig, tuple(frames), (0, 1), redraw=True)
 
 
-def _model_fit(t: Trajectory, X: np.ndarray, y: np.ndarray, shown: np.ndarray, p: int, height: int) -> go.Figure:
+def _model_fit(t: Trajectory, X: np.ndarray, y: np.ndarray, shown: np.ndarray, p: int, height: int) -> Animation:
     """Each sample's prediction against its target, with the line a = y where a perfect fit would put them."""
     s = style(t.optimizer)
     label = _prediction_label(t)
@@ -498,12 +492,9 @@ def _model_fit(t: Trajectory, X: np.ndarray, y: np.ndarray, shown: np.ndarray, p
     fig.update_layout(height=height, xaxis=dict(title_text="target y", range=[lo, hi]),
                       yaxis=dict(title_text=label, range=[lo, hi]),
                       legend=dict(orientation="h", y=1.02, yanchor="bottom", x=0), margin=dict(t=60, b=20, l=20, r=20))
-    kind = "scatter" if few else "scattergl"
-    fig.frames = [dict(name=str(k), data=[dict(type=kind, y=_short(preds[_at(t, k)]))], traces=[1])
-                  for k in range(t.steps + 1)]
-    add_player(fig, t.steps, redraw=not few, y=-0.1)  # WebGL markers move only on a redraw
     _stopped(fig, t)
-    return fig
+    return Animation(fig, tuple((dict(y=_short(preds[_at(t, k)])),) for k in range(t.steps + 1)), (1,),
+                     redraw=not few)  # WebGL markers move only on a redraw
 
 
 def _color_range(t: Trajectory, y: np.ndarray) -> tuple[float, float]:

@@ -59,13 +59,22 @@ def _open_model_view(page):
 
 
 def _player_overlaps(model_view) -> float:
-    """How far the model view's step slider (its grip at step 0) reaches left over its Play and Pause buttons,
-    in px (<= 0: clear of them)."""
+    """How far the model view's player overlaps itself or the plot, in px (<= 0: clear): Play into the step
+    slider, the slider into its "step k of T", the player's bottom into the plot's top."""
     return model_view.evaluate("""f => {
-      const buttons = [...f.querySelectorAll('.updatemenu-button')];
-      const right = Math.max(...buttons.map(b => b.getBoundingClientRect().right));
-      const grip = f.querySelector('.slider-grip-rect').getBoundingClientRect().left;
-      return right - grip; }""")
+      const [play, scrub, count, player, plot] = ['.bpx-play', '.bpx-scrub', '.bpx-count', '.bpx-player',
+        '.bpx-figure-plot'].map(s => f.querySelector(s).getBoundingClientRect());
+      const across = (a, b) => Math.abs(a.top - b.top) < 4 ? a.right - b.left : -1;  // in one row, or wrapped
+      return Math.max(across(play, scrub), across(scrub, count), player.bottom - plot.top); }""")
+
+
+# The model view's state: the step shown, its heatmap's colours (or its first trace's y), the frames drawn and the
+# figures drawn (Plotly.react), and the player's text
+_MODEL_JS = """f => { const plot = f.querySelector('.bpx-figure-plot');
+  const first = plot._fullData[0];  // as Plotly read it: typed arrays decoded
+  return { step: Number(f.dataset.step), frames: Number(f.dataset.frames || 0), draws: Number(f.dataset.draws),
+           shown: JSON.stringify(Array.from(first.z ? first.z[20] : first.y)),
+           count: f.querySelector('.bpx-count').textContent, play: f.querySelector('.bpx-play').textContent }; }"""
 
 
 def test_play_moves_the_markers_in_the_browser_without_a_rerun_or_a_redraw(page, app_url):
@@ -97,9 +106,27 @@ def test_play_moves_the_markers_in_the_browser_without_a_rerun_or_a_redraw(page,
     screenshot(page, "landscape-after-play")
     model_view = _open_model_view(page)
     expect(model_view.locator(".main-svg").first).to_be_visible()
-    expect(model_view.locator(".updatemenu-button", has_text="Play")).to_have_count(1)  # its own Play
-    assert _player_overlaps(model_view) <= 0, "the step slider covers the Pause button"
+    assert _player_overlaps(model_view) <= 0, "the model view's player overlaps itself or the plot"
     assert root.evaluate(_MAP_JS)["draws"] == before["draws"], "opening a tab redrew the unchanged landscape"
+    # its own player: Play runs the frames in the browser (Plotly.animate), no rerun and no new figure
+    start = model_view.evaluate(_MODEL_JS)
+    assert start["step"] == 0 and start["count"] == "step 0 of 100" and start["play"] == "▶ Play", start
+    assert model_view.locator(".updatemenu-button, .slider-container").count() == 0  # no Plotly player
+    runs, asked = runs_started(page), page.evaluate("() => window.__stRuns.requested")
+    page.evaluate(_WATCH_JS)
+    model_view.locator(".bpx-play").click()
+    expect(model_view).to_have_attribute("data-step", re.compile(r"^([2-9]\d|100)$"), timeout=30_000)
+    model_view.locator(".bpx-play").click()  # pause
+    played = model_view.evaluate(_MODEL_JS)
+    assert played["frames"] >= 20 and played["shown"] != start["shown"], (start, played)
+    assert played["draws"] == start["draws"] and played["play"] == "▶ Play", played
+    assert played["count"] == f"step {played['step']} of 100", played
+    model_view.locator(".bpx-scrub").evaluate("s => { s.value = '7'; s.dispatchEvent(new Event('input')); }")
+    expect(model_view).to_have_attribute("data-step", "7")
+    expect(model_view.locator(".bpx-count")).to_have_text("step 7 of 100")
+    assert page.evaluate("() => window.__leftIdle") is False, "the app reran while the model view played"
+    assert runs_started(page) == runs and page.evaluate("() => window.__stRuns.requested") == asked
+    screenshot(page, "landscape-model-view-played")
 
     with rerun(page, timeout=SLOW_MS):  # an edit: the same plots, updated in place (Plotly.react)
         page.get_by_text("Clipped to the paths' range").click()
@@ -145,10 +172,10 @@ def test_presenter_mode_puts_the_charts_above_the_fold_in_both_themes(browser, a
                                                         "t.querySelector('p')).fontSize))")
             assert len(tabs) == 3 and min(tabs) >= 18, (scheme, tabs)  # the sections' names, as headings
             model_view = _open_model_view(page)  # below the charts: its ticks and its step counter too
-            sizes = model_view.evaluate("f => [...f.querySelectorAll('.xtick text, .ytick text, "
-                                        ".slider-current-value')].map(e => parseFloat(getComputedStyle(e).fontSize))")
+            sizes = model_view.evaluate("f => [...f.querySelectorAll('.xtick text, .ytick text, .bpx-count, "
+                                        ".bpx-play')].map(e => parseFloat(getComputedStyle(e).fontSize))")
             assert len(sizes) > 5 and min(sizes) >= 18, (scheme, sizes)
-            assert _player_overlaps(model_view) <= 0, (scheme, "the step slider covers the Pause button")
+            assert _player_overlaps(model_view) <= 0, (scheme, "the model view's player overlaps itself or the plot")
             family = "e => getComputedStyle(e).fontFamily"
             assert model_view.locator(".gtitle").evaluate(family) == \
                 root.locator(".bpx-map .g-gtitle text").evaluate(family), "the model view's title in another font"

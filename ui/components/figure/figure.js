@@ -1,40 +1,159 @@
-// A Plotly figure (data, layout and frames, as plotly.py writes them) drawn with Plotly.newPlot the first
-// time and Plotly.react after: a new figure updates the same plot instead of replacing it. Its own Play
-// button and slider animate its frames in the browser. Text colour and font follow the app's theme; in
-// presenter mode the text is 18 px.
+// A Plotly figure (data and layout, as plotly.py writes them) drawn with Plotly.newPlot the first time and
+// Plotly.react after: a new figure updates the same plot instead of replacing it. An animation's frames come as
+// plain data (frame k: for each of `traces`, the attributes that change at step k); the player above the plot
+// (Play/Pause, a step slider and "step k of T" as text) shows them with Plotly.animate, in the browser: playing
+// and scrubbing run no script. Text colour and font follow the app's theme; in presenter mode the text is 18 px.
 
-const OBSERVED = new WeakMap(); // the root element -> the ResizeObserver that keeps the plot its box's size
+const STATE = new WeakMap(); // the root element -> its state; the module runs again on new data
 
 export default function ({ data, parentElement }) {
   const root = parentElement.querySelector(".bpx-figure");
-  if (!OBSERVED.has(root)) {
-    const resize = new ResizeObserver(() => {
-      if (root.dataset.draws && window.Plotly) window.Plotly.Plots.resize(root);
-    });
-    resize.observe(root);
-    OBSERVED.set(root, resize);
+  let s = STATE.get(root);
+  if (!s) {
+    s = create(root);
+    STATE.set(root, s);
   }
-  root.setAttribute("aria-label", data.alt || "");
-  loadPlotly(data.plotly).then((Plotly) => {
-    const fig = data.figure;
-    const { color: ink, fontFamily: family } = getComputedStyle(root); // the app theme's text
-    const font = { ...(fig.layout.font || {}), color: ink, family, ...(data.presenter ? { size: 18 } : {}) };
-    const layout = { ...fig.layout, paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "rgba(0,0,0,0)", font };
-    if (data.presenter) presenterLayout(layout); // the back row of a lecture room
-    for (const key of Object.keys(layout).filter((k) => /^[xy]axis\d*$/.test(k))) {
-      layout[key] = { automargin: true, ...layout[key] }; // room for tick labels and titles, as a template gives
-    }
-    root.style.height = `${layout.height || 450}px`;
-    const traces = isDark(ink) ? recoloured(fig.data, data.darkColors || {}, ink) : fig.data;
-    const figure = { data: traces, layout, frames: fig.frames || [], config: plotConfig() };
-    const draw = root.dataset.draws ? Plotly.react(root, figure) : Plotly.newPlot(root, figure);
-    return draw.then(() => { root.dataset.draws = String(Number(root.dataset.draws || 0) + 1); });
+  stop(s);
+  s.plot.setAttribute("aria-label", data.alt || "");
+  root.classList.toggle("bpx-presenter", Boolean(data.presenter));
+  const frames = (data.frames || []).map((frame) => frame.map(decoded));
+  s.anim = { frames, traces: data.traces || [], redraw: Boolean(data.redraw), duration: data.duration || 100 };
+  s.last = Math.max(frames.length - 1, 0);
+  s.k = Math.min(s.k, s.last); // an edit keeps the step on screen
+  s.player.hidden = frames.length < 2;
+  s.scrub.max = String(s.last);
+  moved(s);
+  loadPlotly(data.plotly).then((Plotly) => draw(s, Plotly, data.figure, data), (err) => {
+    s.count.textContent = `The chart could not load Plotly.js (${err.message}).`;
   });
-  return () => {
-    OBSERVED.get(root)?.disconnect();
-    OBSERVED.delete(root);
-    if (window.Plotly) window.Plotly.purge(root);
+  return () => { // unmounted (another page, another tab)
+    stop(s);
+    s.resize.disconnect();
+    STATE.delete(root);
+    if (window.Plotly) window.Plotly.purge(s.plot);
   };
+}
+
+function create(root) {
+  const q = (sel) => root.querySelector(sel);
+  const s = { root, k: 0, shown: 0, playing: false, plot: q(".bpx-figure-plot"), player: q(".bpx-player"),
+              playButton: q(".bpx-play"), scrub: q(".bpx-scrub"), count: q(".bpx-count") };
+  s.playButton.onclick = () => (s.playing ? stop(s) : play(s));
+  s.scrub.oninput = () => { stop(s); s.k = Number(s.scrub.value); show(s); };
+  s.resize = new ResizeObserver(() => {
+    if (s.root.dataset.draws && window.Plotly) window.Plotly.Plots.resize(s.plot);
+  });
+  s.resize.observe(s.plot);
+  return s;
+}
+
+function draw(s, Plotly, fig, data) {
+  s.Plotly = Plotly;
+  const { color: ink, fontFamily: family } = getComputedStyle(s.root); // the app theme's text
+  const font = { ...(fig.layout.font || {}), color: ink, family, ...(data.presenter ? { size: 18 } : {}) };
+  const layout = { ...fig.layout, paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "rgba(0,0,0,0)", font };
+  if (data.presenter && layout.title) { // the back row of a lecture room: the title larger than the text
+    layout.title = { ...layout.title, font: { ...(layout.title.font || {}), size: 20 } };
+  }
+  for (const key of Object.keys(layout).filter((k) => /^[xy]axis\d*$/.test(k))) {
+    layout[key] = { automargin: true, ...layout[key] }; // room for tick labels and titles, as a template gives
+  }
+  s.plot.style.height = `${layout.height || 450}px`;
+  const traces = atStep(s, isDark(ink) ? recoloured(fig.data, data.darkColors || {}, ink) : fig.data);
+  const figure = { data: traces, layout, config: plotConfig() };
+  const drawn = s.root.dataset.draws ? Plotly.react(s.plot, figure) : Plotly.newPlot(s.plot, figure);
+  return drawn.then(() => {
+    s.root.dataset.draws = String(Number(s.root.dataset.draws || 0) + 1);
+    s.root.dataset.step = String(s.k);
+  });
+}
+
+// The figure's traces with step k's frame in them (the figure itself shows step 0): a new figure is drawn at
+// the step on screen in one draw.
+function atStep(s, traces) {
+  const frame = s.anim.frames[s.k];
+  if (!frame || s.k === 0) return traces;
+  const out = traces.slice();
+  s.anim.traces.forEach((i, j) => { out[i] = { ...out[i], ...frame[j] }; });
+  return out;
+}
+
+// Step k's frame on the plot. A step asked for while one is being drawn waits for it; only the latest is drawn.
+function show(s) {
+  moved(s);
+  if (!s.Plotly || !s.root.dataset.draws) return Promise.resolve();
+  if (s.drawing) {
+    s.pending = true;
+    return s.drawing;
+  }
+  const k = s.k;
+  const frame = { data: s.anim.frames[k], traces: s.anim.traces };
+  const options = { frame: { duration: 0, redraw: s.anim.redraw }, transition: { duration: 0 }, mode: "immediate" };
+  s.drawing = s.Plotly.animate(s.plot, frame, options).then(() => {
+    s.drawing = null;
+    s.shown += 1;
+    s.root.dataset.frames = String(s.shown); // frames drawn, for the tests and benchmarks/latency.py
+    s.root.dataset.step = String(k);
+    if (s.pending) {
+      s.pending = false;
+      return show(s);
+    }
+    return undefined;
+  });
+  return s.drawing;
+}
+
+function moved(s) {
+  s.scrub.value = String(s.k);
+  s.count.textContent = `step ${s.k} of ${s.last}`;
+}
+
+// One frame every `duration` ms (or as fast as the plot draws, if slower), from the step on screen to the last
+function play(s) {
+  if (!s.Plotly || s.last < 1) return;
+  s.k = s.k >= s.last ? 0 : s.k + 1;
+  s.playing = true;
+  s.playButton.textContent = "❚❚ Pause";
+  s.playButton.setAttribute("aria-label", "Pause");
+  const tick = () => {
+    const started = performance.now();
+    show(s).then(() => {
+      if (!s.playing) return;
+      if (s.k >= s.last) {
+        stop(s);
+        return;
+      }
+      s.k += 1;
+      s.timer = setTimeout(tick, Math.max(0, s.anim.duration - (performance.now() - started)));
+    });
+  };
+  tick();
+}
+
+function stop(s) {
+  s.playing = false;
+  clearTimeout(s.timer);
+  s.playButton.textContent = "▶ Play";
+  s.playButton.setAttribute("aria-label", "Play");
+}
+
+// A frame's attributes with Plotly.js typed-array specs ({dtype, bdata, shape}) decoded once, on arrival: a
+// 2D one as rows (views on one buffer), as a heatmap's z
+const TYPED = { u1: Uint8Array, i1: Int8Array, u2: Uint16Array, i2: Int16Array, u4: Uint32Array, i4: Int32Array,
+                f4: Float32Array, f8: Float64Array };
+function decoded(attributes) {
+  const out = {};
+  for (const [key, v] of Object.entries(attributes)) {
+    if (!(v && typeof v === "object" && typeof v.bdata === "string" && v.dtype in TYPED)) {
+      out[key] = v;
+      continue;
+    }
+    const bytes = Uint8Array.from(atob(v.bdata), (c) => c.charCodeAt(0));
+    const flat = new TYPED[v.dtype](bytes.buffer);
+    const [rows, cols] = String(v.shape || "").split(",").map(Number);
+    out[key] = v.shape ? Array.from({ length: rows }, (_, r) => flat.subarray(r * cols, (r + 1) * cols)) : flat;
+  }
+  return out;
 }
 
 // The traces with their line and marker colours swapped for a dark page (`swap`: colour -> colour, or "ink")
@@ -44,19 +163,4 @@ function recoloured(traces, swap, ink) {
   const part = (p) => (p ? { ...p, color: to(p.color), ...(p.line ? { line: part(p.line) } : {}) } : p);
   return traces.map((t) => ({ ...t, ...(t.line ? { line: part(t.line) } : {}),
                               ...(t.marker ? { marker: part(t.marker) } : {}) }));
-}
-
-// Presenter mode: 18 px text, the title larger, and the player (Play, Pause, the step slider) lower, below the
-// larger axis title
-function presenterLayout(layout) {
-  if (layout.title) layout.title = { ...layout.title, font: { ...(layout.title.font || {}), size: 20 } };
-  const lower = (items) => items && items.map((item) => ({
-    ...item, y: (item.y ?? 0) - 0.1,
-    ...(item.currentvalue ? { currentvalue: { ...item.currentvalue, font: { ...item.currentvalue.font, size: 18 } },
-                              pad: { ...item.pad, l: (item.pad?.l ?? 0) * 18 / 14 } } // right of the larger buttons
-      : {}),
-  }));
-  layout.updatemenus = lower(layout.updatemenus);
-  layout.sliders = lower(layout.sliders);
-  layout.margin = { ...(layout.margin || {}), b: (layout.margin?.b ?? 80) + 50 };
 }
