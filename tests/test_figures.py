@@ -173,7 +173,7 @@ def test_the_model_view_has_one_frame_per_step_with_the_heatmap_and_the_zero_lin
     animation = figures.model_figure(t, X, Y)
     assert len(animation.frames) == 26 and animation.traces == (0, 1)
     heat, line = animation.figure.data[0], animation.figure.data[1]
-    assert heat.type == "heatmap" and line.type == "scattergl"
+    assert heat.type == "heatmap" and line.type == "scatter"
     k = 25
     frame = animation.frames[k]
     z = array(frame[0]["z"])
@@ -259,7 +259,7 @@ def test_an_mlp_on_two_features_is_its_prediction_map_animated_with_training():
     t, X, y = mlp_run(steps=40)
     animation = figures.model_figure(t, X, y)
     assert len(animation.frames) == 41
-    assert [d.type for d in animation.figure.data] == ["heatmap", "scattergl", "scatter"]
+    assert [d.type for d in animation.figure.data] == ["heatmap", "scatter", "scatter"]
     heat = animation.figure.data[0]
     gx, gy = np.asarray(heat.x), np.asarray(heat.y)
     for k in (0, 40):

@@ -31,8 +31,9 @@ class Animation:
 
     `figure` shows step 0. `frames[k]` is step k: for each index of `traces`, in order, the attributes of that
     trace that change (lists of numbers, or typed-array specs as `_typed` makes them: never NumPy arrays, so
-    it is JSON as it is). `redraw`: whether a frame needs Plotly's redraw (a heatmap, WebGL or 3D traces).
-    Without frames it is a still figure."""
+    it is JSON as it is). `redraw`: whether a frame must redraw the plot (a heatmap, WebGL or 3D traces): the
+    component shows such frames with Plotly.restyle, the others with Plotly.animate. Without frames it is a still
+    figure."""
 
     figure: go.Figure
     frames: tuple[tuple[dict, ...], ...] = ()
@@ -444,8 +445,9 @@ def _model_plane(t: Trajectory, X: np.ndarray, y: np.ndarray, features: tuple[in
                     hoverinfo="skip", name=label,
                     colorbar=dict(title=dict(text="prediction / target"), tickvals=ticks, ticktext=text))
     s = style(t.optimizer)
-    # WebGL, so that a frame's redraw keeps the heatmap (see _animate_landscape)
-    fig.add_trace(go.Scattergl(**line, mode="lines", hoverinfo="skip", showlegend=True, connectgaps=False,
+    # SVG: the component shows a frame that redraws by Plotly.restyle, which keeps the heatmap (Plotly.animate
+    # would drop it, plotly.js issue 4491), and a WebGL context costs a first draw 0.5 s in software rendering
+    fig.add_trace(go.Scatter(**line, mode="lines", hoverinfo="skip", showlegend=True, connectgaps=False,
                                line=dict(color="black", width=3, dash="dash")))
     extra = "".join(f"<br>{names[k]} = %{{customdata[{n + 2}]:.{p}f}}" for n, k in enumerate(others[:3]))
     data = np.column_stack([shown, y[shown], X[shown][:, others[:3]]]) if others else np.column_stack([shown, y[shown]])

@@ -1,8 +1,10 @@
 // A Plotly figure (data and layout, as plotly.py writes them) drawn with Plotly.newPlot the first time and
 // Plotly.react after: a new figure updates the same plot instead of replacing it. An animation's frames come as
 // plain data (frame k: for each of `traces`, the attributes that change at step k); the player above the plot
-// (Play/Pause, a step slider and "step k of T" as text) shows them with Plotly.animate, in the browser: playing
-// and scrubbing run no script. Text colour and font follow the app's theme; in presenter mode the text is 18 px.
+// (Play/Pause, a step slider and "step k of T" as text) shows them in the browser: playing and scrubbing run no
+// script. Frames that need a redraw (a heatmap) go by Plotly.restyle, which redraws the plot with every layer;
+// the others by Plotly.animate, which moves their traces without one. Text colour and font follow the app's
+// theme; in presenter mode the text is 18 px.
 
 const STATE = new WeakMap(); // the root element -> its state; the module runs again on new data
 
@@ -16,8 +18,9 @@ export default function ({ data, parentElement }) {
   stop(s);
   s.plot.setAttribute("aria-label", data.alt || "");
   root.classList.toggle("bpx-presenter", Boolean(data.presenter));
-  const frames = (data.frames || []).map((frame) => frame.map(decoded));
-  s.anim = { frames, traces: data.traces || [], redraw: Boolean(data.redraw), duration: data.duration || 100 };
+  const frames = data.frames || [];
+  s.anim = { frames, decoded: [], traces: data.traces || [], redraw: Boolean(data.redraw),
+             duration: data.duration || 100 };
   s.last = Math.max(frames.length - 1, 0);
   s.k = Math.min(s.k, s.last); // an edit keeps the step on screen
   s.player.hidden = frames.length < 2;
@@ -71,8 +74,8 @@ function draw(s, Plotly, fig, data) {
 // The figure's traces with step k's frame in them (the figure itself shows step 0): a new figure is drawn at
 // the step on screen in one draw.
 function atStep(s, traces) {
-  const frame = s.anim.frames[s.k];
-  if (!frame || s.k === 0) return traces;
+  if (s.k === 0 || !s.anim.frames[s.k]) return traces;
+  const frame = frameAt(s, s.k);
   const out = traces.slice();
   s.anim.traces.forEach((i, j) => { out[i] = { ...out[i], ...frame[j] }; });
   return out;
@@ -87,9 +90,7 @@ function show(s) {
     return s.drawing;
   }
   const k = s.k;
-  const frame = { data: s.anim.frames[k], traces: s.anim.traces };
-  const options = { frame: { duration: 0, redraw: s.anim.redraw }, transition: { duration: 0 }, mode: "immediate" };
-  s.drawing = s.Plotly.animate(s.plot, frame, options).then(() => {
+  s.drawing = (s.anim.redraw ? restyle(s, k) : animate(s, k)).then(() => {
     s.drawing = null;
     s.shown += 1;
     s.root.dataset.frames = String(s.shown); // frames drawn, for the tests and benchmarks/latency.py
@@ -101,6 +102,25 @@ function show(s) {
     return undefined;
   });
   return s.drawing;
+}
+
+// Frame k as Plotly.restyle takes it: per attribute, its value for each trace (undefined: that trace keeps its own)
+function restyle(s, k) {
+  const frame = frameAt(s, k);
+  const update = {};
+  for (const key of new Set(frame.flatMap(Object.keys))) update[key] = frame.map((d) => d[key]);
+  return s.Plotly.restyle(s.plot, update, s.anim.traces);
+}
+
+function animate(s, k) {
+  const options = { frame: { duration: 0, redraw: false }, transition: { duration: 0 }, mode: "immediate" };
+  return s.Plotly.animate(s.plot, { data: frameAt(s, k), traces: s.anim.traces }, options);
+}
+
+// Frame k with its typed arrays decoded, the first time it is shown (an edit that is never played decodes none)
+function frameAt(s, k) {
+  s.anim.decoded[k] = s.anim.decoded[k] || s.anim.frames[k].map(decoded);
+  return s.anim.decoded[k];
 }
 
 function moved(s) {
@@ -137,8 +157,8 @@ function stop(s) {
   s.playButton.setAttribute("aria-label", "Play");
 }
 
-// A frame's attributes with Plotly.js typed-array specs ({dtype, bdata, shape}) decoded once, on arrival: a
-// 2D one as rows (views on one buffer), as a heatmap's z
+// A frame's attributes with Plotly.js typed-array specs ({dtype, bdata, shape}) decoded: a 2D one as rows (views
+// on one buffer), as a heatmap's z
 const TYPED = { u1: Uint8Array, i1: Int8Array, u2: Uint16Array, i2: Int16Array, u4: Uint32Array, i4: Int32Array,
                 f4: Float32Array, f8: Float64Array };
 function decoded(attributes) {
@@ -148,7 +168,9 @@ function decoded(attributes) {
       out[key] = v;
       continue;
     }
-    const bytes = Uint8Array.from(atob(v.bdata), (c) => c.charCodeAt(0));
+    const text = atob(v.bdata);
+    const bytes = new Uint8Array(text.length);
+    for (let i = 0; i < text.length; i += 1) bytes[i] = text.charCodeAt(i);
     const flat = new TYPED[v.dtype](bytes.buffer);
     const [rows, cols] = String(v.shape || "").split(",").map(Number);
     out[key] = v.shape ? Array.from({ length: rows }, (_, r) => flat.subarray(r * cols, (r + 1) * cols)) : flat;
