@@ -77,6 +77,9 @@ START_COLOR = "#222222"
 FRAME_DIGITS = 6  # significant digits of a marker's position in a frame: far below a pixel, a third of the bytes
 MODEL_GRID = 41  # points per axis of the model view's heatmap
 CURVE_POINTS = 121  # points of a network's prediction curve over one feature
+# The model view's legend, in a row above the plot. Its figures get their layout when made: plotly.py's
+# update_layout on a figure with traces costs several times as much (each change is dispatched to the traces).
+LEGEND_ABOVE = dict(orientation="h", y=1.02, yanchor="bottom", x=0)
 LEVELS = 250  # colour levels, one byte a cell; not 255, whose runs encode as "////", escaped to 6 bytes each
 
 
@@ -342,8 +345,11 @@ def _model_line(t: Trajectory, x: np.ndarray, y: np.ndarray, shown: np.ndarray, 
     s = style(t.optimizer)
     label = _prediction_label(t)
     curves = [curve(k) for k in range(t.n_steps + 1)]
-    fig = go.Figure()
     x0, a0 = curves[0]
+    ylo, yhi = _span(np.clip(np.concatenate([y, a0, curves[-1][1]]), *_clip_range(y)))
+    fig = go.Figure(layout=dict(height=height, xaxis=dict(title=dict(text="x0"), range=[lo, hi]),
+                                yaxis=dict(title=dict(text=label), range=[ylo, yhi]), legend=LEGEND_ABOVE,
+                                margin=dict(t=60, b=20, l=20, r=20)))
     fig.add_scatter(x=x0, y=a0, mode="lines", name="at the start", line=dict(color="#999999", dash="dot"),
                     hovertemplate=f"x0 = %{{x:.{p}f}}<br>a = %{{y:.{p}f}}<extra>start</extra>")
     fig.add_scatter(x=x[shown], y=y[shown], mode="markers", name="samples (x0, y)",
@@ -352,11 +358,6 @@ def _model_line(t: Trajectory, x: np.ndarray, y: np.ndarray, shown: np.ndarray, 
                                                     f"y = %{{y:.{p}f}}<extra></extra>")
     fig.add_scatter(x=x0, y=a0, mode="lines", name=f"{s.label}: {label}", line=dict(color=s.color, width=3),
                     hovertemplate=f"x0 = %{{x:.{p}f}}<br>a = %{{y:.{p}f}}<extra>{s.label}</extra>")
-    ys = np.concatenate([y, a0, curves[-1][1]])
-    ylo, yhi = _span(np.clip(ys, *_clip_range(y)))
-    fig.update_layout(height=height, xaxis=dict(title_text="x0", range=[lo, hi]),
-                      yaxis=dict(title_text=label, range=[ylo, yhi]),
-                      legend=dict(orientation="h", y=1.02, yanchor="bottom", x=0), margin=dict(t=60, b=20, l=20, r=20))
 
     def moved(c: tuple[np.ndarray, np.ndarray]) -> dict:  # a network's grid stays put: its frames carry only y
         return dict(x=_short(c[0]), y=_short(c[1])) if t.network.is_neuron else dict(y=_short(c[1]))
@@ -437,18 +438,25 @@ def _model_plane(t: Trajectory, X: np.ndarray, y: np.ndarray, features: tuple[in
     ticks = np.linspace(0, LEVELS, 5)
     text = [f"{clo + v / LEVELS * (chi - clo):.{min(p, 3)}f}" for v in ticks]
     text[0], text[-1] = f"≤ {text[0]}", f"≥ {text[-1]}"  # the colours are clipped at both ends
-    fig = go.Figure()
+    s = style(t.optimizer)
+    held = f"; {', '.join(names[k] for k in others)} held at {'its' if len(others) == 1 else 'their'} mean" \
+        if others else ""
+    fig = go.Figure(layout=dict(
+        height=height, margin=dict(t=90, b=20, l=20, r=20), showlegend=True, legend=LEGEND_ABOVE,
+        title=dict(text=f"{s.label}: {label} over ({names[i]}, {names[j]}){held}", font=dict(size=14), x=0,
+                   xanchor="left", y=0.98, yanchor="top"),
+        xaxis=dict(title=dict(text=names[i]), range=[xlo, xhi]),
+        yaxis=dict(title=dict(text=names[j]), range=[ylo, yhi])))
     level, line = state(0)
     # zsmooth "fast": a 41 x 41 image that the browser scales smoothly; "best" looks the same but encodes an image
     # the plot's size on every frame
     fig.add_heatmap(x=gx, y=gy, z=level, zmin=0, zmax=LEVELS, colorscale=PREDICTION_COLORS, zsmooth="fast",
                     hoverinfo="skip", name=label,
                     colorbar=dict(title=dict(text="prediction / target"), tickvals=ticks, ticktext=text))
-    s = style(t.optimizer)
     # SVG: the component shows a frame that redraws by Plotly.restyle, which keeps the heatmap (Plotly.animate
     # would drop it, plotly.js issue 4491), and a WebGL context costs a first draw 0.5 s in software rendering
     fig.add_trace(go.Scatter(**line, mode="lines", hoverinfo="skip", showlegend=True, connectgaps=False,
-                               line=dict(color="black", width=3, dash="dash")))
+                             line=dict(color="black", width=3, dash="dash")))
     extra = "".join(f"<br>{names[k]} = %{{customdata[{n + 2}]:.{p}f}}" for n, k in enumerate(others[:3]))
     data = np.column_stack([shown, y[shown], X[shown][:, others[:3]]]) if others else np.column_stack([shown, y[shown]])
     few = len(shown) < 200
@@ -459,14 +467,6 @@ def _model_plane(t: Trajectory, X: np.ndarray, y: np.ndarray, features: tuple[in
                     line=dict(color="black", width=1.5 if few else 0.5)),
         hovertemplate=f"sample %{{customdata[0]}}<br>{names[i]} = %{{x:.{p}f}}<br>{names[j]} = %{{y:.{p}f}}"
                       f"<br>target y = %{{customdata[1]:.{p}f}}{extra}<extra></extra>"))
-    held = f"; {', '.join(names[k] for k in others)} held at {'its' if len(others) == 1 else 'their'} mean" \
-        if others else ""
-    fig.update_layout(height=height, margin=dict(t=90, b=20, l=20, r=20), showlegend=True,
-                      legend=dict(orientation="h", y=1.02, yanchor="bottom", x=0),
-                      title=dict(text=f"{s.label}: {label} over ({names[i]}, {names[j]}){held}", font=dict(size=14),
-                                 x=0, xanchor="left", y=0.98, yanchor="top"),
-                      xaxis=dict(title_text=names[i], range=[xlo, xhi]),
-                      yaxis=dict(title_text=names[j], range=[ylo, yhi]))
     _stopped(fig, t)
     frames = []
     for k in range(t.steps + 1):
@@ -482,7 +482,9 @@ def _model_fit(t: Trajectory, X: np.ndarray, y: np.ndarray, shown: np.ndarray, p
     Xs, ys = X[shown], y[shown]
     preds = [_network(t, k, Xs) for k in range(t.n_steps + 1)]
     lo, hi = _span(np.clip(np.concatenate([ys, preds[0], preds[-1]]), *_clip_range(y)))
-    fig = go.Figure()
+    fig = go.Figure(layout=dict(height=height, xaxis=dict(title=dict(text="target y"), range=[lo, hi]),
+                                yaxis=dict(title=dict(text=label), range=[lo, hi]), legend=LEGEND_ABOVE,
+                                margin=dict(t=60, b=20, l=20, r=20)))
     fig.add_scatter(x=[lo, hi], y=[lo, hi], mode="lines", name="a = y (a perfect fit)", hoverinfo="skip",
                     line=dict(color="#999999", dash="dash"))
     few = len(shown) < 200
@@ -491,9 +493,6 @@ def _model_fit(t: Trajectory, X: np.ndarray, y: np.ndarray, shown: np.ndarray, p
         x=ys, y=preds[0], mode="markers", name=f"{s.label}: samples (target y, prediction a)", customdata=shown,
         marker=dict(color=s.color, size=9 if few else 5, symbol=s.symbol, line=dict(color="white", width=1)),
         hovertemplate=f"sample %{{customdata}}<br>target y = %{{x:.{p}f}}<br>a = %{{y:.{p}f}}<extra></extra>"))
-    fig.update_layout(height=height, xaxis=dict(title_text="target y", range=[lo, hi]),
-                      yaxis=dict(title_text=label, range=[lo, hi]),
-                      legend=dict(orientation="h", y=1.02, yanchor="bottom", x=0), margin=dict(t=60, b=20, l=20, r=20))
     _stopped(fig, t)
     return Animation(fig, tuple((dict(y=_short(preds[_at(t, k)])),) for k in range(t.steps + 1)), (1,),
                      redraw=not few)  # WebGL markers move only on a redraw

@@ -16,15 +16,15 @@ export default function ({ data, parentElement }) {
     STATE.set(root, s);
   }
   stop(s);
-  s.plot.setAttribute("aria-label", data.alt || "");
+  if (s.plot.getAttribute("aria-label") !== (data.alt || "")) s.plot.setAttribute("aria-label", data.alt || "");
   root.classList.toggle("bpx-presenter", Boolean(data.presenter));
   const frames = data.frames || [];
   s.anim = { frames, decoded: [], traces: data.traces || [], redraw: Boolean(data.redraw),
              duration: data.duration || 100 };
   s.last = Math.max(frames.length - 1, 0);
   s.k = Math.min(s.k, s.last); // an edit keeps the step on screen
-  s.player.hidden = frames.length < 2;
-  s.scrub.max = String(s.last);
+  if (s.player.hidden !== frames.length < 2) s.player.hidden = frames.length < 2;
+  if (s.scrub.max !== String(s.last)) s.scrub.max = String(s.last);
   moved(s);
   loadPlotly(data.plotly).then((Plotly) => draw(s, Plotly, data.figure, data), (err) => {
     s.count.textContent = `The chart could not load Plotly.js (${err.message}).`;
@@ -125,7 +125,8 @@ function frameAt(s, k) {
 
 function moved(s) {
   s.scrub.value = String(s.k);
-  s.count.textContent = `step ${s.k} of ${s.last}`;
+  const text = `step ${s.k} of ${s.last}`;
+  if (s.count.textContent !== text) s.count.textContent = text; // an edit at the same step changes no text
 }
 
 // One frame every `duration` ms (or as fast as the plot draws, if slower), from the step on screen to the last
@@ -151,8 +152,9 @@ function play(s) {
 }
 
 function stop(s) {
-  s.playing = false;
   clearTimeout(s.timer);
+  if (!s.playing) return;
+  s.playing = false;
   s.playButton.textContent = "▶ Play";
   s.playButton.setAttribute("aria-label", "Play");
 }
