@@ -36,6 +36,8 @@ def test_the_xor_preset_shows_the_network_its_numbers_and_that_one_neuron_cannot
     table = next(tb.value for tb in xor.table if "gradient dL/dθ" in tb.value.columns)
     assert list(table.index) == XOR.params
     assert list(table["gradient dL/dθ"]) == [f"{g:.4f}" for g in t.grad]
+    values = next(tb.value for tb in xor.table if tb.value.index.name == "parameter" and "value" in tb.value.columns)
+    assert list(values.index) == XOR.params and list(values["value"]) == [f"{float(v):.4f}" for v in XOR.flat_texts()]
     svg = pictures(xor)["network-diagram"]
     assert 'id="unit_1_0"' in svg and 'id="edge_2_1_0"' in svg  # units are boxes, weights are edges
 

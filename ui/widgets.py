@@ -302,9 +302,11 @@ def network_ui(trace: bp.Trace, precision: int, current: lesson.Step | None = No
         names = [f"W{layer.index}[{k},{j}]" for k in range(layer.fan_in) for j in range(layer.fan_out)]
         rows += list(zip(names, W.ravel(), strict=True)) + [(f"b{layer.index}[{j}]", v) for j, v in enumerate(b)]
     what = {"weights": "value", "grad": "dL/dθ (batch)", "sample": f"sample {sample}'s share of dL/dθ"}[show]
-    st.dataframe(pd.DataFrame({what: [render.fmt(v, precision) for _, v in rows]},
-                              index=pd.Index([k for k, _ in rows], name="parameter")),
-                 key=f"{key}_table", height=min(38 + 35 * len(rows), 250))
+    table = pd.DataFrame({what: [render.fmt(v, precision) for _, v in rows]},
+                         index=pd.Index([k for k, _ in rows], name="parameter"))
+    # a DOM table (its numbers are text, at the page's size), in a box that scrolls when it is long
+    with st.container(height=250 if len(rows) > 6 else "content", border=False, key=f"{key}_table"):
+        st.table(table)
     return svg
 
 
