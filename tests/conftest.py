@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 import json
+import struct
+import zlib
 from pathlib import Path
 
 import pandas as pd
@@ -136,3 +139,24 @@ def edit_layer(at: AppTest, key: str, edited: dict) -> AppTest:
 def load_preset(at: AppTest, name: str) -> AppTest:
     """Choose a prepared example in the sidebar."""
     return at.selectbox(key="preset_select").select(name).run()
+
+
+def unpack_frames(packed: str) -> list:
+    """The figure component's frames (ui/landscape_chart.py's pack_frames) read back as the browser reads them:
+    base64, deflate, u32 length of the JSON, the JSON, the arrays' bytes; each array as a typed-array spec (dtype,
+    base64 bytes, shape), the shape the frames have in viz.figures.Animation."""
+    if not packed:
+        return []
+    raw = zlib.decompress(base64.b64decode(packed))
+    (length,) = struct.unpack("<I", raw[:4])
+    data = raw[4 + length:]
+
+    def typed(value):
+        if isinstance(value, dict) and "at" in value:
+            spec = {k: v for k, v in value.items() if k not in ("at", "n")}
+            return {**spec, "bdata": base64.b64encode(data[value["at"]:value["at"] + value["n"]]).decode("ascii")}
+        if isinstance(value, dict):
+            return {k: typed(v) for k, v in value.items()}
+        return [typed(v) for v in value] if isinstance(value, list) else value
+
+    return typed(json.loads(raw[4:4 + length]))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import edit_xy, open_app
+from conftest import edit_xy, open_app, unpack_frames
 
 STALE = "Showing the results for the last valid input"
 
@@ -13,7 +13,7 @@ STALE = "Showing the results for the last valid input"
 def charts(at) -> list[dict]:
     """The page's other Plotly figures as sent to the browser (the figure component): the model view, its figure
     with its frames (plain data the component's player plays)."""
-    return [{**(data := json.loads(c.proto.json))["figure"], "frames": data["frames"]}
+    return [{**(data := json.loads(c.proto.json))["figure"], "frames": unpack_frames(data["frames"])}
             for c in at.get("bidi_component") if c.proto.component_name == "backprop_explorer.figure"]
 
 

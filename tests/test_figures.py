@@ -59,10 +59,14 @@ def numbers(value):
 
 
 def spec(animation: figures.Animation) -> dict:
-    """What the figure component gets (ui/landscape_chart.py): the figure and its frames, as JSON."""
+    """What the figure component gets (ui/landscape_chart.py): the figure and its frames, as JSON, the frames
+    unpacked as the browser does."""
+    from conftest import unpack_frames
+
     from ui.landscape_chart import figure_data
 
-    return json.loads(json.dumps(figure_data(animation), allow_nan=False))
+    data = json.loads(json.dumps(figure_data(animation), allow_nan=False))
+    return {**data, "frames": unpack_frames(data["frames"])}
 
 
 @pytest.mark.parametrize("show_3d", [True, False])
@@ -232,6 +236,18 @@ def test_a_diverged_run_in_the_model_view_is_labelled_and_finite():
     assert "diverged at step 3" in animation.figure.layout.annotations[0].text
     assert len(animation.frames) == 21
     assert all(math.isfinite(v) for v in numbers(spec(animation)))
+
+
+def test_the_frames_reach_the_browser_as_they_are_in_under_half_their_json():
+    t, X, y = mlp_run(steps=40)
+    animation = figures.model_figure(t, X, y)
+    sent = spec(animation)
+    assert sent["frames"] == json.loads(json.dumps(animation.frames))  # every number, name and array, unpacked
+    assert sent["traces"] == [0, 1] and sent["redraw"] is True and sent["duration"] == animation.duration
+    from ui.landscape_chart import figure_data
+
+    assert len(figure_data(animation)["frames"]) < len(json.dumps(animation.frames)) / 2
+    assert figure_data(figures.model_figure(t, X, y).figure)["frames"] == ""  # a still figure: none
 
 
 def test_the_animated_figure_stays_close_to_the_size_of_the_static_one():

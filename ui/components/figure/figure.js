@@ -1,8 +1,8 @@
 // A Plotly figure (data and layout, as plotly.py writes them) drawn with Plotly.newPlot the first time and
 // Plotly.react after: a new figure updates the same plot instead of replacing it. An animation's frames come as
-// plain data (frame k: for each of `traces`, the attributes that change at step k); the player above the plot
-// (Play/Pause, a step slider and "step k of T" as text) shows them in the browser: playing and scrubbing run no
-// script. Frames that need a redraw (a heatmap) go by Plotly.restyle, which redraws the plot with every layer;
+// plain data (frame k: for each of `traces`, the attributes that change at step k), packed small (`unpacked`,
+// from ui/landscape_chart.py's pack_frames); the player above the plot (Play/Pause, a step slider and "step k of
+// T" as text) shows them in the browser: playing and scrubbing run no script. Frames that need a redraw (a heatmap) go by Plotly.restyle, which redraws the plot with every layer;
 // the others by Plotly.animate, which moves their traces without one. Text colour and font follow the app's
 // theme; in presenter mode the text is 18 px.
 
@@ -18,16 +18,20 @@ export default function ({ data, parentElement }) {
   stop(s);
   if (s.plot.getAttribute("aria-label") !== (data.alt || "")) s.plot.setAttribute("aria-label", data.alt || "");
   root.classList.toggle("bpx-presenter", Boolean(data.presenter));
-  const frames = data.frames || [];
-  s.anim = { frames, decoded: [], traces: data.traces || [], redraw: Boolean(data.redraw),
-             duration: data.duration || 100 };
-  s.last = Math.max(frames.length - 1, 0);
-  s.k = Math.min(s.k, s.last); // an edit keeps the step on screen
-  if (s.player.hidden !== frames.length < 2) s.player.hidden = frames.length < 2;
-  if (s.scrub.max !== String(s.last)) s.scrub.max = String(s.last);
-  moved(s);
-  loadPlotly(data.plotly).then((Plotly) => draw(s, Plotly, data.figure, data), (err) => {
-    s.count.textContent = `The chart could not load Plotly.js (${err.message}).`;
+  const run = (s.run = (s.run || 0) + 1); // a newer run's data replaces this one's
+  Promise.all([loadPlotly(data.plotly), unpacked(data.frames)]).then(([Plotly, { frames, bytes }]) => {
+    if (run !== s.run) return undefined;
+    s.anim = { frames, bytes, decoded: [], traces: data.traces || [], redraw: Boolean(data.redraw),
+               duration: data.duration || 100 };
+    s.last = Math.max(frames.length - 1, 0);
+    s.k = Math.min(s.k, s.last); // an edit keeps the step on screen
+    if (s.player.hidden !== frames.length < 2) s.player.hidden = frames.length < 2;
+    if (s.scrub.max !== String(s.last)) s.scrub.max = String(s.last);
+    moved(s);
+    return draw(s, Plotly, data.figure, data);
+  }).catch((err) => {
+    s.player.hidden = false;
+    s.count.textContent = `The chart could not be drawn (${err.message}).`;
   });
   return () => { // unmounted (another page, another tab)
     stop(s);
@@ -39,7 +43,7 @@ export default function ({ data, parentElement }) {
 
 function create(root) {
   const q = (sel) => root.querySelector(sel);
-  const s = { root, k: 0, shown: 0, playing: false, plot: q(".bpx-figure-plot"), player: q(".bpx-player"),
+  const s = { root, k: 0, last: 0, shown: 0, playing: false, anim: { frames: [], decoded: [], traces: [] }, plot: q(".bpx-figure-plot"), player: q(".bpx-player"),
               playButton: q(".bpx-play"), scrub: q(".bpx-scrub"), count: q(".bpx-count") };
   s.playButton.onclick = () => (s.playing ? stop(s) : play(s));
   s.scrub.oninput = () => { stop(s); s.k = Number(s.scrub.value); show(s); };
@@ -117,9 +121,9 @@ function animate(s, k) {
   return s.Plotly.animate(s.plot, { data: frameAt(s, k), traces: s.anim.traces }, options);
 }
 
-// Frame k with its typed arrays decoded, the first time it is shown (an edit that is never played decodes none)
+// Frame k with its typed arrays made, the first time it is shown (an edit that is never played makes none)
 function frameAt(s, k) {
-  s.anim.decoded[k] = s.anim.decoded[k] || s.anim.frames[k].map(decoded);
+  s.anim.decoded[k] = s.anim.decoded[k] || s.anim.frames[k].map((d) => decoded(d, s.anim.bytes));
   return s.anim.decoded[k];
 }
 
@@ -159,21 +163,32 @@ function stop(s) {
   s.playButton.setAttribute("aria-label", "Play");
 }
 
-// A frame's attributes with Plotly.js typed-array specs ({dtype, bdata, shape}) decoded: a 2D one as rows (views
-// on one buffer), as a heatmap's z
+// Packed frames (base64 of deflated: u32 length of the JSON, the JSON, the arrays' bytes) -> the frames (JSON, an
+// array as {dtype, at, n, shape}: its bytes' offset and length) and the bytes; "" -> no frames
+async function unpacked(packed) {
+  if (!packed) return { frames: [], bytes: new ArrayBuffer(0) };
+  const text = atob(packed);
+  const zipped = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i += 1) zipped[i] = text.charCodeAt(i);
+  const stream = new Blob([zipped]).stream().pipeThrough(new DecompressionStream("deflate"));
+  const buffer = await new Response(stream).arrayBuffer();
+  const length = new DataView(buffer).getUint32(0, true);
+  const frames = JSON.parse(new TextDecoder().decode(new Uint8Array(buffer, 4, length)));
+  return { frames, bytes: buffer.slice(4 + length) };
+}
+
+// A frame's attributes with its arrays made typed arrays from the bytes: a 2D one as rows (views on one buffer),
+// as a heatmap's z
 const TYPED = { u1: Uint8Array, i1: Int8Array, u2: Uint16Array, i2: Int16Array, u4: Uint32Array, i4: Int32Array,
                 f4: Float32Array, f8: Float64Array };
-function decoded(attributes) {
+function decoded(attributes, bytes) {
   const out = {};
   for (const [key, v] of Object.entries(attributes)) {
-    if (!(v && typeof v === "object" && typeof v.bdata === "string" && v.dtype in TYPED)) {
+    if (!(v && typeof v === "object" && Number.isInteger(v.at) && v.dtype in TYPED)) {
       out[key] = v;
       continue;
     }
-    const text = atob(v.bdata);
-    const bytes = new Uint8Array(text.length);
-    for (let i = 0; i < text.length; i += 1) bytes[i] = text.charCodeAt(i);
-    const flat = new TYPED[v.dtype](bytes.buffer);
+    const flat = new TYPED[v.dtype](bytes.slice(v.at, v.at + v.n)); // a copy: aligned for its type
     const [rows, cols] = String(v.shape || "").split(",").map(Number);
     out[key] = v.shape ? Array.from({ length: rows }, (_, r) => flat.subarray(r * cols, (r + 1) * cols)) : flat;
   }
