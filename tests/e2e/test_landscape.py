@@ -134,6 +134,8 @@ def test_play_moves_the_markers_in_the_browser_without_a_rerun_or_a_redraw(page,
     edited = root.evaluate(_MAP_JS)
     assert edited["tagged"] and edited["scripts"] == 1, edited
     expect(root.locator(".bpx-map")).to_contain_text("clipped to the paths' range")
+    expect(model_view).to_have_attribute("data-step", "7")  # the model view stays at the step on screen
+    expect(model_view.locator(".bpx-count")).to_have_text("step 7 of 100")
 
 
 def test_presenter_mode_puts_the_charts_above_the_fold_in_both_themes(browser, app_url):

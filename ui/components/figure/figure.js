@@ -2,9 +2,10 @@
 // Plotly.react after: a new figure updates the same plot instead of replacing it. An animation's frames come as
 // plain data (frame k: for each of `traces`, the attributes that change at step k), packed small (`unpacked`,
 // from ui/landscape_chart.py's pack_frames); the player above the plot (Play/Pause, a step slider and "step k of
-// T" as text) shows them in the browser: playing and scrubbing run no script. Frames that need a redraw (a heatmap) go by Plotly.restyle, which redraws the plot with every layer;
-// the others by Plotly.animate, which moves their traces without one. Text colour and font follow the app's
-// theme; in presenter mode the text is 18 px.
+// T" as text) shows them in the browser: playing and scrubbing run no script. Frames that need a redraw (a
+// heatmap) go by Plotly.restyle, which redraws the plot with every layer; the others by Plotly.animate, which
+// moves their traces without one. Text colour and font follow the app's theme; in presenter mode the text is
+// 18 px.
 
 const STATE = new WeakMap(); // the root element -> its state; the module runs again on new data
 
@@ -19,16 +20,13 @@ export default function ({ data, parentElement }) {
   if (s.plot.getAttribute("aria-label") !== (data.alt || "")) s.plot.setAttribute("aria-label", data.alt || "");
   root.classList.toggle("bpx-presenter", Boolean(data.presenter));
   const run = (s.run = (s.run || 0) + 1); // a newer run's data replaces this one's
-  Promise.all([loadPlotly(data.plotly), unpacked(data.frames)]).then(([Plotly, { frames, bytes }]) => {
-    if (run !== s.run) return undefined;
-    s.anim = { frames, bytes, decoded: [], traces: data.traces || [], redraw: Boolean(data.redraw),
-               duration: data.duration || 100 };
-    s.last = Math.max(frames.length - 1, 0);
-    s.k = Math.min(s.k, s.last); // an edit keeps the step on screen
-    if (s.player.hidden !== frames.length < 2) s.player.hidden = frames.length < 2;
-    if (s.scrub.max !== String(s.last)) s.scrub.max = String(s.last);
-    moved(s);
-    return draw(s, Plotly, data.figure, data);
+  const kept = s.k; // an edit keeps the step on screen
+  s.anim = NO_FRAMES; // until the new ones are unpacked: nothing to play or show
+  s.last = 0;
+  const frames = unpacked(data.frames).then((f) => { if (run === s.run) player(s, f, data, kept); });
+  // The figure shows step 0 itself: it is drawn at once, the frames unpacked beside it; another step waits for them
+  Promise.all([loadPlotly(data.plotly), kept > 0 ? frames : null]).then(([Plotly]) => {
+    return run === s.run ? draw(s, Plotly, data.figure, data) : undefined;
   }).catch((err) => {
     s.player.hidden = false;
     s.count.textContent = `The chart could not be drawn (${err.message}).`;
@@ -41,10 +39,23 @@ export default function ({ data, parentElement }) {
   };
 }
 
+const NO_FRAMES = Object.freeze({ frames: [], decoded: [], traces: [] });
+
+// The player on new frames: at step `kept` (or the last), hidden when there is nothing to play
+function player(s, { frames, bytes }, data, kept) {
+  s.anim = { frames, bytes, decoded: [], traces: data.traces || [], redraw: Boolean(data.redraw),
+             duration: data.duration || 100 };
+  s.last = Math.max(frames.length - 1, 0);
+  s.k = Math.min(kept, s.last);
+  if (s.player.hidden !== frames.length < 2) s.player.hidden = frames.length < 2;
+  if (s.scrub.max !== String(s.last)) s.scrub.max = String(s.last);
+  moved(s);
+}
+
 function create(root) {
   const q = (sel) => root.querySelector(sel);
-  const s = { root, k: 0, last: 0, shown: 0, playing: false, anim: { frames: [], decoded: [], traces: [] }, plot: q(".bpx-figure-plot"), player: q(".bpx-player"),
-              playButton: q(".bpx-play"), scrub: q(".bpx-scrub"), count: q(".bpx-count") };
+  const s = { root, k: 0, last: 0, shown: 0, playing: false, anim: NO_FRAMES, plot: q(".bpx-figure-plot"),
+              player: q(".bpx-player"), playButton: q(".bpx-play"), scrub: q(".bpx-scrub"), count: q(".bpx-count") };
   s.playButton.onclick = () => (s.playing ? stop(s) : play(s));
   s.scrub.oninput = () => { stop(s); s.k = Number(s.scrub.value); show(s); };
   s.resize = new ResizeObserver(() => {
@@ -88,7 +99,7 @@ function atStep(s, traces) {
 // Step k's frame on the plot. A step asked for while one is being drawn waits for it; only the latest is drawn.
 function show(s) {
   moved(s);
-  if (!s.Plotly || !s.root.dataset.draws) return Promise.resolve();
+  if (!s.Plotly || !s.root.dataset.draws || !s.anim.frames[s.k]) return Promise.resolve();
   if (s.drawing) {
     s.pending = true;
     return s.drawing;
