@@ -99,6 +99,32 @@ CSS = """
 }
 .stMain [data-testid="stVerticalBlock"] { gap: 0.45rem; }
 
+/* The grids (st.data_editor, st.dataframe): glide-data-grid draws their text on a canvas at 14 px, from a
+   theme object no style sheet reaches, so each grid is zoomed 1.3x (18.2 px). CSS zoom, unlike a transform,
+   takes part in layout and in getBoundingClientRect, and glide maps a pointer through the canvas's size on
+   screen over its own (rect.width / width): a click, a double-click, a column's resize handle land on the
+   cell drawn under the pointer. Streamlit measures the frame around the grid on screen (getBoundingClientRect)
+   and gives the grid that many of its own CSS pixels: the frame is narrowed by the zoom, stDataFrame widened
+   back to the column's width, and the zoom sits inside stDataFrame, on the resizable box (Streamlit compares
+   stDataFrame's size with the grid's on screen to tell whether the grid scrolls: zoomed itself, it would
+   seem to, and the grid would grow by a scrollbar's width and be cut). A grid given a height takes its zoomed
+   height. The cell editor opens outside the grid (glide's portal): 18 px there; the full-screen button,
+   whose grid would be sized without the zoom, is hidden. tests/e2e/test_presenter_e2e.py edits, scrolls and
+   resizes a zoomed grid. */
+.stMain { --bpx-grid-zoom: 1.3; }
+.stMain [data-testid="stFullScreenFrame"]:has(> [data-testid="stDataFrame"]) {
+  width: calc(100% / var(--bpx-grid-zoom)) !important;
+}
+.stMain [data-testid="stDataFrame"] { width: calc(100% * var(--bpx-grid-zoom)) !important; }
+.stMain [data-testid="stDataFrameResizable"] { zoom: var(--bpx-grid-zoom); }
+.stMain .stElementContainer:has(> [data-testid="stFullScreenFrame"] > [data-testid="stDataFrame"]) {
+  flex: 0 0 auto !important; height: auto !important;  /* a grid of a given height: the zoomed height */
+}
+.stMain [data-testid="stDataFrame"] [data-testid="stElementToolbarButton"]:has(button[aria-label="Fullscreen"]) {
+  display: none !important;
+}
+[data-testid="portal"] .gdg-clip-region { --gdg-editor-font-size: 1.125rem !important; }
+
 /* The presenter bar: shortcuts and the way out, where the toolbar was. */
 .st-key-presenter_bar {
   position: fixed; top: 0.5rem; right: 3.5rem; z-index: 999991; width: auto !important;

@@ -5,13 +5,19 @@ returns the visible texts set smaller than the room needs (18 px; 16 px for capt
 Streamlit caption, or an element of class `secondary`) and the elements whose content is wider than their
 box without a visible scrollbar (clipped silently, or cut with an ellipsis). Used by the readability walk
 (test_readability_e2e.py) and the phone tests.
+
+The grids (st.data_editor, st.dataframe: glide-data-grid) draw their text on a canvas, out of reach of the walk
+over text nodes. Streamlit gives glide one theme object (its cells' and its headers' font, "400 14px") and glide
+writes it onto the grid's element as CSS variables (--gdg-base-font-style, --gdg-header-font-style); the text on
+screen is that size times how much larger the canvas is on screen than in its own CSS pixels (presenter mode's
+zoom). That product is each grid's text size here.
 """
 
 from __future__ import annotations
 
 AUDIT_JS = r"""
 ({minimum, secondary}) => {
-  const small = [], clipped = [];
+  const small = [], clipped = [], grids = [];
   const roots = [document.querySelector('[data-testid="stMain"]'), document.querySelector('.st-key-presenter_bar')]
     .filter(Boolean);
   const visible = (e) => {
@@ -59,11 +65,31 @@ AUDIT_JS = r"""
     }
   };
   roots.forEach(walk);
-  return {small, clipped};
+  for (const grid of roots[0].querySelectorAll('[data-testid="stDataFrame"]')) {
+    const canvas = grid.querySelector('[data-testid="data-grid-canvas"]');
+    const themed = grid.querySelector('.stDataFrameGlideDataEditor');
+    if (!canvas || !themed || !visible(canvas) || !canvas.offsetHeight) continue;
+    const zoom = canvas.getBoundingClientRect().height / canvas.offsetHeight;
+    const place = grid.closest('.stElementContainer').getBoundingClientRect();
+    const drawn = grid.querySelector('[data-testid="stDataFrameResizable"]').getBoundingClientRect();
+    if (drawn.right > place.right + 1 || drawn.bottom > place.bottom + 1)  // over what follows it
+      clipped.push({what: `grid beyond its place, in ${name(grid)}`, scrollWidth: Math.round(drawn.right - place.left),
+                    clientWidth: Math.round(place.width), text: `bottom ${drawn.bottom} > ${place.bottom}`});
+    for (const part of ['base', 'header']) {
+      const font = getComputedStyle(themed).getPropertyValue(`--gdg-${part}-font-style`);
+      const px = parseFloat((font.match(/([\d.]+)px/) || [])[1]);
+      const size = Math.round(px * zoom * 100) / 100;
+      grids.push({what: `${part} of ${name(grid)}`, size});
+      if (!(size >= minimum - 0.05)) small.push({what: `grid ${part} font ${font.trim()} x ${zoom.toFixed(3)} in `
+        + name(grid), size, text: (grid.querySelector('[role="columnheader"]') || {}).textContent || ''});
+    }
+  }
+  return {small, clipped, grids};
 }
 """
 
 
 def audit(page, minimum: float = 18, secondary: float = 16) -> dict:
-    """{"small": [texts under the floor], "clipped": [elements cut without a scrollbar]} of the page as shown."""
+    """{"small": [texts under the floor], "clipped": [elements cut without a scrollbar], "grids": [each visible
+    grid's cell and header text size]} of the page as shown."""
     return page.evaluate(AUDIT_JS, {"minimum": minimum, "secondary": secondary})
