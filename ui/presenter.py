@@ -125,11 +125,14 @@ CSS = """
 }
 [data-testid="portal"] .gdg-clip-region { --gdg-editor-font-size: 1.125rem !important; }
 
-/* The presenter bar: shortcuts and the way out, where the toolbar was. */
+/* The presenter bar: shortcuts and the way out, where the toolbar was. Nothing readable under it: at the top
+   of a page the content leaves its corner free (the stepper's own bar ends before it), and whatever the page
+   is scrolled to (scrollIntoView, a link's anchor, a focused field, Page Down) stops below it. */
 .st-key-presenter_bar {
   position: fixed; top: 0.5rem; right: 3.5rem; z-index: 999991; width: auto !important;
   flex-direction: row !important; gap: 0.5rem !important;
 }
+[data-testid="stMain"] { scroll-padding-top: 3.5rem; }
 
 /* The step page: only the stepper (it lays out the step and the graph itself). Every part is found by its
    container's key (st.container(key="x") gives the class st-key-x), never by its position. Title and help,
