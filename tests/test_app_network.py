@@ -33,14 +33,34 @@ def test_the_xor_preset_shows_the_network_its_numbers_and_that_one_neuron_cannot
     t = engine_trace(XOR)
     assert metric(xor, "Loss L") == f"{t.loss:.4f}" == "0.3301"
     assert metric(xor, "New loss after one step") == f"{t.new_loss:.4f}"
-    text = " ".join(md.value for md in xor.markdown)
-    assert "One neuron cannot learn this; the 2-2-1 network can" in text
-    assert float(metric(xor, "This 2-2-1 network")) < 0.01 < 0.2 < float(metric(xor, "One neuron"))
     table = next(tb.value for tb in xor.table if "gradient dL/dθ" in tb.value.columns)
     assert list(table.index) == XOR.params
     assert list(table["gradient dL/dθ"]) == [f"{g:.4f}" for g in t.grad]
     svg = next(md.value for md in xor.markdown if "<svg" in md.value)
     assert 'id="unit_1_0"' in svg and 'id="edge_2_1_0"' in svg  # units are boxes, weights are edges
+
+
+def open_capacity(at):
+    """Open the capacity panel's expander, as a click does: its state goes to the server, which reruns."""
+    from ui import widgets
+
+    at.session_state[widgets.CAPACITY_OPEN] = True
+    return at.run()
+
+
+def test_one_neuron_cannot_learn_xor_says_the_capacity_panel_once_opened_and_it_stays_open(xor):
+    (panel,) = [e for e in xor.expander if "need the hidden layers" in e.label]
+    assert not [m for m in xor.metric if m.label == "One neuron"]  # closed: nothing trained, nothing sent
+    at = open_capacity(xor)
+    assert not at.exception and not at.error
+    text = " ".join(md.value for md in at.markdown)
+    assert "One neuron cannot learn this; the 2-2-1 network can" in text
+    assert float(metric(at, "This 2-2-1 network")) < 0.01 < 0.2 < float(metric(at, "One neuron"))
+    at = edit_layer(at, "W1", {0: {"h1[0]": "2"}})  # an edit: the panel stays open and follows it
+    assert [m for m in at.metric if m.label == "One neuron"]
+    at.switch_page("../pages/step_by_step.py").run()
+    at.switch_page("../pages/overview.py").run()  # and after a visit elsewhere
+    assert not at.exception and [m for m in at.metric if m.label == "One neuron"]
 
 
 def test_editing_a_weight_cell_changes_the_loss_to_the_engines(xor):

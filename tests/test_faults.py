@@ -155,12 +155,14 @@ def test_when_even_the_floors_do_not_fit_the_landscape_runs_on_a_seeded_sample_o
 
 
 def test_the_capacity_comparison_trains_on_a_sample_when_the_budget_asks_and_says_so(monkeypatch):
-    from ui import budget, state
+    from ui import budget, state, widgets
 
     monkeypatch.setattr(budget, "WORK_LIMIT", 1e6)
     seen = _counting_rows(monkeypatch)
     at = open_link(_rows_link(600))
-    at.button(key="capacity_run").click().run()
+    assert not seen  # the panel is closed: nothing trains
+    at.session_state[widgets.CAPACITY_OPEN] = True  # opened, as a click does
+    at.run()
     rows = budget.capacity_rows(600, 9 + 3, state.CAPACITY_STEPS)
     assert not at.exception and rows < 600
     assert seen and {n for _, n in seen} == {rows}

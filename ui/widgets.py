@@ -34,6 +34,8 @@ SETTINGS = {"lr": "setting_lr", "activation": "setting_activation", "outputs": "
 ONE_HOT = "y_one_hot"  # cross-entropy's targets as one-hot columns (on) or one class column (off)
 DEPTH = "arch_depth"  # the sidebar's number of hidden layers; its layers' widths and activations below
 INIT_KIND, INIT_SEED, INIT_VALUE = "init_kind", "init_seed", "init_value"
+CAPACITY_OPEN = "capacity_open"  # the capacity panel's expander
+CAPACITY_KEPT = "capacity_kept"  # whether it was left open: a widget's state goes with the page that drew it
 INIT_KINDS = {"auto": "He / Xavier (by activation)", "he": "He", "xavier": "Xavier", "constant": "Constant"}
 
 
@@ -307,18 +309,20 @@ def network_ui(trace: bp.Trace, precision: int, current: lesson.Step | None = No
 
 
 def capacity_ui(m: Model) -> None:
-    """For a network: does it need its hidden layers? It and one neuron, trained on the same data, side by side."""
+    """For a network: does it need its hidden layers? It and one neuron, trained on the same data, side by side.
+    Closed until opened, and built only while open: the two trainings are the page's heaviest work, which every
+    edit would otherwise wait for. Open, it stays open (on every page visit) until closed."""
     if not m.hidden:
         return
-    with st.expander("Does this data need the hidden layers? Train this network and one neuron" + (
-            " per output" if m.outputs > 1 else ""), expanded=True,
-                     icon=":material/compare_arrows:"):
+    panel = st.expander("Does this data need the hidden layers? Train this network and one neuron" + (
+        " per output" if m.outputs > 1 else "") + f" (Adam, {state.CAPACITY_STEPS:,} steps each)",
+                        expanded=st.session_state.get(CAPACITY_KEPT, False), key=CAPACITY_OPEN,
+                        on_change="rerun", icon=":material/compare_arrows:")
+    st.session_state[CAPACITY_KEPT] = bool(panel.open)
+    if not panel.open:
+        return
+    with panel:
         rows = state.capacity_rows(m)
-        if len(m.X) > 500 and not st.button("Train both (Adam, 1,000 steps)", key="capacity_run"):
-            st.caption(f"{len(m.X):,} samples: training both takes a moment"
-                       + (f"; they train on a random sample of {rows:,} of them (the server's budget per run)."
-                          if rows < len(m.X) else "."))
-            return
         result = state.capacity(m)
         if result is None:
             return

@@ -24,7 +24,11 @@ def test_the_xor_preset_shows_one_neuron_fail_and_the_network_succeed(page, app_
     ref = tanh_net(**XOR)
     expect(metric(page, "Loss L")).to_have_text(fmt(ref["loss"]))
     expect(metric(page, "New loss after one step")).to_have_text(fmt(ref["new_loss"]))
-    expect(page.get_by_test_id("stMain")).to_contain_text("One neuron cannot learn this; the 2-2-1 network can")
+    main = page.get_by_test_id("stMain")
+    expect(main).not_to_contain_text("One neuron cannot learn this")  # its panel trains only once opened
+    with rerun(page):
+        page.get_by_test_id("stExpander").filter(has_text="need the hidden layers").locator("summary").click()
+    expect(main).to_contain_text("One neuron cannot learn this; the 2-2-1 network can")
     svg = page.locator("svg.bpx-diagram").first
     expect(svg).to_contain_text("0.7000")  # W2[0,0] on its edge, as SVG text
     tip = svg.locator("#unit_1_0 .bpx-tip").first
