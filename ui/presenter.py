@@ -126,13 +126,26 @@ CSS = """
 [data-testid="portal"] .gdg-clip-region { --gdg-editor-font-size: 1.125rem !important; }
 
 /* The presenter bar: shortcuts and the way out, where the toolbar was. Nothing readable under it: at the top
-   of a page the content leaves its corner free (the stepper's own bar ends before it), and whatever the page
-   is scrolled to (scrollIntoView, a link's anchor, a focused field, Page Down) stops below it. */
+   of a page the content leaves its corner free (the stepper's own bar ends before it), whatever the page is
+   scrolled to (scrollIntoView, a link's anchor, a focused field, Page Down) stops below it, and once the page
+   is scrolled, what passes under it is hidden behind a backdrop of the page's colour (a scroll-driven
+   animation of the main area's scrolling: none at the top, where it would cut the first row's border). */
 .st-key-presenter_bar {
   position: fixed; top: 0.5rem; right: 3.5rem; z-index: 999991; width: auto !important;
   flex-direction: row !important; gap: 0.5rem !important;
 }
-[data-testid="stMain"] { scroll-padding-top: 3.5rem; }
+[data-testid="stMain"] { scroll-padding-top: 3.5rem; scroll-timeline: --bpx-main block; }
+@supports (animation-timeline: scroll()) {
+  .st-key-presenter_bar::before {
+    content: ""; position: absolute; inset: -0.5rem -0.25rem -0.5rem -0.5rem; z-index: -1; opacity: 0;
+    /* the page's colour, from the bar's text colour (black or white here): white, or Streamlit's dark
+       background #171614 (no theme variable reaches the page outside a component) */
+    background: rgb(from currentColor calc(255 - r * 232 / 255) calc(255 - g * 233 / 255) calc(255 - b * 235 / 255));
+    border-radius: 0 0 0.5rem 0.5rem;
+    animation: bpx-bar-backdrop linear both; animation-timeline: --bpx-main; animation-range: 0px 8px;
+  }
+  @keyframes bpx-bar-backdrop { to { opacity: 1; } }
+}
 
 /* The step page: only the stepper (it lays out the step and the graph itself). Every part is found by its
    container's key (st.container(key="x") gives the class st-key-x), never by its position. Title and help,
