@@ -96,6 +96,13 @@ def stepper_element(at: AppTest):
     return found[0]
 
 
+def pictures(at: AppTest) -> dict[str, str]:
+    """The pictures the page shows (diagrams, small charts: the picture component), their SVG text by name."""
+    data = [json.loads(e.proto.json) for e in at.get("bidi_component")
+            if e.proto.component_name == "backprop_explorer.picture"]
+    return {d["name"]: d["svg"] for d in data if d["show"]}
+
+
 def stepper_data(at: AppTest) -> dict:
     """The data the step page sends its stepper: steps, graph, the step to show, presenter mode."""
     return json.loads(stepper_element(at).proto.json)

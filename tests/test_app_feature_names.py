@@ -7,7 +7,7 @@ from __future__ import annotations
 from urllib.parse import parse_qs
 
 import pytest
-from conftest import ENTRY, drawn_table, load_preset, open_app
+from conftest import ENTRY, drawn_table, load_preset, open_app, pictures
 from streamlit.testing.v1 import AppTest
 
 from ui import csv_import, share
@@ -30,14 +30,14 @@ def test_an_imported_csvs_column_names_name_the_features_everywhere():
     assert m.features == ["height cm", "weight kg"] and m.own_features == ["height cm", "weight kg"]
     at.switch_page("../pages/overview.py").run()
     assert list(drawn_table(at, "xy").columns) == ["height cm", "weight kg", "y"]
-    neuron = next(md.value for md in at.markdown if "bpx-diagram" in md.value)
+    neuron = pictures(at)["neuron-diagram"]
     assert "height cm · w₀" in neuron and "weight kg · w₁" in neuron
     link = share.query_string(share.encode(m))
     assert "xnames=height%20cm,weight%20kg" in link
     # a network: the W1 table's rows and the diagram's inputs
     at = at.selectbox(key="arch_depth").select(1).run()
     assert list(drawn_table(at, "W1").index) == ["height cm", "weight kg"]
-    diagram = next(md.value for md in at.markdown if "bpx-diagram" in md.value)
+    diagram = pictures(at)["network-diagram"]
     assert "height cm" in diagram and "weight kg" in diagram
     at.switch_page("../pages/training.py").run()
     assert not at.exception and not at.error

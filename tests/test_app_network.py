@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import edit_layer, load_preset, open_app
+from conftest import edit_layer, load_preset, open_app, pictures
 
 import backprop as bp
 import lesson
@@ -36,7 +36,7 @@ def test_the_xor_preset_shows_the_network_its_numbers_and_that_one_neuron_cannot
     table = next(tb.value for tb in xor.table if "gradient dL/dθ" in tb.value.columns)
     assert list(table.index) == XOR.params
     assert list(table["gradient dL/dθ"]) == [f"{g:.4f}" for g in t.grad]
-    svg = next(md.value for md in xor.markdown if "<svg" in md.value)
+    svg = pictures(xor)["network-diagram"]
     assert 'id="unit_1_0"' in svg and 'id="edge_2_1_0"' in svg  # units are boxes, weights are edges
 
 

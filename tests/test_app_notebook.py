@@ -1,6 +1,6 @@
 """AppTest: the notebook page reproduces the seed's output and explains its two bugs."""
 
-from conftest import edit_xy, open_app
+from conftest import edit_xy, open_app, pictures
 
 # The output saved in the seed notebook (shared/seed/backprop_notebook.txt), for its own example.
 SEED_OUTPUT = """Ouput after 1 layer: [1.5 1.4 0.5]
@@ -78,8 +78,8 @@ def test_both_differences_are_explained_with_code_and_formulas():
 def test_loss_curves_over_many_steps():
     at = open_app("notebook")
     at.slider(key="notebook_steps").set_value(50).run()
-    chart = [md.value for md in at.markdown if "bpx-chart" in md.value]
-    assert len(chart) == 1 and chart[0].count("<polyline") == 2 and not at.get("plotly_chart")
+    chart = pictures(at)["notebook-curves"]
+    assert "bpx-chart" in chart and chart.count("<polyline") == 2 and not at.get("plotly_chart")
     runs = next(t.value for t in at.table if t.value.index.name == "update rule")
     assert list(runs.columns)[1] == "after 50 steps"
     assert float(runs.loc["the notebook", "after 50 steps"]) > 0.82 > float(runs.loc["correct", "after 50 steps"])

@@ -1,6 +1,6 @@
 """AppTest: the overview page shows the editors, the headline numbers and where to go next."""
 
-from conftest import edit_wb, edit_xy, open_app, stepper_data
+from conftest import edit_wb, edit_xy, open_app, pictures, stepper_data
 
 from ui import state
 
@@ -134,7 +134,7 @@ def test_a_bad_learning_rate_and_a_bad_cell_show_both_errors_and_the_last_valid_
 
 def test_the_landing_page_pictures_the_neuron_with_its_numbers():
     at = open_app()
-    svg = next(md.value for md in at.markdown if "<svg" in md.value)
+    svg = pictures(at)["neuron-diagram"]
     assert "w₀ = 0.1000" in svg and "∂L/∂w₀ = 1.8667" in svg and "b = 1.0000" in svg and "= 0.8200" in svg
 
 

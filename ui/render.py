@@ -276,21 +276,23 @@ def save_ui(svg: str, name: str, label: str) -> None:
     """A row that downloads the SVG text `svg` as `name`.svg or `name`.png (twice its size), on the page's
     background or transparent: the browser makes the files. Hidden in presenter mode (slides are saved in
     normal mode)."""
-    PICTURE(key=f"save_{name}", data={"svg": svg, "name": name, "label": label, "presenter": presenter.is_on()})
+    _picture(svg, name, label)
 
 
-def diagram_ui(svg: str, name: str | None = None, label: str = "Diagram") -> None:
-    """A diagram's SVG text (viz.network) in the page as DOM: as wide as its column (its text grows with it), never
-    below DIAGRAM_MIN_SCALE of its natural size (a narrower column scrolls it sideways). Replacing it on a rerun
-    costs the browser a few milliseconds. The SVG escapes every text it holds; the rest here is constant. With a
-    `name`, a row under it downloads it (`save_ui`)."""
+def diagram_ui(svg: str, name: str, label: str = "Diagram") -> None:
+    """A diagram's SVG text (viz.network, viz.curves) in the page as DOM, and under it the row that downloads it
+    (`save_ui`): as wide as its column (its text grows with it), never below DIAGRAM_MIN_SCALE of its natural size
+    (a narrower column scrolls it sideways). Drawn by the picture component, not as Markdown: a rerun with new
+    numbers replaces its SVG in a few milliseconds, and no page needs Markdown's HTML parser. The SVG escapes every
+    text it holds."""
     natural = float(re.search(r'viewBox="0 0 ([\d.]+) ', svg)[1])
-    least = natural * DIAGRAM_MIN_SCALE
-    sized = svg.replace("<svg ", f'<svg style="width: 100%; height: auto; min-width: {least:.0f}px; display: block" ',
-                        1)
-    st.markdown(f'<div class="bpx-diagram-box" style="overflow-x: auto">{sized}</div>', unsafe_allow_html=True)
-    if name:
-        save_ui(svg, name, label)
+    _picture(svg, name, label, least=round(natural * DIAGRAM_MIN_SCALE))
+
+
+def _picture(svg: str, name: str, label: str, least: int | None = None) -> None:
+    """The picture component: its download row, and the picture itself at least `least` px wide (None: not shown)."""
+    PICTURE(key=f"save_{name}", data={"svg": svg, "name": name, "label": label, "presenter": presenter.is_on(),
+                                      "show": least is not None, "least": least})
 
 
 def loss_curves_ui(curves: Sequence[tuple[str, bp.Trajectory]], name: str = "loss-curves") -> None:

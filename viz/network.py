@@ -116,7 +116,7 @@ def _wrap(text: str, width: float) -> list[str]:
 
 
 def _svg(width: float, height: float, body: list[str], label: str) -> str:
-    """One self-contained SVG (no blank line, no indented line: the page embeds it as one Markdown HTML block)."""
+    """One self-contained SVG on one line (the page shows it as it is, and a slide or a file embeds it whole)."""
     return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:.0f} {height:.0f}" '
             f'width="{width:.0f}" height="{height:.0f}" role="img" aria-label="{_esc(label)}" '
             f'font-family="{FAMILY}" font-size="{FONT}" class="bpx-diagram">'

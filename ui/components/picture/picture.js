@@ -1,9 +1,20 @@
-// A picture's download row (ui/render.py): the SVG text Python drew (a diagram, a small chart, the overview's
-// slide) saved as SVG or as PNG at twice its size (sharp on a 1920x1080 slide), on the page's background or
-// transparent. The diagrams draw in `currentColor` with halos of the system colour `Canvas`: a file gets the
-// page's own colours instead, so a picture saved from the dark theme is a dark slide, designed as on screen.
+// A picture (ui/render.py): the SVG text Python drew (a diagram, a small chart) shown in the page as DOM, and a row
+// that saves it, or the overview's slide, as SVG or as PNG at twice its size (sharp on a 1920x1080 slide), on the
+// page's background or transparent. The diagrams draw in `currentColor` with halos of the system colour `Canvas`: a
+// file gets the page's own colours instead, so a picture saved from the dark theme is a dark slide, designed as on
+// screen. The SVG escapes every text it holds (viz/); it is replaced only when it changed, a few milliseconds.
+
+const SHOWN = new WeakMap(); // the picture's element -> the SVG text it shows
 
 export default function ({ data, parentElement }) {
+  const shown = parentElement.querySelector(".bpx-picture");
+  shown.hidden = !data.show;
+  if (data.show && SHOWN.get(shown) !== data.svg) {
+    shown.innerHTML = data.svg;
+    SHOWN.set(shown, data.svg);
+    // as wide as its column (its text grows with it), never narrower than `least` px (a narrow column scrolls)
+    shown.firstElementChild?.setAttribute("style", `width: 100%; height: auto; min-width: ${data.least}px; display: block`);
+  }
   const root = parentElement.querySelector(".bpx-save");
   root.hidden = Boolean(data.presenter); // the room's screen shows pictures; slides are saved in normal mode
   root.setAttribute("aria-label", `Download ${data.label}`);
