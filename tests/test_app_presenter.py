@@ -170,7 +170,7 @@ def test_the_style_sheet_finds_every_part_of_the_step_page_by_its_key():
     at.switch_page("../pages/step_by_step.py").run()
     seen |= keyed(at.selectbox(key="preset_select").select("xor").run())  # a network's diagram panel
     assert css_keys() <= set(seen), css_keys() - set(seen)
-    assert "markdown" in kinds(seen[presenter.NETWORK_KEY])  # the diagram's SVG
+    assert "bidi_component" in kinds(seen[presenter.NETWORK_KEY])  # the diagram (the picture component)
     assert "title" in kinds(seen[presenter.LANDSCAPE_INTRO_KEY])
     assert {"title"} <= kinds(seen[presenter.INTRO_KEY])
     assert "expander" in kinds(seen[presenter.EDITORS_KEY])

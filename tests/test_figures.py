@@ -418,6 +418,23 @@ def test_each_path_is_drawn_in_a_colour_that_shows_on_the_dark_page_and_in_the_m
     assert _contrast(s.color_dark, VIRIDIS_LOW) >= 3.5  # the contour map's paths, where they end
 
 
+RDBU_ENDS_AND_MIDDLE = ("#053061", "#F7F7F7", "#67001F")  # the model view's map: its two ends and white middle
+
+
+def test_the_model_views_legend_swatches_show_on_the_dark_page():
+    """The model view's boundary line and its samples' edges (their legend swatches) take colours the dark page
+    shows, and the boundary stays visible on the map under it, at its ends and its white middle."""
+    fig = figures.model_figure(runs(steps=2, optimizers=("sgd",))[0], X, Y).figure
+    swap = figures.dark_colors()
+    line, samples = fig.data[1].line.color, fig.data[2].marker.line.color
+    for colour in (line, samples):
+        assert colour in swap, colour
+        new = swap[colour]
+        assert new == "ink" or _contrast(new, DARK_PAGE) >= 4.5, (colour, new)
+    assert all(_contrast(swap[line], c) >= 3 for c in RDBU_ENDS_AND_MIDDLE), swap[line]
+    assert _contrast(line, RDBU_ENDS_AND_MIDDLE[1]) >= 4.5  # black on the light page's map
+
+
 def test_the_figures_dark_colours_swap_only_what_a_dark_page_hides():
     swap = figures.dark_colors()
     assert swap[figures.START_COLOR] == "ink"  # near-black samples: the page's text colour instead

@@ -99,10 +99,52 @@ CSS = """
 }
 .stMain [data-testid="stVerticalBlock"] { gap: 0.45rem; }
 
-/* The presenter bar: shortcuts and the way out, where the toolbar was. */
+/* The grids (st.data_editor, st.dataframe): glide-data-grid draws their text on a canvas at 14 px, from a
+   theme object no style sheet reaches, so each grid is zoomed 1.3x (18.2 px). CSS zoom, unlike a transform,
+   takes part in layout and in getBoundingClientRect, and glide maps a pointer through the canvas's size on
+   screen over its own (rect.width / width): a click, a double-click, a column's resize handle land on the
+   cell drawn under the pointer. Streamlit measures the frame around the grid on screen (getBoundingClientRect)
+   and gives the grid that many of its own CSS pixels: the frame is narrowed by the zoom, stDataFrame widened
+   back to the column's width, and the zoom sits inside stDataFrame, on the resizable box (Streamlit compares
+   stDataFrame's size with the grid's on screen to tell whether the grid scrolls: zoomed itself, it would
+   seem to, and the grid would grow by a scrollbar's width and be cut). A grid given a height takes its zoomed
+   height. The cell editor opens outside the grid (glide's portal): 18 px there; the full-screen button,
+   whose grid would be sized without the zoom, is hidden. tests/e2e/test_presenter_e2e.py edits, scrolls and
+   resizes a zoomed grid. */
+.stMain { --bpx-grid-zoom: 1.3; }
+.stMain [data-testid="stFullScreenFrame"]:has(> [data-testid="stDataFrame"]) {
+  width: calc(100% / var(--bpx-grid-zoom)) !important;
+}
+.stMain [data-testid="stDataFrame"] { width: calc(100% * var(--bpx-grid-zoom)) !important; }
+.stMain [data-testid="stDataFrameResizable"] { zoom: var(--bpx-grid-zoom); }
+.stMain .stElementContainer:has(> [data-testid="stFullScreenFrame"] > [data-testid="stDataFrame"]) {
+  flex: 0 0 auto !important; height: auto !important;  /* a grid of a given height: the zoomed height */
+}
+.stMain [data-testid="stDataFrame"] [data-testid="stElementToolbarButton"]:has(button[aria-label="Fullscreen"]) {
+  display: none !important;
+}
+[data-testid="portal"] .gdg-clip-region { --gdg-editor-font-size: 1.125rem !important; }
+
+/* The presenter bar: shortcuts and the way out, where the toolbar was. Nothing readable under it: at the top
+   of a page the content leaves its corner free (the stepper's own bar ends before it), whatever the page is
+   scrolled to (scrollIntoView, a link's anchor, a focused field, Page Down) stops below it, and once the page
+   is scrolled, what passes under it is hidden behind a backdrop of the page's colour (a scroll-driven
+   animation of the main area's scrolling: none at the top, where it would cut the first row's border). */
 .st-key-presenter_bar {
   position: fixed; top: 0.5rem; right: 3.5rem; z-index: 999991; width: auto !important;
   flex-direction: row !important; gap: 0.5rem !important;
+}
+[data-testid="stMain"] { scroll-padding-top: 3.5rem; scroll-timeline: --bpx-main block; }
+@supports (animation-timeline: scroll()) {
+  .st-key-presenter_bar::before {
+    content: ""; position: absolute; inset: -0.5rem -0.25rem -0.5rem -0.5rem; z-index: -1; opacity: 0;
+    /* the page's colour, from the bar's text colour (black or white here): white, or Streamlit's dark
+       background #171614 (no theme variable reaches the page outside a component) */
+    background: rgb(from currentColor calc(255 - r * 232 / 255) calc(255 - g * 233 / 255) calc(255 - b * 235 / 255));
+    border-radius: 0 0 0.5rem 0.5rem;
+    animation: bpx-bar-backdrop linear both; animation-timeline: --bpx-main; animation-range: 0px 8px;
+  }
+  @keyframes bpx-bar-backdrop { to { opacity: 1; } }
 }
 
 /* The step page: only the stepper (it lays out the step and the graph itself). Every part is found by its

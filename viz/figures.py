@@ -73,7 +73,12 @@ STYLES = {  # Okabe-Ito colours, told apart without colour too: dashes and marke
 }
 LOSS_COLORS = "Viridis"
 PREDICTION_COLORS = "RdBu_r"
-START_COLOR = "#222222"
+START_COLOR = "#222222"  # the start's marker and the model view's sample edges ("ink" on a dark page)
+# The model view's z = 0 line or decision boundary, black on the map's white middle (RdBu_r, where a boundary
+# mostly runs); on a dark page a grey that shows 3:1 or more on the page (its legend swatch) and on the map's
+# white middle and dark ends alike.
+LEVEL_COLOR = "#000000"
+LEVEL_COLOR_DARK = "#8C8C8C"
 FRAME_DIGITS = 6  # significant digits of a marker's position in a frame: far below a pixel, a third of the bytes
 MODEL_GRID = 41  # points per axis of the model view's heatmap
 CURVE_POINTS = 121  # points of a network's prediction curve over one feature
@@ -86,7 +91,7 @@ LEVELS = 250  # colour levels, one byte a cell; not 255, whose runs encode as "/
 def dark_colors() -> dict[str, str]:
     """The figures' colours that a dark page needs changed, to their colour there ("ink": the page's text
     colour). The figure component (ui/components/figure/figure.js) swaps them when the theme is dark."""
-    return {START_COLOR: "ink", **{s.color: s.dark for s in STYLES.values() if s.dark}}
+    return {START_COLOR: "ink", LEVEL_COLOR: LEVEL_COLOR_DARK, **{s.color: s.dark for s in STYLES.values() if s.dark}}
 
 
 def style(optimizer: str) -> Style:
@@ -456,7 +461,7 @@ def _model_plane(t: Trajectory, X: np.ndarray, y: np.ndarray, features: tuple[in
     # SVG: the component shows a frame that redraws by Plotly.restyle, which keeps the heatmap (Plotly.animate
     # would drop it, plotly.js issue 4491), and a WebGL context costs a first draw 0.5 s in software rendering
     fig.add_trace(go.Scatter(**line, mode="lines", hoverinfo="skip", showlegend=True, connectgaps=False,
-                             line=dict(color="black", width=3, dash="dash")))
+                             line=dict(color=LEVEL_COLOR, width=3, dash="dash")))
     extra = "".join(f"<br>{names[k]} = %{{customdata[{n + 2}]:.{p}f}}" for n, k in enumerate(others[:3]))
     data = np.column_stack([shown, y[shown], X[shown][:, others[:3]]]) if others else np.column_stack([shown, y[shown]])
     few = len(shown) < 200
@@ -464,7 +469,7 @@ def _model_plane(t: Trajectory, X: np.ndarray, y: np.ndarray, features: tuple[in
     fig.add_trace(scatter(
         x=X[shown, i], y=X[shown, j], mode="markers", name="samples, coloured by target y", customdata=data,
         marker=dict(color=y[shown], colorscale=PREDICTION_COLORS, cmin=clo, cmax=chi, size=11 if few else 5,
-                    line=dict(color="black", width=1.5 if few else 0.5)),
+                    line=dict(color=START_COLOR, width=1.5 if few else 0.5)),
         hovertemplate=f"sample %{{customdata[0]}}<br>{names[i]} = %{{x:.{p}f}}<br>{names[j]} = %{{y:.{p}f}}"
                       f"<br>target y = %{{customdata[1]:.{p}f}}{extra}<extra></extra>"))
     _stopped(fig, t)

@@ -283,7 +283,8 @@ def screenshot(page, name: str) -> Path:
 # page, where it may be a button's shortcut), open it with Enter; the editor that opens covers the cell.
 # The mouse moves onto a grid as a hand moves it (`point_at`): Streamlit's data editor takes a selection from
 # the mouse only once a move over it has marked it focused, so a pointer that jumps onto a grid from outside
-# and clicks at once selects nothing there (no user's pointer jumps).
+# and clicks at once selects nothing there (no user's pointer jumps). Presenter mode zooms the grids (CSS zoom,
+# ui/presenter.py): on screen a row is ROW_PX times the grid's zoom (`grid_zoom`).
 
 ROW_PX = 35
 
@@ -292,6 +293,11 @@ def point_at(page, x: float, y: float) -> None:
     """Move the mouse to (X, Y) over a few events, and let the page take them in (two frames)."""
     page.mouse.move(x, y, steps=5)
     page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+
+
+def grid_zoom(canvas) -> float:
+    """How much larger a grid's canvas is on screen than in its own CSS pixels (1 but in presenter mode)."""
+    return canvas.evaluate("c => c.getBoundingClientRect().height / c.offsetHeight")
 
 
 def editor(page, name: str):
@@ -325,7 +331,7 @@ def cell_box(page, name: str, col: int, row: int) -> dict:
     page.keyboard.press("Escape")
     expect(grid.locator("[role='gridcell'][aria-selected='true']")).to_have_count(0)
     box = canvas.bounding_box()
-    x, y = box["x"] + box["width"] / 2, box["y"] + ROW_PX * (row + 1.5)
+    x, y = box["x"] + box["width"] / 2, box["y"] + ROW_PX * grid_zoom(canvas) * (row + 1.5)
     point_at(page, x, y)
     page.mouse.click(x, y)
     selected = grid.locator(f"[role='gridcell'][aria-selected='true'][id$='-{row}']")

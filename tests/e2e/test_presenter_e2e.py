@@ -1,5 +1,7 @@
 """Presenter mode in a real browser: one step, its formula, its numbers and its graph on a 1280x720 screen,
-in the light and the dark theme; the keyboard drives it; the Dockerfile's health check passes on the app."""
+in the light and the dark theme; the keyboard drives it; its zoomed data editors take clicks, typing, a new
+row, scrolling and a column's resize on the cell under the pointer; the Dockerfile's health check passes on
+the app."""
 
 from __future__ import annotations
 
@@ -7,13 +9,16 @@ import json
 import re
 import subprocess
 import sys
+from collections import Counter
+from io import BytesIO
 
 import pytest
+from PIL import Image
 from playwright.sync_api import expect
 
-from .app_helpers import press_stepper, step_label, stepper
-from .browser import ARTIFACTS, REPO, new_page, open_app, rerun, runs_started
-from .oracle import SEED, relu_mse
+from .app_helpers import metric, press_stepper, step_label, stepper
+from .browser import ARTIFACTS, REPO, ROW_PX, editor, grid_zoom, new_page, open_app, point_at, rerun, runs_started
+from .oracle import SEED, fmt, relu_mse
 
 SCREEN = {"width": 1280, "height": 720}
 
@@ -129,6 +134,87 @@ def test_keys_work_straight_after_turning_presenter_mode_on_and_exit_brings_the_
             page.get_by_role("button", name="Exit").click()
         expect(page.get_by_test_id("stSidebar")).to_have_attribute("data-collapsed", "false")
         expect(page.get_by_test_id("stMainMenu")).to_be_visible()
+    finally:
+        page.context.close()
+
+
+def _column_borders(page, canvas, y: float) -> list[float]:
+    """Where the grid's vertical lines are drawn across height Y, as the screen shows them: the x of each thin run
+    of pixels unlike the row's background, in one row of a screenshot (the row markers' filled column, a wide
+    run, is left out)."""
+    box = canvas.bounding_box()
+    shot = page.screenshot(clip={"x": box["x"], "y": y, "width": box["width"], "height": 1})
+    line = Image.open(BytesIO(shot)).convert("RGB").tobytes()
+    pixels = [tuple(line[i:i + 3]) for i in range(0, len(line), 3)]
+    background = Counter(pixels).most_common(1)[0][0]
+    off = [sum(abs(a - b) for a, b in zip(p, background, strict=True)) > 12 for p in pixels]
+    runs, start = [], None
+    for i, o in enumerate([*off, False]):
+        if o and start is None:
+            start = i
+        elif not o and start is not None:
+            runs.append((start, i))
+            start = None
+    return [box["x"] + (a + b) / 2 for a, b in runs if b - a <= 3]
+
+
+def test_a_zoomed_grid_edits_adds_scrolls_and_resizes_the_cell_under_the_pointer(browser, app_url):
+    """Presenter mode zooms the grids (18 px text on a canvas drawn at 14): a double-click on X[2][1], found where
+    the screen draws it, edits X[2][1] (the loss follows); after scrolling, the bottom row's cell; a click on the
+    trailing row adds a row; a column's border dragged 60 px on screen moves 60 px."""
+    X = [[i, (-1) ** i * (i % 5)] for i in range(14)]
+    y = [i % 2 for i in range(14)]
+    page = new_page(browser, SCREEN)
+    try:
+        open_app(page, f"{app_url}/?presenter=1&X={';'.join(f'{a},{b}' for a, b in X)}&y={','.join(map(str, y))}")
+        canvas = editor(page, "xy").get_by_test_id("data-grid-canvas")
+        canvas.evaluate("c => c.scrollIntoView({block: 'center'})")
+        zoom, box = grid_zoom(canvas), canvas.bounding_box()
+        row = ROW_PX * zoom  # a row's height on screen; the header row first
+        assert zoom * 14 >= 18, zoom
+        assert box["x"] + box["width"] <= SCREEN["width"], box  # the zoomed grid fits its column
+
+        def double_click(x: float, y: float):
+            point_at(page, x, y)
+            page.mouse.dblclick(x, y)
+            field = page.locator(".gdg-input")
+            field.wait_for()
+            return field
+
+        x0_x1, x1_y = _column_borders(page, canvas, box["y"] + 3 * row + 4)  # row 2's top: above its text
+        field = double_click((x0_x1 + x1_y) / 2, box["y"] + 3.5 * row)  # X[2][1], as drawn
+        expect(field).to_have_value(str(X[2][1]))
+        assert float(field.evaluate("e => getComputedStyle(e).fontSize").removesuffix("px")) >= 18
+        field.fill("-3")
+        with rerun(page):
+            field.press("Enter")
+        X[2][1] = -3
+        expect(metric(page, "Loss L")).to_have_text(fmt(relu_mse(X, y, SEED["w"], SEED["b"])["loss"]))
+
+        point_at(page, box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        page.mouse.wheel(0, 1000)  # to the grid's end: the last sample, then the row that adds one
+        editor(page, "xy").locator(".dvn-scroller").evaluate(
+            "e => new Promise(done => { const at = () => e.scrollTop >= e.scrollHeight - e.clientHeight - 1 ? done() "
+            ": requestAnimationFrame(at); at(); })")
+        field = double_click((x0_x1 + x1_y) / 2, box["y"] + box["height"] - 1.5 * row)  # the last sample's x1
+        expect(field).to_have_value(str(X[-1][1]))
+        page.keyboard.press("Escape")
+        with rerun(page):
+            point_at(page, x0_x1 - 40, box["y"] + box["height"] - 0.5 * row)
+            page.mouse.click(x0_x1 - 40, box["y"] + box["height"] - 0.5 * row)  # the trailing row: a new sample
+        expect(page.get_by_test_id("stCaptionContainer").filter(has_text=f"Row {len(X)}: not filled in yet")
+               ).to_be_visible()
+        page.keyboard.press("Escape")
+
+        header = box["y"] + row / 2
+        point_at(page, x0_x1, header)
+        page.mouse.down()
+        page.mouse.move(x0_x1 + 60, header, steps=6)
+        page.mouse.up()
+        page.keyboard.press("Escape")
+        moved = _column_borders(page, canvas, box["y"] + box["height"] - 2 * row + 4)
+        assert any(abs(b - (x0_x1 + 60)) <= 2 for b in moved), (x0_x1, moved)
+        page.screenshot(path=str(ARTIFACTS / "presenter-grid-1280x720.png"))
     finally:
         page.context.close()
 

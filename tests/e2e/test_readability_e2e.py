@@ -48,7 +48,10 @@ def room_browser(browser):
 
 def _problems(page, where: str) -> list[str]:
     found = audit(page)
+    if where.endswith("overview"):  # the grids are measured too (the text they draw on a canvas)
+        assert len(found["grids"]) >= 4, f"{where}: the editors' grids were not measured: {found['grids']}"
     return ([f"{where}: {s['size']} px {s['text']!r} ({s['what']})" for s in found["small"]]
+            + [f"{where}: under the presenter bar {c['text']!r} ({c['what']})" for c in found["covered"]]
             + [f"{where}: clipped {c['scrollWidth']} > {c['clientWidth']} px {c['text']!r} ({c['what']})"
                for c in found["clipped"]])
 

@@ -129,6 +129,9 @@ def test_presenter_screens_of_the_class_map_and_the_confusion_matrix(browser, ap
                               ".map(s => parseFloat(getComputedStyle(r.querySelector(s)).fontSize))")
         assert min(sizes) >= 18, sizes
         root.locator("canvas.bpx-map").evaluate("c => c.scrollIntoView({block: 'start'})")
+        bar = page.locator(".st-key-presenter_bar").bounding_box()
+        for part in ("canvas.bpx-map", ".bpx-units-title"):  # scrolled to, they stop below the Keys/Exit bar
+            assert root.locator(part).bounding_box()["y"] >= bar["y"] + bar["height"], part
         page.screenshot(path=str(ARTIFACTS / f"training-presenter-1280x720-{scheme}.png"))
     finally:
         page.context.close()
