@@ -23,14 +23,16 @@ export default function ({ data, parentElement }) {
   const kept = s.k; // an edit keeps the step on screen
   s.anim = NO_FRAMES; // until the new ones are unpacked: nothing to play or show
   s.last = 0;
+  const failed = (err) => {
+    s.player.hidden = false;
+    s.count.textContent = `The chart could not be drawn (${err.message}).`;
+  };
   const frames = unpacked(data.frames).then((f) => { if (run === s.run) player(s, f, data, kept); });
+  frames.catch(failed);
   // The figure shows step 0 itself: it is drawn at once, the frames unpacked beside it; another step waits for them
   Promise.all([loadPlotly(data.plotly), kept > 0 ? frames : null]).then(([Plotly]) => {
     return run === s.run ? draw(s, Plotly, data.figure, data) : undefined;
-  }).catch((err) => {
-    s.player.hidden = false;
-    s.count.textContent = `The chart could not be drawn (${err.message}).`;
-  });
+  }).catch(failed);
   return () => { // unmounted (another page, another tab)
     stop(s);
     s.resize.disconnect();
