@@ -23,6 +23,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from backprop import ACTIVATIONS, OPTIMIZER_LABELS, Surface, Trajectory, feature_names
+from backprop.network import CHUNK_ELEMENTS
 
 
 @dataclass(frozen=True)
@@ -299,6 +300,14 @@ def _network(trajectory: Trajectory, step: int, X: np.ndarray) -> np.ndarray:
     return trajectory.network.predict(X, trajectory.at(step))
 
 
+def _predictions(trajectory: Trajectory, X: np.ndarray) -> np.ndarray:
+    """The network's prediction (T+1, N) for the rows of X (N, d) at every recorded step: blocks of steps in one
+    forward pass each (the parameters stacked along a leading axis, as `Network.objectives` evaluates them)."""
+    net, flat = trajectory.network, trajectory.flat
+    block = max(1, CHUNK_ELEMENTS // max(1, len(X) * max(layer.fan_out for layer in net.layers)))
+    return np.concatenate([net.predict(X, net.unflatten(flat[s:s + block])) for s in range(0, len(flat), block)])
+
+
 def _prediction_label(trajectory: Trajectory) -> str:
     return f"prediction a = {ACTIVATIONS[trajectory.activation].label}(z)"
 
@@ -412,9 +421,10 @@ def _network_state(t: Trajectory, gx: np.ndarray, gy: np.ndarray, i: int, j: int
     points[:, i], points[:, j] = np.tile(gx, len(gy)), np.repeat(gy, len(gx))  # row r of the grid is y = gy[r]
     points[:, others] = means
     shown = f"{level:.4g}"
+    every = _predictions(t, points)
 
     def state(k: int) -> tuple[np.ndarray, dict]:
-        a = _network(t, k, points).reshape(len(gy), len(gx))
+        a = every[k].reshape(len(gy), len(gx))
         bx, by = _level_set(gx, gy, a, level)
         sign = ">" if a[MODEL_GRID // 2, MODEL_GRID // 2] > level else "<"
         name = f"a = {shown} (the decision boundary)" if len(bx) else \
@@ -577,7 +587,12 @@ def _chain(segments: list[tuple[tuple, tuple]]) -> list[list[tuple]]:
     lines = []
     for start in [q for q, ns in at.items() if len(ns) == 1] + [a for a, _ in segments]:
         line, q = [start], start
-        while (n := next((n for n in at[q] if not used[n]), None)) is not None:
+        while True:
+            for n in at[q]:  # the next unused segment at this end (a plain loop: this runs per point, per frame)
+                if not used[n]:
+                    break
+            else:
+                break
             used[n] = True
             a, b = segments[n]
             q = b if a == q else a
