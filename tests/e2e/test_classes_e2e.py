@@ -29,6 +29,15 @@ SCREEN = {"width": 1280, "height": 720}
 SOFTMAX_STEP = 4  # z1, a1, z2, then a2 = softmax(z2)
 
 
+def open_in_presenter_mode(page, app_url: str, step: int, scheme: str) -> None:
+    """The link's step page at `step` in the colour `scheme`, presenter mode switched on from the sidebar."""
+    page.emulate_media(color_scheme=scheme)
+    open_app(page, f"{app_url}/step_by_step?{LINK}&step={step}")
+    with rerun(page):
+        page.get_by_test_id("stSidebar").get_by_text("Presenter mode", exact=True).click()
+    expect(step_label(page)).to_contain_text(f"Step {step} of")
+
+
 def torch_reference() -> tuple[np.ndarray, float]:
     t = {k: torch.tensor(v, dtype=torch.float64) for k, v in dict(W1=W1, b1=B1, W2=W2, b2=B2).items()}
     z = torch.tanh(torch.tensor(X, dtype=torch.float64) @ t["W1"] + t["b1"]) @ t["W2"] + t["b2"]
@@ -58,11 +67,7 @@ def test_the_softmax_step_in_presenter_mode(browser, app_url, scheme):
     probs, _ = torch_reference()
     page = new_page(browser, SCREEN)
     try:
-        page.emulate_media(color_scheme=scheme)
-        open_app(page, f"{app_url}/step_by_step?{LINK}&step={SOFTMAX_STEP}")
-        with rerun(page):
-            page.get_by_test_id("stSidebar").get_by_text("Presenter mode", exact=True).click()
-        expect(step_label(page)).to_contain_text(f"Step {SOFTMAX_STEP} of")
+        open_in_presenter_mode(page, app_url, SOFTMAX_STEP, scheme)
         text = stepper(page).locator("table.values").inner_text()
         assert all(f"{v:.4f}" in text for v in probs.ravel()), text
         ARTIFACTS.mkdir(parents=True, exist_ok=True)

@@ -9,8 +9,8 @@ import pytest
 from playwright.sync_api import expect
 
 from .app_helpers import press_stepper, step_label, stepper
-from .browser import ARTIFACTS, new_page, open_app, rerun
-from .test_classes_e2e import LINK, SCREEN, SOFTMAX_STEP
+from .browser import ARTIFACTS, new_page
+from .test_classes_e2e import SCREEN, SOFTMAX_STEP, open_in_presenter_mode
 
 JACOBIAN_STEP = 7  # z1, a1, z2, a2, the loss, dL/da2, then f'(z2): softmax's Jacobian
 
@@ -35,11 +35,7 @@ def _graph_beside(page) -> None:
 def test_the_widest_steps_fit_a_lecture_screen(browser, app_url, scheme):
     page = new_page(browser, SCREEN)
     try:
-        page.emulate_media(color_scheme=scheme)
-        open_app(page, f"{app_url}/step_by_step?{LINK}&step={SOFTMAX_STEP}")
-        with rerun(page):
-            page.get_by_test_id("stSidebar").get_by_text("Presenter mode", exact=True).click()
-        expect(step_label(page)).to_contain_text(f"Step {SOFTMAX_STEP} of")
+        open_in_presenter_mode(page, app_url, SOFTMAX_STEP, scheme)
         table = stepper(page).locator("table.values")
         assert _fits(page, ".values-box"), "the softmax table scrolls: its p columns are out of sight"
         box = table.bounding_box()
