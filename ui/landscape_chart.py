@@ -36,13 +36,14 @@ HERE = COMPONENTS / "landscape"
 KEY = "landscape_component"
 
 
-def _js(*files: str) -> str:
+def component_js(*files: str) -> str:
     """One module from several files, split by view (function declarations: their order does not matter)."""
     return "\n".join((COMPONENTS / f).read_text(encoding="utf-8") for f in files)
 
 
-LANDSCAPE_JS = _js("landscape/landscape.js", "landscape/plots.js", "landscape/markers.js", "plotly_loader.js")
-FIGURE_JS = _js("figure/figure.js", "plotly_loader.js")
+LANDSCAPE_JS = component_js("landscape/landscape.js", "landscape/plots.js", "landscape/markers.js", "clock.js",
+                            "plotly_loader.js")
+FIGURE_JS = component_js("figure/figure.js", "plotly_loader.js")
 COMPONENT = st.components.v2.component(
     "backprop_explorer.landscape",
     html=(HERE / "landscape.html").read_text(encoding="utf-8"),

@@ -10,15 +10,13 @@ epochs with no server round trip. Numbers (loss, accuracy, the confusion matrice
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import streamlit as st
 
 from backprop import metrics
 from viz import decision
 
-from .landscape_chart import COMPONENTS, _short, plotly_url
+from .landscape_chart import COMPONENTS, _short, component_js, plotly_url
 from .training import Result
 
 HERE = COMPONENTS / "training"
@@ -30,15 +28,11 @@ MARGIN = 0.15  # the plane extends this share of the data's range beyond it
 RUN_STYLES = (("#0072B2", "solid", "#56B4E9"), ("#D55E00", "dash", "#D55E00"))
 
 
-def _js(*files: str) -> str:
-    return "\n".join((Path(COMPONENTS) / f).read_text(encoding="utf-8") for f in files)
-
-
 COMPONENT = st.components.v2.component(
     "backprop_explorer.training",
     html=(HERE / "training.html").read_text(encoding="utf-8"),
     css=(HERE / "training.css").read_text(encoding="utf-8"),
-    js=_js("training/training.js", "training/maps.js", "plotly_loader.js"),
+    js=component_js("training/training.js", "training/maps.js", "clock.js", "plotly_loader.js"),
     isolate_styles=False,
 )
 

@@ -3,7 +3,8 @@
 // only: on the 2D plots they are SVG shapes over the plot, so a frame redraws nothing of Plotly's. The 3D
 // surface is never redrawn while playing: its markers move when the animation pauses.
 // Numbers go into text nodes or Plotly's own (escaped) text; nothing is evaluated. ui/landscape_chart.py joins
-// this file, plots.js (the figures) and markers.js (the 2D markers) into the component's one module.
+// this file, plots.js (the figures), markers.js (the 2D markers) and ../clock.js (Play) into the component's one
+// module.
 
 const STATE = new WeakMap(); // the root element -> its state; the module runs again on new data
 
@@ -124,25 +125,7 @@ function move3d(s) {
 function play(s) {
   if (!s.Plotly || s.data.steps === 0) return;
   if (s.k >= s.data.steps) s.k = 0;
-  s.playing = true;
-  s.playButton.textContent = "❚❚ Pause";
-  s.playButton.setAttribute("aria-label", "Pause");
-  const perSecond = () => Number(s.q(".bpx-speed-choice").value);
-  let last = performance.now();
-  let carry = 0;
-  const tick = (now) => {
-    if (!s.playing) return;
-    carry += ((now - last) / 1000) * perSecond();
-    last = now;
-    if (carry >= 1) {
-      s.k = Math.min(s.k + Math.floor(carry), s.data.steps);
-      carry -= Math.floor(carry);
-      moveHeads(s);
-      if (s.k >= s.data.steps) { pause(s); return; }
-    }
-    s.raf = requestAnimationFrame(tick);
-  };
-  s.raf = requestAnimationFrame(tick);
+  runClock(s, s.data.steps, moveHeads, pause);
 }
 
 function pause(s) {
@@ -151,9 +134,3 @@ function pause(s) {
   move3d(s);
 }
 
-function stop(s) {
-  s.playing = false;
-  cancelAnimationFrame(s.raf);
-  s.playButton.textContent = "▶ Play";
-  s.playButton.setAttribute("aria-label", "Play");
-}

@@ -357,31 +357,7 @@ function moveNow(s) {
 function play(s) {
   if (s.frames <= 1) return;
   if (s.k >= s.frames - 1) s.k = 0;
-  s.playing = true;
-  s.playButton.textContent = "❚❚ Pause";
-  s.playButton.setAttribute("aria-label", "Pause");
-  const perSecond = () => Number(s.q(".bpx-speed-choice").value);
-  let last = performance.now();
-  let carry = 0;
-  const tick = (now) => {
-    if (!s.playing) return;
-    carry += ((now - last) / 1000) * perSecond();
-    last = now;
-    if (carry >= 1) {
-      s.k = Math.min(s.k + Math.floor(carry), s.frames - 1);
-      carry -= Math.floor(carry);
-      show(s);
-      if (s.k >= s.frames - 1) { stop(s); return; }
-    }
-    s.raf = requestAnimationFrame(tick);
-  };
   show(s);
-  s.raf = requestAnimationFrame(tick);
+  runClock(s, s.frames - 1, show, stop);
 }
 
-function stop(s) {
-  s.playing = false;
-  cancelAnimationFrame(s.raf);
-  s.playButton.textContent = "▶ Play";
-  s.playButton.setAttribute("aria-label", "Play");
-}
