@@ -33,18 +33,19 @@ def test_code_span_keeps_user_text_literal():
 
 def test_per_sample_table_ends_with_its_column_sums_the_gradient():
     t = trace_of("dead_relu")
-    frame = render.step_frame(lesson.step(t, "shares1"), t, 4)
-    assert list(frame.index)[-1] == render.SUM_ROW
-    assert list(frame.loc[render.SUM_ROW, ["w0", "w1", "b"]]) == [render.fmt(v, 4) for v in t.grad]
-    assert list(frame["active?"]) == [render.ACTIVE, render.ACTIVE, render.INACTIVE, render.INACTIVE, ""]
+    table = render.step_table(lesson.step(t, "shares1"), t, 4)
+    assert table.index[-1] == render.SUM_ROW and table.index_name == "sample"
+    assert [table[c][-1] for c in ("w0", "w1", "b")] == [render.fmt(v, 4) for v in t.grad]
+    assert table["active?"] == [render.ACTIVE, render.ACTIVE, render.INACTIVE, render.INACTIVE, ""]
+    assert table.rows()[-1] == [render.SUM_ROW, *(render.fmt(v, 4) for v in t.grad), ""]
 
 
 def test_activity_column_only_where_it_means_something():
     seed = trace_of("seed")
-    assert "active?" in render.step_frame(lesson.step(seed, "delta1"), seed, 4).columns
-    assert "active?" not in render.step_frame(lesson.step(seed, "grad1"), seed, 4).columns
+    assert "active?" in render.step_table(lesson.step(seed, "delta1"), seed, 4).columns
+    assert "active?" not in render.step_table(lesson.step(seed, "grad1"), seed, 4).columns
     sig = trace_of("saturated_sigmoid")
-    assert "active?" not in render.step_frame(lesson.step(sig, "delta1"), sig, 4).columns
+    assert "active?" not in render.step_table(lesson.step(sig, "delta1"), sig, 4).columns
 
 
 def test_inactive_note_names_the_samples_and_the_all_dead_case():
@@ -107,10 +108,10 @@ def test_a_hidden_relu_layers_dead_units_are_named_in_its_tables():
     net = bp.Network(inputs=2, hidden=[(3, "relu")])
     t = net.forward_backward([[1, 2], [-2, 1], [-1, -2]], [1, 0, 0], net.init(seed=1), lr=0.1)
     local = t.layer_records(1)[1].local
-    frame = render.step_frame(lesson.step(t, "shares1"), t, 4)
-    column = list(frame["dead units (f′(z) = 0)"])
+    table = render.step_table(lesson.step(t, "shares1"), t, 4)
+    column = table["dead units (f′(z) = 0)"]
     for i in range(3):
         dead = [f"h1[{j}]" for j in range(3) if local[i, j] == 0]
         assert column[i] == ("✗ " + ", ".join(dead) if dead else "none")
-    assert frame.index[-1] == render.SUM_ROW and column[-1] == ""
-    assert "dead units (f′(z) = 0)" not in render.step_frame(lesson.step(t, "passed2"), t, 4).columns
+    assert table.index[-1] == render.SUM_ROW and column[-1] == ""
+    assert "dead units (f′(z) = 0)" not in render.step_table(lesson.step(t, "passed2"), t, 4).columns

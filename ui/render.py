@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -95,29 +96,47 @@ def limited(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.iloc[:ROW_LIMIT]
 
 
-def step_frame(step: lesson.Step, trace: bp.Trace, precision: int) -> pd.DataFrame:
+@dataclass(frozen=True)
+class StepTable:
+    """A step's numbers as text: row labels (`index`, its header `index_name`) and named columns of cells."""
+
+    index_name: str
+    index: list[str]
+    columns: dict[str, list[str]]
+
+    def __getitem__(self, column: str) -> list[str]:
+        return self.columns[column]
+
+    def rows(self) -> list[list[str]]:
+        """Each row: its label, then its cells in the columns' order."""
+        return [[label, *cells] for label, *cells in zip(self.index, *self.columns.values(), strict=True)]
+
+
+def step_table(step: lesson.Step, trace: bp.Trace, precision: int) -> StepTable:
     """The step's value as a table of text: its extra columns (the softmax's exponentials, the update's old value and
     gradients), its row and column labels, an "active?" column on sample rows, and the column sums on the
-    per-sample gradient."""
+    per-sample gradient. At most ROW_LIMIT sample rows (and the sums). Plain lists: the stepper sends every step's
+    table on each edit, and a DataFrame per step cost ~1 ms each."""
     table = step.table()
-    rows = list(step.row_labels) or [step.short]
+    index = (list(step.row_labels) or [step.short])[:ROW_LIMIT]
     cols = list(step.col_labels) or ["value"]
-    data = {c: [fmt(v, precision) for v in np.ravel(values)] for c, values in step.extra}
-    data |= {c: [fmt(v, precision) for v in table[:, j]] for j, c in enumerate(cols)}
-    frame = pd.DataFrame(data, index=rows)
+    n = len(index)
+    columns = {c: [fmt(v, precision) for v in np.ravel(values)[:n]] for c, values in step.extra}
+    columns |= {c: [fmt(v, precision) for v in table[:n, j]] for j, c in enumerate(cols)}
     if step.kind == "shares":
-        frame = limited(frame)
-        frame.loc[SUM_ROW] = [fmt(v, precision) for v in step.value.sum(axis=0)]
+        index.append(SUM_ROW)
+        for c, total in zip(columns, step.value.sum(axis=0), strict=True):
+            columns[c].append(fmt(total, precision))
     sample_rows = step.samples
+    pad = [""] * (len(index) - n)  # the sum row's cell
     if sample_rows and shows_activity(trace) and step.layer == trace.network.depth and step.kind != "passed":
-        active = [INACTIVE if off else ACTIVE for off in trace.inactive[: len(frame)]]
-        frame["active?"] = active + [""] * (len(frame) - len(active))
+        columns["active?"] = [INACTIVE if off else ACTIVE for off in trace.inactive[:n]] + pad
     elif sample_rows and step.kind != "passed" and 0 < step.layer < trace.network.depth:
         dead = dead_units(trace, step.layer)
         if dead is not None:
-            frame["dead units (f′(z) = 0)"] = (dead + [""] * len(frame))[: len(frame)]
-    frame.index.name = "sample" if sample_rows else ("parameter" if step.kind in ("grad", "update") else "")
-    return limited(frame) if step.kind != "shares" else frame
+            columns["dead units (f′(z) = 0)"] = dead[:n] + pad
+    name = "sample" if sample_rows else ("parameter" if step.kind in ("grad", "update") else "")
+    return StepTable(name, index, columns)
 
 
 def dead_units(trace: bp.Trace, layer: int) -> list[str] | None:

@@ -91,9 +91,15 @@ def _page_run_alone() -> bool:
     ctx = get_script_run_ctx()
     if ctx is None or ctx.pages_manager is None:
         return False
-    main = Path(ctx.main_script_path).resolve()
-    paths = [Path(p.get("script_path", "")).resolve() for p in ctx.pages_manager.get_pages().values()]
-    return len(paths) > 1 and main in paths  # before any navigation the registry holds the main script alone
+    pages = tuple(p.get("script_path", "") for p in ctx.pages_manager.get_pages().values())
+    return _lists_main(ctx.main_script_path, pages)
+
+
+@functools.lru_cache(maxsize=8)
+def _lists_main(main: str, pages: tuple[str, ...]) -> bool:
+    """Whether the registry's pages include the main script (resolved once per registry: every `model()` asks)."""
+    paths = [Path(p).resolve() for p in pages]
+    return len(paths) > 1 and Path(main).resolve() in paths  # before any navigation: the main script alone
 
 
 @functools.cache

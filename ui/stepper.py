@@ -14,6 +14,7 @@ the engine's LaTeX is set as markup.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from pathlib import Path
 
@@ -97,8 +98,13 @@ def mathml(latex: str | None) -> str | None:
 
     latex2mathml writes a bracketed matrix as `[`, the table, `]` in the middle of a row, where the browser
     does not stretch the brackets; each is wrapped in its own row so they span the matrix."""
-    if not latex:
-        return None
+    return _mathml(latex) if latex else None
+
+
+@functools.lru_cache(maxsize=2048)
+def _mathml(latex: str) -> str:
+    """Remembered: after an edit half of a trace's formulas are the same text (the symbolic ones, the numbers the edit
+    did not touch), and converting them was half of the step page's run."""
     out = convert(latex, display="block")
     for left, right in (("&#x0005B;", "&#x0005D;"), ("&#x00028;", "&#x00029;")):
         out = out.replace(f"<mo>{left}</mo><mtable>", f"<mrow><mo>{left}</mo><mtable>")
@@ -112,15 +118,10 @@ def plain(text: str) -> str:
 
 
 def _table(step: lesson.Step, trace: bp.Trace, precision: int) -> dict:
-    frame = render.step_frame(step, trace, precision)
+    table = render.step_table(step, trace, precision)
     marked = set(step.marked)
-    kinds = []
-    for i, label in enumerate(frame.index):
-        kinds.append("sum" if label == render.SUM_ROW else "off" if i in marked else "")
-    return {"index": str(frame.index.name or ""), "columns": [str(c) for c in frame.columns],
-            "rows": [[str(label), *map(str, row)] for label, row in zip(frame.index, frame.to_numpy().tolist(),
-                                                                         strict=True)],
-            "kinds": kinds}
+    kinds = ["sum" if label == render.SUM_ROW else "off" if i in marked else "" for i, label in enumerate(table.index)]
+    return {"index": table.index_name, "columns": list(table.columns), "rows": table.rows(), "kinds": kinds}
 
 
 BAR_SAMPLES = 20  # samples the bar chart of shares shows (the table lists them all)
