@@ -195,6 +195,9 @@ def test_steps_and_resolution_shape_the_figure():
     at.select_slider(key="landscape_resolution").set_value(21).run()
     assert landscape(at)["steps"] == 12 and len(landscape(at)["u"]) == 21
     assert any("Grid: 21 × 21 points" in c.value for c in at.caption)
+    assert landscape(at)["dotEvery"] == 1 and any("a dot marks every step" in c.value for c in at.caption)
+    at.slider(key="landscape_steps").set_value(60).run()  # at most 25 dots a path: 60 steps, a dot every 3
+    assert landscape(at)["dotEvery"] == 3 and any("the dots are 3 steps apart" in c.value for c in at.caption)
 
 
 def test_bad_input_names_the_cell_and_keeps_the_last_valid_landscape_labelled_stale():

@@ -216,6 +216,10 @@ def grid_note(result: Result, p: int) -> str:
     i, j = divmod(int(surface.loss.argmin()), len(surface.u))
     notes.append(f"Lowest loss on the grid: {render.fmt(surface.loss[i, j], p)} at {u} = "
                  f"{render.fmt(surface.u[j], p)}, {v} = {render.fmt(surface.v[i], p)}.")
+    if result.trajectories:
+        every = landscape_chart.dot_every(max(t.n_steps for t in result.trajectories))
+        notes.append("On the contour map a dot marks every step" if every == 1 else
+                     f"On the contour map the dots are {every} steps apart" + ": the wider apart, the faster the path.")
     return " ".join(notes)
 
 

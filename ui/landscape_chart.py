@@ -62,6 +62,12 @@ FIGURE = st.components.v2.component(
 COLOUR_SCALES = {"log": "logarithmic", "clip": "clipped to the paths' range"}
 DIGITS = 6  # significant digits sent: far below a pixel, a third of the bytes
 START = {"label": "current parameters", "symbol": "diamond-open"}  # drawn in the theme's text colour
+DOTS = 25  # a path's dots on the contour map at most: one every `dot_every(steps)` steps
+
+
+def dot_every(steps: int) -> int:
+    """Every how many steps a path's dot is drawn on the contour map (1: every step)."""
+    return max(1, -(-steps // DOTS))
 
 
 def _short(values) -> list[float | None]:
@@ -117,7 +123,7 @@ def payload(surface: bp.Surface, trajectories: Sequence[bp.Trajectory], start_lo
         "start": {**START, "u": float(surface.center[0]), "v": float(surface.center[1]), "loss": float(start_loss)},
         "held": figures.held_text(surface, precision), "paths": paths, "steps": steps,
         "colour": {"scale": scale, "label": COLOUR_SCALES[scale], "min": lo, "max": hi},
-        "logLoss": log_loss, "show3d": show_3d, "precision": precision,
+        "logLoss": log_loss, "show3d": show_3d, "precision": precision, "dotEvery": dot_every(steps),
     }
 
 
