@@ -45,8 +45,10 @@ def body() -> None:
         # page within the same page (its hash, so its widgets keep their identity). Private flag of st.Page (1.67).
         page._can_be_called = True
     share_ui.sidebar_ui(page)
-    share_ui.write_url()
-    page.run()
+    try:
+        page.run()
+    finally:  # the address last, as the page ends: the browser records it (a history entry) without an extra layout
+        share_ui.write_url()
 
 
 body()
