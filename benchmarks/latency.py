@@ -11,6 +11,11 @@ alike. Rows: the overview (one neuron, and the 2-2-1 XOR network of a shared lin
 step 7 with its chart), the landscape (its default tab, and its model view's tab open), and, with no goal, the
 gradient check, the notebook, the training and the data & sharing pages (their editors' expander opened).
 
+Each edit row's note splits its median into four parts (`phases`): `commit`, Enter until the page sends the edit (the
+data editor's own delay, the same in the floor); `start`, until the page shows the run started; `run`, until it shows
+the run ended (the server's script, and the page rendering each batch of elements as it arrives); `after`, until the
+last change (components update after the page is painted; the landscape's charts redraw).
+
 Cold first visits: a new browser context (empty cache, new session) opens `/`, or the README's shared XOR link,
 and the time from navigation to the loss on screen is set against the same for the floor app (to its number),
 visits alternating floor, app, floor, app. The server has run once before (a warm server, a cold browser).
@@ -122,7 +127,47 @@ _ARM_JS = f"""
                           {{capture: true, once: true}});
 }}
 """
-_READ_JS = """() => { window.__latencyObserver.disconnect(); return window.__latency; }"""
+_READ_JS = """() => { window.__latencyObserver.disconnect(); window.__phaseObserver.disconnect();
+                       return {...window.__latency, log: window.__phases}; }"""
+# Where an edit's time goes (the `phases` note of each edit row): every WebSocket message the page sends or
+# receives and every change of the app's script state, with its time, from the Enter on
+_SOCKET_JS = """(() => {
+  const Socket = window.WebSocket;
+  window.WebSocket = function (...args) {
+    const ws = new Socket(...args);
+    const send = ws.send.bind(ws);
+    ws.send = (data) => { window.__phases?.push([performance.now(), 'sent']); return send(data); };
+    ws.addEventListener('message', () => window.__phases?.push([performance.now(), 'received']));
+    return ws;
+  };
+  window.WebSocket.prototype = Socket.prototype;
+  Object.assign(window.WebSocket, Socket);
+})();"""
+_PHASES_ARM_JS = """() => {
+  const app = document.querySelector("[data-testid='stApp']");
+  window.__phases = null;
+  const note = () => window.__phases?.push([performance.now(), app.dataset.testScriptState]);
+  window.__phaseObserver = new MutationObserver(note);
+  window.__phaseObserver.observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+  window.addEventListener('keydown', (e) => { if (e.key === 'Enter') window.__phases = []; },
+                          {capture: true, once: true});
+}"""
+PHASES = ("commit", "start", "run", "after")  # Enter -> edit sent -> run shown started -> shown ended -> last change
+
+
+def phases(t0: float, end: float, log: list) -> tuple[float, ...] | None:
+    """An edit's time in four parts (ms): the editor commits the edit and sends it (`commit`); the server starts the
+    run and the page shows it started (`start`); the run, its messages rendered as they come, until the page shows
+    it ended (`run`); what the page does after it (`after`: components, charts) until the last change. None when the
+    log misses a part."""
+    sent = next((t for t, what in log if what == "sent"), None)
+    started = next((t for t, what in log if what == "running" and sent is not None and t >= sent), None)
+    ended = next((t for t, what in log if what == "notRunning" and started is not None and t >= started), None)
+    if ended is None:
+        return None
+    return sent - t0, started - sent, ended - started, max(end - ended, 0.0)
+
+
 # How many times the least drawn of the page's Plotly components has drawn (None: none on the page)
 _DRAWS_JS = """() => { const drawn = [...document.querySelectorAll('.bpx-landscape, .bpx-figure')]
                          .map((e) => Number(e.dataset.draws || 0));
@@ -179,10 +224,12 @@ class Target:
     shown: list[float] = field(default_factory=list)  # ms from Enter to the last change of the numbers shown
     charts: list[float] = field(default_factory=list)  # ms from Enter to the charts redrawn (and numbers shown)
     loss: list[float] = field(default_factory=list)  # ms from Enter to the new "Loss L" metric (pages with one)
+    parts: list[tuple[float, ...]] = field(default_factory=list)  # each edit's `phases`
 
     def open(self, browser, warmup: int = 2) -> None:
         self.page = new_page(browser)
         self.page.set_default_timeout(TIMEOUT_MS)
+        self.page.add_init_script(_SOCKET_JS)
         open_app(self.page, self.url, timeout=TIMEOUT_MS)
         if self.tab:
             with rerun(self.page, timeout=TIMEOUT_MS):
@@ -201,6 +248,7 @@ class Target:
         cell = open_cell(page, self.name, self.col, self.row)
         cell.fill(f"{1 + self.edits / 100:g}")
         page.evaluate(_ARM_JS)
+        page.evaluate(_PHASES_ARM_JS)
         draws = page.evaluate(_DRAWS_JS)
         with rerun(page, timeout=TIMEOUT_MS):
             cell.press("Enter")
@@ -219,6 +267,16 @@ class Target:
         self.charts.append(max(lat["last"], lat["charts"] or 0) - lat["t0"])
         if lat["loss"] is not None:
             self.loss.append(lat["loss"] - lat["t0"])
+        parts = phases(lat["t0"], max(lat["last"], lat["charts"] or 0), lat["log"] or [])
+        if parts is not None:
+            self.parts.append(parts)
+
+    def phases_note(self) -> str:
+        """The median of each part of the edits, e.g. "commit 164 + start 61 + run 81 + after 44 ms"."""
+        if not self.parts:
+            return ""
+        medians = [statistics.median(p[i] for p in self.parts) for i in range(len(PHASES))]
+        return "; " + " + ".join(f"{name} {ms:.0f}" for name, ms in zip(PHASES, medians, strict=True)) + " ms"
 
 
 def edit_targets(url: str, suffix: str = "") -> dict[str, Target]:
@@ -363,14 +421,16 @@ COLD_GOALS = {"cold": ("cold first visit of / -> loss on screen", 1.2),
 
 def rows_of(floor: Target, targets: dict[str, Target], cold: dict[str, list[float]] | None, step: dict | None,
             anim: dict | None) -> list[Row]:
-    rows = [Row("floor: one data_editor app, edit -> number", floor.shown, note="the edits' floor")]
+    rows = [Row("floor: one data_editor app, edit -> number", floor.shown,
+                note="the edits' floor" + floor.phases_note())]
     for key, t in targets.items():
         which, most = EDIT_GOALS[key.split("|")[0]]
         note = "charts redrawn" if which == "charts" else f"charts {statistics.median(t.charts):.0f} ms"
         if t.loss:  # the loss metric is the first number a user looks for; the page's last number may come later
             note += f"; the loss metric changed at {statistics.median(t.loss):.0f} ms (" \
                     f"{statistics.median(t.loss) / statistics.median(floor.shown):.2f}x)"
-        rows.append(Row(t.label, getattr(t, which), floor=getattr(floor, which), most=most, note=note))
+        rows.append(Row(t.label, getattr(t, which), floor=getattr(floor, which), most=most,
+                        note=note + t.phases_note()))
     if cold:
         rows.append(Row("floor: cold first visit -> number", cold["floor"], note="the cold visits' floor"))
         rows += [Row(COLD_GOALS[k][0], cold[k], floor=cold["floor"], most=COLD_GOALS[k][1]) for k in COLD_GOALS

@@ -30,6 +30,9 @@ def test_the_quick_benchmark_measures_and_prints_every_row(browser, app_url, tmp
         line = next((x for x in printed if x.startswith(label)), None)
         assert line is not None, f"no row for {label!r} in:\n" + "\n".join(printed)
         assert re.search(r"\d+ ms +\[\d+-\d+\]", line), line  # a median and its spread
+    for label in expected[:2]:  # an edit's time in its parts, for the floor and the page
+        line = next(x for x in printed if x.startswith(label))
+        assert re.search(r"commit \d+ \+ start \d+ \+ run \d+ \+ after \d+ ms", line), line
     for line in printed:
         if "<=" in line or ">=" in line:  # a row with a goal says whether it is met
             assert re.search(r"\b(met|MISSED)\b", line), line
