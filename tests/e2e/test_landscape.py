@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from playwright.sync_api import expect
 
 from .browser import ARTIFACTS, new_page, open_app, rerun, runs_started, screenshot
@@ -138,50 +139,50 @@ def test_play_moves_the_markers_in_the_browser_without_a_rerun_or_a_redraw(page,
     expect(model_view.locator(".bpx-count")).to_have_text("step 7 of 100")
 
 
-def test_presenter_mode_puts_the_charts_above_the_fold_in_both_themes(browser, app_url):
-    for scheme in ("light", "dark"):
-        page = new_page(browser, {"width": 1280, "height": 720})
-        try:
-            page.emulate_media(color_scheme=scheme)
-            open_app(page, f"{app_url}/landscape")
-            with rerun(page, timeout=SLOW_MS):
-                page.get_by_test_id("stSidebar").get_by_text("Presenter mode", exact=True).click()
-            root = page.locator(".bpx-landscape")
-            expect(root).to_have_attribute("data-draws", re.compile(r"^\d+$"), timeout=SLOW_MS)
-            expect(page.get_by_test_id("stSidebar")).to_have_attribute("data-collapsed", "true")
-            page.wait_for_timeout(500)  # the sidebar's collapse transition
-            for part in (".bpx-map", ".bpx-curve", ".bpx-surface"):
-                box = root.locator(part).bounding_box()
-                assert box and box["y"] >= 0 and box["y"] + box["height"] <= 720, (scheme, part, box)
-            # what the back row reads: the 2D charts' tick labels, titles and legend, and the controls, at 18 px or more
-            read = (".bpx-map .xtick text, .bpx-map .ytick text, .bpx-map .g-gtitle text, .bpx-map .legendtext, "
-                    ".bpx-curve .xtick text, .bpx-count")
-            sizes = root.evaluate("(r, read) => [...r.querySelectorAll(read)]"
-                                  ".map(e => parseFloat(getComputedStyle(e).fontSize))", read)
-            assert len(sizes) > 10 and min(sizes) >= 18, (scheme, sizes)
-            # the map's tick labels, axis title and legend, top to bottom, none running into the next (their text
-            # boxes, line height included, may touch: 1 px of rounding)
-            rows = root.evaluate("r => ['.xtick text', '.xtitle', '.legend'].map(s => [...r.querySelectorAll("
-                                 "'.bpx-map ' + s)].map(e => e.getBoundingClientRect()))"
-                                 ".map(bs => [Math.min(...bs.map(b => b.top)), Math.max(...bs.map(b => b.bottom))])")
-            assert rows[0][1] <= rows[1][0] + 1 and rows[1][1] <= rows[2][0] + 1, (scheme, rows)
-            shown = (".stMain [data-testid='stWidgetLabel'] p, .stMain input, .stMain [role='radiogroup'] p, "
-                     ".stMain [data-testid='stCaptionContainer'] p")
-            settings = page.locator(shown).evaluate_all(
-                "es => es.filter(e => e.offsetParent).map(e => parseFloat(getComputedStyle(e).fontSize))")
-            assert len(settings) > 15 and min(settings) >= 18, (scheme, settings)  # axes, η, steps: read aloud
-            tabs = page.get_by_role("tab").evaluate_all("ts => ts.map(t => parseFloat(getComputedStyle("
-                                                        "t.querySelector('p')).fontSize))")
-            assert len(tabs) == 3 and min(tabs) >= 18, (scheme, tabs)  # the sections' names, as headings
-            model_view = _open_model_view(page)  # below the charts: its ticks and its step counter too
-            sizes = model_view.evaluate("f => [...f.querySelectorAll('.xtick text, .ytick text, .bpx-count, "
-                                        ".bpx-play')].map(e => parseFloat(getComputedStyle(e).fontSize))")
-            assert len(sizes) > 5 and min(sizes) >= 18, (scheme, sizes)
-            assert _player_overlaps(model_view) <= 0, (scheme, "the model view's player overlaps itself or the plot")
-            family = "e => getComputedStyle(e).fontFamily"
-            assert model_view.locator(".gtitle").evaluate(family) == \
-                root.locator(".bpx-map .g-gtitle text").evaluate(family), "the model view's title in another font"
-            ARTIFACTS.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(ARTIFACTS / f"landscape-presenter-1280x720-{scheme}.png"))
-        finally:
-            page.context.close()
+@pytest.mark.parametrize("scheme", ["light", "dark"])  # one test each: the two browser workers share them
+def test_presenter_mode_puts_the_charts_above_the_fold_in_both_themes(browser, app_url, scheme):
+    page = new_page(browser, {"width": 1280, "height": 720})
+    try:
+        page.emulate_media(color_scheme=scheme)
+        open_app(page, f"{app_url}/landscape")
+        with rerun(page, timeout=SLOW_MS):
+            page.get_by_test_id("stSidebar").get_by_text("Presenter mode", exact=True).click()
+        root = page.locator(".bpx-landscape")
+        expect(root).to_have_attribute("data-draws", re.compile(r"^\d+$"), timeout=SLOW_MS)
+        expect(page.get_by_test_id("stSidebar")).to_have_attribute("data-collapsed", "true")
+        page.wait_for_timeout(500)  # the sidebar's collapse transition
+        for part in (".bpx-map", ".bpx-curve", ".bpx-surface"):
+            box = root.locator(part).bounding_box()
+            assert box and box["y"] >= 0 and box["y"] + box["height"] <= 720, (scheme, part, box)
+        # what the back row reads: the 2D charts' tick labels, titles and legend, and the controls, at 18 px or more
+        read = (".bpx-map .xtick text, .bpx-map .ytick text, .bpx-map .g-gtitle text, .bpx-map .legendtext, "
+                ".bpx-curve .xtick text, .bpx-count")
+        sizes = root.evaluate("(r, read) => [...r.querySelectorAll(read)]"
+                              ".map(e => parseFloat(getComputedStyle(e).fontSize))", read)
+        assert len(sizes) > 10 and min(sizes) >= 18, (scheme, sizes)
+        # the map's tick labels, axis title and legend, top to bottom, none running into the next (their text
+        # boxes, line height included, may touch: 1 px of rounding)
+        rows = root.evaluate("r => ['.xtick text', '.xtitle', '.legend'].map(s => [...r.querySelectorAll("
+                             "'.bpx-map ' + s)].map(e => e.getBoundingClientRect()))"
+                             ".map(bs => [Math.min(...bs.map(b => b.top)), Math.max(...bs.map(b => b.bottom))])")
+        assert rows[0][1] <= rows[1][0] + 1 and rows[1][1] <= rows[2][0] + 1, (scheme, rows)
+        shown = (".stMain [data-testid='stWidgetLabel'] p, .stMain input, .stMain [role='radiogroup'] p, "
+                 ".stMain [data-testid='stCaptionContainer'] p")
+        settings = page.locator(shown).evaluate_all(
+            "es => es.filter(e => e.offsetParent).map(e => parseFloat(getComputedStyle(e).fontSize))")
+        assert len(settings) > 15 and min(settings) >= 18, (scheme, settings)  # axes, η, steps: read aloud
+        tabs = page.get_by_role("tab").evaluate_all("ts => ts.map(t => parseFloat(getComputedStyle("
+                                                    "t.querySelector('p')).fontSize))")
+        assert len(tabs) == 3 and min(tabs) >= 18, (scheme, tabs)  # the sections' names, as headings
+        model_view = _open_model_view(page)  # below the charts: its ticks and its step counter too
+        sizes = model_view.evaluate("f => [...f.querySelectorAll('.xtick text, .ytick text, .bpx-count, "
+                                    ".bpx-play')].map(e => parseFloat(getComputedStyle(e).fontSize))")
+        assert len(sizes) > 5 and min(sizes) >= 18, (scheme, sizes)
+        assert _player_overlaps(model_view) <= 0, (scheme, "the model view's player overlaps itself or the plot")
+        family = "e => getComputedStyle(e).fontFamily"
+        assert model_view.locator(".gtitle").evaluate(family) == \
+            root.locator(".bpx-map .g-gtitle text").evaluate(family), "the model view's title in another font"
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"landscape-presenter-1280x720-{scheme}.png"))
+    finally:
+        page.context.close()
