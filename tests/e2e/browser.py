@@ -325,17 +325,23 @@ def cell_box(page, name: str, col: int, row: int) -> dict:
     grid = editor(page, name)
     _first_column(grid)
     canvas = grid.get_by_test_id("data-grid-canvas")
-    canvas.evaluate("c => c.scrollIntoView({block: 'center'})")  # clear of the app's sticky header
-    # A click on the cell that is already selected would open it at once: clear the selection first.
-    canvas.focus()
-    page.keyboard.press("Escape")
-    expect(grid.locator("[role='gridcell'][aria-selected='true']")).to_have_count(0)
-    box = canvas.bounding_box()
-    x, y = box["x"] + box["width"] / 2, box["y"] + ROW_PX * grid_zoom(canvas) * (row + 1.5)
-    point_at(page, x, y)
-    page.mouse.click(x, y)
     selected = grid.locator(f"[role='gridcell'][aria-selected='true'][id$='-{row}']")
-    selected.wait_for(state="attached", timeout=5_000)
+    for attempt in range(3):  # a grid that has just appeared (an expander opening) may still move under the click
+        canvas.evaluate("c => c.scrollIntoView({block: 'center'})")  # clear of the app's sticky header
+        # A click on the cell that is already selected would open it at once: clear the selection first.
+        canvas.focus()
+        page.keyboard.press("Escape")
+        expect(grid.locator("[role='gridcell'][aria-selected='true']")).to_have_count(0)
+        box = canvas.bounding_box()
+        x, y = box["x"] + box["width"] / 2, box["y"] + ROW_PX * grid_zoom(canvas) * (row + 1.5)
+        point_at(page, x, y)
+        page.mouse.click(x, y)
+        try:
+            selected.wait_for(state="attached", timeout=3_000)
+            break
+        except Exception:
+            if attempt == 2:
+                raise
     at = _selected(grid)
     if at is None or at[1] != row:
         raise AssertionError(f"clicking row {row} of the {name} editor selected {at}")
