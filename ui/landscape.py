@@ -218,8 +218,8 @@ def grid_note(result: Result, p: int) -> str:
                  f"{render.fmt(surface.u[j], p)}, {v} = {render.fmt(surface.v[i], p)}.")
     if result.trajectories:
         every = landscape_chart.dot_every(max(t.n_steps for t in result.trajectories))
-        notes.append("On the contour map a dot marks every step" if every == 1 else
-                     f"On the contour map the dots are {every} steps apart" + ": the wider apart, the faster the path.")
+        gap = "a dot marks every step" if every == 1 else f"the dots are {every} steps apart: the wider, the faster"
+        notes.append(f"On the contour map {gap}.")
     return " ".join(notes)
 
 

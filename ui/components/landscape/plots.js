@@ -165,7 +165,6 @@ function stepDots(d) {
     }
   }
   return { type: "scatter", mode: "markers", x: dots.x, y: dots.y, showlegend: false, hoverinfo: "skip",
-           name: every === 1 ? "every step" : `every ${every} steps`,
            marker: { color: dots.color, symbol: dots.symbol, size: 6, line: { color: "#ffffff", width: 0.5 } } };
 }
 
