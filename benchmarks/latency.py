@@ -100,15 +100,21 @@ const numbers = (root) => {
 """
 
 # Arms the timer: t0 at the Enter keydown that commits the edit; `last` at the last DOM change that changed
-# the numbers shown; `charts` at the last change inside a chart.
+# the numbers shown; `charts` at the last change inside a chart; from the Enter on, `log` the app's script-state
+# changes (and, with _SOCKET_JS installed, its WebSocket messages) for `phases`.
 _ARM_JS = f"""
 () => {{
   {_NUMBERS}
+  const app = document.querySelector("[data-testid='stApp']");
   const root = document.querySelector("[data-testid='stMain']");
   const lossText = () => [...root.querySelectorAll("[data-testid='stMetric']")]
     .find((m) => m.textContent.startsWith('Loss L'))?.textContent;
   const lat = window.__latency = {{t0: null, last: null, charts: null, loss: null, shown: numbers(root),
-                                   lossWas: lossText()}};
+                                   lossWas: lossText(), log: null}};
+  window.__phases = null;  // _SOCKET_JS writes here too
+  window.__phaseObserver = new MutationObserver(() => window.__phases?.push([performance.now(),
+                                                                              app.dataset.testScriptState]));
+  window.__phaseObserver.observe(app, {{attributes: true, attributeFilter: ['data-test-script-state']}});
   const inside = (c, where) => (c.target.nodeType === 1 ? c.target : c.target.parentElement)?.closest(where);
   window.__latencyObserver = new MutationObserver((changes) => {{
     if (lat.t0 === null) return;
@@ -123,12 +129,13 @@ _ARM_JS = f"""
   }});
   for (const part of [root, ...shadows(root)])
     window.__latencyObserver.observe(part, {{subtree: true, childList: true, characterData: true, attributes: true}});
-  window.addEventListener('keydown', (e) => {{ if (e.key === 'Enter') lat.t0 = performance.now(); }},
-                          {{capture: true, once: true}});
+  window.addEventListener('keydown', (e) => {{
+    if (e.key === 'Enter') {{ lat.t0 = performance.now(); lat.log = window.__phases = []; }}
+  }}, {{capture: true, once: true}});
 }}
 """
 _READ_JS = """() => { window.__latencyObserver.disconnect(); window.__phaseObserver.disconnect();
-                       return {...window.__latency, log: window.__phases}; }"""
+                       return window.__latency; }"""
 # Where an edit's time goes (the `phases` note of each edit row): every WebSocket message the page sends or
 # receives and every change of the app's script state, with its time, from the Enter on
 _SOCKET_JS = """(() => {
@@ -143,15 +150,6 @@ _SOCKET_JS = """(() => {
   window.WebSocket.prototype = Socket.prototype;
   Object.assign(window.WebSocket, Socket);
 })();"""
-_PHASES_ARM_JS = """() => {
-  const app = document.querySelector("[data-testid='stApp']");
-  window.__phases = null;
-  const note = () => window.__phases?.push([performance.now(), app.dataset.testScriptState]);
-  window.__phaseObserver = new MutationObserver(note);
-  window.__phaseObserver.observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
-  window.addEventListener('keydown', (e) => { if (e.key === 'Enter') window.__phases = []; },
-                          {capture: true, once: true});
-}"""
 PHASES = ("commit", "start", "run", "after")  # Enter -> edit sent -> run shown started -> shown ended -> last change
 
 
@@ -248,7 +246,6 @@ class Target:
         cell = open_cell(page, self.name, self.col, self.row)
         cell.fill(f"{1 + self.edits / 100:g}")
         page.evaluate(_ARM_JS)
-        page.evaluate(_PHASES_ARM_JS)
         draws = page.evaluate(_DRAWS_JS)
         with rerun(page, timeout=TIMEOUT_MS):
             cell.press("Enter")
