@@ -35,8 +35,8 @@ def test_per_sample_table_ends_with_its_column_sums_the_gradient():
     t = trace_of("dead_relu")
     table = render.step_table(lesson.step(t, "shares1"), t, 4)
     assert table.index[-1] == render.SUM_ROW and table.index_name == "sample"
-    assert [table[c][-1] for c in ("w0", "w1", "b")] == [render.fmt(v, 4) for v in t.grad]
-    assert table["active?"] == [render.ACTIVE, render.ACTIVE, render.INACTIVE, render.INACTIVE, ""]
+    assert [table.columns[c][-1] for c in ("w0", "w1", "b")] == [render.fmt(v, 4) for v in t.grad]
+    assert table.columns["active?"] == [render.ACTIVE, render.ACTIVE, render.INACTIVE, render.INACTIVE, ""]
     assert table.rows()[-1] == [render.SUM_ROW, *(render.fmt(v, 4) for v in t.grad), ""]
 
 
@@ -109,7 +109,7 @@ def test_a_hidden_relu_layers_dead_units_are_named_in_its_tables():
     t = net.forward_backward([[1, 2], [-2, 1], [-1, -2]], [1, 0, 0], net.init(seed=1), lr=0.1)
     local = t.layer_records(1)[1].local
     table = render.step_table(lesson.step(t, "shares1"), t, 4)
-    column = table["dead units (f′(z) = 0)"]
+    column = table.columns["dead units (f′(z) = 0)"]
     for i in range(3):
         dead = [f"h1[{j}]" for j in range(3) if local[i, j] == 0]
         assert column[i] == ("✗ " + ", ".join(dead) if dead else "none")

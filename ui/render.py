@@ -104,9 +104,6 @@ class StepTable:
     index: list[str]
     columns: dict[str, list[str]]
 
-    def __getitem__(self, column: str) -> list[str]:
-        return self.columns[column]
-
     def rows(self) -> list[list[str]]:
         """Each row: its label, then its cells in the columns' order."""
         return [[label, *cells] for label, *cells in zip(self.index, *self.columns.values(), strict=True)]
