@@ -26,10 +26,11 @@ map over 200 of 1000 steps played at 60 steps a second; the 3D markers' move on 
 
     python benchmarks/latency.py                    # every row, medians of 7; about 15 minutes
     python benchmarks/latency.py --quick            # a few rows, 1 repeat: checks it runs (CI), no timing
-    python benchmarks/latency.py --rows overview,xor --repeats 9 [--compare copy/app.py] [--app app.py]
+    python benchmarks/latency.py --rows overview,xor --repeats 9 [--compare copy/app.py ...] [--app app.py]
 
---compare measures the same edit rows of a modified copy of the app in the same run, edits interleaved: what a
-change saves, on a machine whose speed drifts between runs.
+--compare measures the same edit rows and cold visits of modified copies of the app in the same run, interleaved
+with the app's: what a change saves, or what a page would cost without a part (a lower bound), on a machine whose
+speed drifts between runs. One copy's rows say [compare]; several copies' rows say their folder's name.
 
 Needs Chromium (/usr/bin/chromium, or CHROMIUM_PATH) and playwright. Speed is reported, never asserted: ratios
 in one run are what counts; say the machine's load (`uptime`, printed first) beside any figure.
@@ -310,14 +311,15 @@ def cold_visit(browser, url: str, shown: tuple[str, str]) -> float:
         page.context.close()
 
 
-def cold_visits(browser, floor_url: str, app_url: str, rows: list[str], repeats: int) -> dict[str, list[float]]:
-    """Cold visits of the app's `/` ("cold") and its shared XOR link ("coldxor"), each after one of the floor."""
-    urls = {"cold": app_url, "coldxor": f"{app_url}/?{XOR_LINK}"}
-    out = {"floor": []} | {k: [] for k in rows}
+def cold_visits(browser, floor_url: str, apps: dict[str, str], rows: list[str], repeats: int) -> dict[str, list[float]]:
+    """Cold visits of each app's `/` ("cold") and its shared XOR link ("coldxor"), each row's after one of the floor;
+    APPS maps a row key's suffix ("" for the app, "|[compare]" for a copy) to the app's URL."""
+    out = {"floor": []} | {k + suffix: [] for k in rows for suffix in apps}
     for _ in range(repeats):
         for k in rows:
             out["floor"].append(cold_visit(browser, floor_url, _FLOOR_SHOWN))
-            out[k].append(cold_visit(browser, urls[k], _LOSS_SHOWN))
+            for suffix, url in apps.items():
+                out[k + suffix].append(cold_visit(browser, url if k == "cold" else f"{url}/?{XOR_LINK}", _LOSS_SHOWN))
     return out
 
 
@@ -430,8 +432,10 @@ def rows_of(floor: Target, targets: dict[str, Target], cold: dict[str, list[floa
                         note=note + t.phases_note()))
     if cold:
         rows.append(Row("floor: cold first visit -> number", cold["floor"], note="the cold visits' floor"))
-        rows += [Row(COLD_GOALS[k][0], cold[k], floor=cold["floor"], most=COLD_GOALS[k][1]) for k in COLD_GOALS
-                 if k in cold]
+        for key, values in cold.items():
+            if key != "floor":
+                k, _, suffix = key.partition("|")
+                rows.append(Row(COLD_GOALS[k][0] + suffix, values, floor=cold["floor"], most=COLD_GOALS[k][1]))
     if step:
         rows.append(Row("stepping: key/Next -> new numbers", step["times"], most=50,
                         also=step["runs_while_stepping"] == 0,
@@ -477,18 +481,18 @@ def warm(browser, url: str) -> None:
 
 
 def run(browser, floor_url: str, app_url: str, wanted: list[str], repeats: int, warmup: int = 2,
-        compare_url: str | None = None) -> list[Row]:
-    """Measure the WANTED rows (of ALL_ROWS) of the app at APP_URL against the floor app at FLOOR_URL; the
-    servers have run once (`warm`)."""
+        compare: dict[str, str] | None = None) -> list[Row]:
+    """Measure the WANTED rows (of ALL_ROWS) of the app at APP_URL against the floor app at FLOOR_URL, and their
+    edit and cold rows for each copy in COMPARE (its label: its URL); the servers have run once (`warm`)."""
     floor = Target("floor", floor_url, name="v", col=0)
+    apps = {"": app_url} | {f"| [{label}]": url for label, url in (compare or {}).items()}
     targets: dict[str, Target] = {}
-    for url, suffix in ((app_url, ""), (compare_url, " [compare]")):
-        if url is not None:
-            pages = edit_targets(url, suffix)
-            targets |= {f"{k}|{suffix}" if suffix else k: pages[k] for k in wanted if k in pages}
+    for suffix, url in apps.items():
+        pages = edit_targets(url, suffix.removeprefix("|"))
+        targets |= {k + suffix: pages[k] for k in wanted if k in pages}
     cold = None
     if any(k in COLD_GOALS for k in wanted):
-        cold = cold_visits(browser, floor_url, app_url, [k for k in COLD_GOALS if k in wanted], repeats)
+        cold = cold_visits(browser, floor_url, apps, [k for k in COLD_GOALS if k in wanted], repeats)
     if targets:
         edited = (floor, *targets.values())
         for t in edited:
@@ -511,7 +515,8 @@ def main() -> int:
     parser.add_argument("--rows", default=",".join(ALL_ROWS), help=f"which of {','.join(ALL_ROWS)}")
     parser.add_argument("--quick", action="store_true",
                         help=f"rows {','.join(QUICK['wanted'])}, 1 repeat, no warm-up edit: that it runs, not how fast")
-    parser.add_argument("--compare", type=Path, help="a modified copy of the app, its edit rows measured beside")
+    parser.add_argument("--compare", type=Path, nargs="+", default=[],
+                        help="modified copies of the app (entry scripts): their edit and cold rows measured beside")
     args = parser.parse_args()
     if args.quick:
         args.rows, args.repeats, args.warmup = ",".join(QUICK["wanted"]), QUICK["repeats"], QUICK["warmup"]
@@ -519,6 +524,9 @@ def main() -> int:
     unknown = set(wanted) - set(ALL_ROWS)
     if unknown:
         parser.error(f"unknown rows {sorted(unknown)}; choose from {','.join(ALL_ROWS)}")
+    missing = [str(copy) for copy in (args.app, *args.compare) if not copy.is_file()]
+    if missing:
+        parser.error(f"no such entry script: {', '.join(missing)}")
     chromium = find_chromium()
     if chromium is None:
         print("Chromium not found: apt-get install chromium (or set CHROMIUM_PATH)", file=sys.stderr)
@@ -535,13 +543,16 @@ def main() -> int:
               StreamlitServer(args.app, log=Path(tmp) / "app.log") as app,
               contextlib.ExitStack() as more,
               sync_playwright() as playwright):
-            other = more.enter_context(StreamlitServer(args.compare, log=Path(tmp) / "compare.log")) \
-                if args.compare else None
+            labels = ["compare"] if len(args.compare) == 1 else [copy.resolve().parent.name for copy in args.compare]
+            if len(set(labels)) < len(labels):
+                parser.error("--compare: each copy needs a folder of its own name (its rows are labelled with it)")
+            others = {label: more.enter_context(StreamlitServer(copy, log=Path(tmp) / f"compare-{i}.log"))
+                      for i, (label, copy) in enumerate(zip(labels, args.compare, strict=True))}
             browser = launch_chromium(playwright, chromium)
-            for server in (floor, app, other):
-                if server is not None:
-                    warm(browser, server.url)
-            rows = run(browser, floor.url, app.url, wanted, args.repeats, args.warmup, other and other.url)
+            for server in (floor, app, *others.values()):
+                warm(browser, server.url)
+            rows = run(browser, floor.url, app.url, wanted, args.repeats, args.warmup,
+                       {label: server.url for label, server in others.items()})
             browser.close()
     report(rows)
     return 0
