@@ -313,7 +313,7 @@ def cold_visit(browser, url: str, shown: tuple[str, str]) -> float:
 
 def cold_visits(browser, floor_url: str, apps: dict[str, str], rows: list[str], repeats: int) -> dict[str, list[float]]:
     """Cold visits of each app's `/` ("cold") and its shared XOR link ("coldxor"), each row's after one of the floor;
-    APPS maps a row key's suffix ("" for the app, "|[compare]" for a copy) to the app's URL."""
+    APPS maps a row key's suffix ("" for the app, "| [compare]" for a copy) to the app's URL."""
     out = {"floor": []} | {k + suffix: [] for k in rows for suffix in apps}
     for _ in range(repeats):
         for k in rows:
@@ -527,6 +527,9 @@ def main() -> int:
     missing = [str(copy) for copy in (args.app, *args.compare) if not copy.is_file()]
     if missing:
         parser.error(f"no such entry script: {', '.join(missing)}")
+    labels = ["compare"] if len(args.compare) == 1 else [copy.resolve().parent.name for copy in args.compare]
+    if len(set(labels)) < len(labels):
+        parser.error("--compare: each copy needs a folder of its own name (its rows are labelled with it)")
     chromium = find_chromium()
     if chromium is None:
         print("Chromium not found: apt-get install chromium (or set CHROMIUM_PATH)", file=sys.stderr)
@@ -543,9 +546,6 @@ def main() -> int:
               StreamlitServer(args.app, log=Path(tmp) / "app.log") as app,
               contextlib.ExitStack() as more,
               sync_playwright() as playwright):
-            labels = ["compare"] if len(args.compare) == 1 else [copy.resolve().parent.name for copy in args.compare]
-            if len(set(labels)) < len(labels):
-                parser.error("--compare: each copy needs a folder of its own name (its rows are labelled with it)")
             others = {label: more.enter_context(StreamlitServer(copy, log=Path(tmp) / f"compare-{i}.log"))
                       for i, (label, copy) in enumerate(zip(labels, args.compare, strict=True))}
             browser = launch_chromium(playwright, chromium)
