@@ -319,7 +319,7 @@ def cold_visits(browser, floor_url: str, apps: dict[str, str], rows: list[str], 
         for k in rows:
             out["floor"].append(cold_visit(browser, floor_url, _FLOOR_SHOWN))
             for suffix, url in apps.items():
-                out[k + suffix].append(cold_visit(browser, url if k == "cold" else f"{url}/?{XOR_LINK}", _LOSS_SHOWN))
+                out[k + suffix].append(cold_visit(browser, url + COLD_PATHS[k], _LOSS_SHOWN))
     return out
 
 
@@ -414,6 +414,7 @@ class Row:
 EDIT_GOALS = {"overview": ("shown", 1.3), "xor": ("shown", 1.3), "step1": ("shown", 1.3), "step7": ("shown", 1.3),
               "landscape": ("charts", 2.0), "model": ("charts", 2.0), "gradcheck": ("shown", None),
               "notebook": ("shown", None), "training": ("charts", None), "data": ("shown", None)}
+COLD_PATHS = {"cold": "", "coldxor": f"/?{XOR_LINK}"}  # where each cold row's visit goes, after the app's URL
 COLD_GOALS = {"cold": ("cold first visit of / -> loss on screen", 1.2),
               "coldxor": ("cold shared XOR link -> loss on screen", 1.5)}
 
